@@ -1,0 +1,54 @@
+package io.tandem.bus;
+
+/**
+ * Every event-bus address Tandem serves or publishes to. The README's event-bus table repeats
+ * this file; keep the two in step.
+ *
+ * <p>Bodies are JSON (or raw bytes where bytes are the point) so that they cross a clustered bus
+ * and the bridges unchanged. Failures use {@link FailureCodes}.
+ */
+public final class Addresses {
+
+  /**
+   * Request/reply, served by the TCP echo verticle. Replies with exactly the body it received
+   * (JSON object, JSON array, string or bytes) and the same headers. Never fails.
+   */
+  public static final String ECHO = "tandem.echo";
+
+  /**
+   * Request/reply, served by the HTTP verticle. Request {@code {"name":"Ada"}} (name optional);
+   * reply {@code {"message":"Hello, Ada!"}}, or the configured greeting without a name.
+   * Fails 400 when the body is not a JSON object, or the name is not a string or is over
+   * {@link HelloMessages#MAX_NAME_BYTES} UTF-8 bytes.
+   */
+  public static final String HELLO = "tandem.hello";
+
+  /**
+   * Published by the TCP echo verticle when a client connects or goes away:
+   * {@code {"type":"connected"|"disconnected","connection":"<id>","remote":"ip:port","at":"<ISO-8601>"}}.
+   */
+  public static final String TCP_CONNECTIONS = "tandem.tcp.connections";
+
+  /**
+   * Published by the TCP echo verticle for each complete line (LF or CRLF) a client sends:
+   * {@code {"connection":"<id>","remote":"ip:port","text":"..."}}, plus {@code "truncated":true}
+   * when the line was longer than {@code tcp.maxLineBytes} and was cut.
+   */
+  public static final String TCP_MESSAGES = "tandem.tcp.messages";
+
+  /**
+   * Publish {@code {"text":"..."}}: every TCP echo instance writes text + LF to each of its
+   * connections. Malformed bodies are logged and dropped (a publish has no one to fail to).
+   */
+  public static final String TCP_BROADCAST = "tandem.tcp.broadcast";
+
+  /**
+   * Request/reply {@code {"connection":"<id>","text":"..."}}: writes text + LF to that
+   * connection and replies {@code {"ok":true}}. Fails 404 when no such connection is open,
+   * 400 when the body is malformed.
+   */
+  public static final String TCP_SEND = "tandem.tcp.send";
+
+  private Addresses() {
+  }
+}
