@@ -1,0 +1,136 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the keys of one configuration section with their types, ranges and defaults. The
+ * value comes from the highest layer that has it (system property, environment variable, file);
+ * whatever is wrong is reported as one line naming the key, what is allowed, the value and
+ * where it came from. {@link #finish()} rejects keys of the section that no one read.
+ */
+final class SectionReader {
+
+  private final String section;
+  private final JsonObject json;
+  private final String origin;
+  private final Overrides overrides;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  /**
+   * @param section the section name, or "" for top-level keys
+   * @param json    the section's object from the file; for the top level, only its non-section keys are read
+   * @param origin  where {@code json} came from, e.g. {@code conf/config.json}
+   */
+  SectionReader(String section, JsonObject json, String origin, Overrides overrides) {
+    this.section = section;
+    this.json = json;
+    this.origin = origin;
+    this.overrides = overrides;
+  }
+
+  boolean bool(String key, boolean fallback) {
+    known.add(key);
+    Overrides.Value override = overrides.find(section, key);
+    if (override != null) {
+      String text = override.text().trim().toLowerCase(Locale.ROOT);
+      if (text.equals("true") || text.equals("false")) {
+        return Boolean.parseBoolean(text);
+      }
+      throw error(key, "must be true or false", quote(override.text()), override.origin());
+    }
+    Object value = json.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean flag) {
+      return flag;
+    }
+    throw error(key, "must be true or false", show(value), origin);
+  }
+
+  int integer(String key, int fallback, int min, int max) {
+    known.add(key);
+    String allowed = "must be " + min + ".." + max;
+    Overrides.Value override = overrides.find(section, key);
+    long value;
+    String from;
+    if (override != null) {
+      from = override.origin();
+      try {
+        value = Long.parseLong(override.text().trim());
+      } catch (NumberFormatException e) {
+        throw error(key, "must be an integer " + min + ".." + max, quote(override.text()), from);
+      }
+    } else {
+      Object raw = json.getValue(key);
+      if (raw == null) {
+        return fallback;
+      }
+      from = origin;
+      if (!(raw instanceof Integer || raw instanceof Long)) {
+        throw error(key, "must be an integer " + min + ".." + max, show(raw), from);
+      }
+      value = ((Number) raw).longValue();
+    }
+    if (value < min || value > max) {
+      throw error(key, allowed, Long.toString(value), from);
+    }
+    return (int) value;
+  }
+
+  String text(String key, String fallback) {
+    known.add(key);
+    Overrides.Value override = overrides.find(section, key);
+    if (override != null) {
+      if (override.text().isEmpty()) {
+        throw error(key, "must be a non-empty string", "\"\"", override.origin());
+      }
+      return override.text();
+    }
+    Object value = json.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof String text && !text.isEmpty()) {
+      return text;
+    }
+    throw error(key, "must be a non-empty string", show(value), origin);
+  }
+
+  /** A rule that spans keys, e.g. {@code http.delayMs <= http.maxDelayMs}. */
+  void check(boolean holds, String key, String rule, Object value) {
+    if (!holds) {
+      throw error(key, rule, show(value), null);
+    }
+  }
+
+  /** @throws ConfigException when the section holds a key no one read */
+  void finish() {
+    for (String key : json.fieldNames()) {
+      if (!known.contains(key)) {
+        throw new ConfigException(path(key) + " is not a known key (in " + origin + "); known keys: "
+            + String.join(", ", known));
+      }
+    }
+  }
+
+  private ConfigException error(String key, String rule, String value, String from) {
+    return new ConfigException(path(key) + " " + rule + ", got " + value + (from == null ? "" : " (from " + from + ")"));
+  }
+
+  private String path(String key) {
+    return section.isEmpty() ? key : section + "." + key;
+  }
+
+  private static String show(Object value) {
+    return value instanceof String text ? quote(text) : String.valueOf(value);
+  }
+
+  private static String quote(String text) {
+    return '"' + text + '"';
+  }
+}

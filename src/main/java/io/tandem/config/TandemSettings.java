@@ -1,0 +1,69 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The whole configuration: one section per verticle plus the process-wide keys. Built from the
+ * layers by {@link ConfigLoader}; every verticle receives {@link #toJson()} (every key filled in)
+ * as its {@code config()} and reads its own section with {@link #fromJson(JsonObject)}.
+ */
+public record TandemSettings(TcpSettings tcp, HttpSettings http, int shutdownGraceSeconds) {
+
+  public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
+  public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
+
+  private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION);
+
+  /**
+   * Reads and validates every layer.
+   *
+   * @param root             the file's JSON (empty when there is no file)
+   * @param origin           where {@code root} came from, named in errors
+   * @param defaultInstances the instance count of sections that do not set one
+   * @throws ConfigException naming the first thing wrong
+   */
+  static TandemSettings read(JsonObject root, String origin, Overrides overrides, int defaultInstances) {
+    JsonObject topLevel = new JsonObject();
+    for (String name : root.fieldNames()) {
+      Object value = root.getValue(name);
+      if (SECTIONS.contains(name)) {
+        if (!(value instanceof JsonObject)) {
+          throw new ConfigException(name + " must be a JSON object, got " + value + " (from " + origin + ")");
+        }
+      } else if (name.equals(SHUTDOWN_GRACE_SECONDS)) {
+        topLevel.put(name, value);
+      } else {
+        throw new ConfigException(name + " is not a known section or key (in " + origin + "); known: "
+            + String.join(", ", SECTIONS) + ", " + SHUTDOWN_GRACE_SECONDS);
+      }
+    }
+    SectionReader top = new SectionReader("", topLevel, origin, overrides);
+    int grace = top.integer(SHUTDOWN_GRACE_SECONDS, DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600);
+    top.finish();
+    TandemSettings settings = new TandemSettings(
+        TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),
+        HttpSettings.read(section(root, HttpSettings.SECTION, origin, overrides), defaultInstances),
+        grace);
+    overrides.rejectUnused();
+    return settings;
+  }
+
+  /** Settings from a verticle's {@code config()}: no environment, defaults for what is missing. */
+  public static TandemSettings fromJson(JsonObject config) {
+    return read(config, "verticle config", Overrides.none(), Runtime.getRuntime().availableProcessors());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put(TcpSettings.SECTION, tcp.toJson())
+        .put(HttpSettings.SECTION, http.toJson())
+        .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds);
+  }
+
+  private static SectionReader section(JsonObject root, String name, String origin, Overrides overrides) {
+    JsonObject json = root.getJsonObject(name);
+    return new SectionReader(name, json == null ? new JsonObject() : json, origin, overrides);
+  }
+}

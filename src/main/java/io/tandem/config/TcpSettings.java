@@ -1,0 +1,41 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonObject;
+
+/** The {@code tcp} section: the TCP echo verticle. */
+public record TcpSettings(
+    Listener listener,
+    int idleTimeoutSeconds,
+    int maxConnections,
+    int maxLineBytes,
+    boolean publishMessages) {
+
+  public static final String SECTION = "tcp";
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  public static final int DEFAULT_MAX_LINE_BYTES = 65_536;
+  public static final boolean DEFAULT_PUBLISH_MESSAGES = true;
+
+  static TcpSettings read(SectionReader reader, int defaultInstances) {
+    TcpSettings settings = new TcpSettings(
+        Listener.read(reader, DEFAULT_PORT, defaultInstances),
+        reader.integer("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_SECONDS, 0, 86_400 * 365),
+        reader.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
+        reader.integer("maxLineBytes", DEFAULT_MAX_LINE_BYTES, 1, 16 * 1024 * 1024),
+        reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES));
+    reader.finish();
+    return settings;
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    listener.writeTo(json);
+    return json
+        .put("idleTimeoutSeconds", idleTimeoutSeconds)
+        .put("maxConnections", maxConnections)
+        .put("maxLineBytes", maxLineBytes)
+        .put("publishMessages", publishMessages);
+  }
+}

@@ -1,0 +1,180 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+  private static final Properties NO_PROPERTIES = new Properties();
+
+  @TempDir
+  Path dir;
+
+  private TandemSettings load(String conf, Map<String, String> env, Properties properties) {
+    return ConfigLoader.of(conf, env, properties).settings(3);
+  }
+
+  private String error(String conf, Map<String, String> env, Properties properties) {
+    return assertThrows(ConfigException.class, () -> load(conf, env, properties)).getMessage();
+  }
+
+  private String write(String name, String text) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file.toString();
+  }
+
+  @Test
+  void everyKeyHasADefault() {
+    TandemSettings settings = load("{}", Map.of(), NO_PROPERTIES);
+    assertEquals(new Listener(true, "0.0.0.0", 8080, 3), settings.tcp().listener());
+    assertEquals(new Listener(true, "0.0.0.0", 8888, 3), settings.http().listener());
+    assertEquals(300, settings.tcp().idleTimeoutSeconds());
+    assertEquals(10_000, settings.tcp().maxConnections());
+    assertEquals(65_536, settings.tcp().maxLineBytes());
+    assertTrue(settings.tcp().publishMessages());
+    assertEquals("Hello, world!", settings.http().greeting());
+    assertEquals(0, settings.http().delayMs());
+    assertEquals(10_000, settings.http().maxDelayMs());
+    assertEquals(1024 * 1024, settings.http().maxBodyBytes());
+    assertEquals(10, settings.shutdownGraceSeconds());
+  }
+
+  @Test
+  void theShippedConfigFileIsValidAndSpellsOutTheDefaults() {
+    TandemSettings shipped = load(Path.of("conf", "config.json").toString(), Map.of(), NO_PROPERTIES);
+    JsonObject file = new JsonObject(readShipped());
+    TandemSettings defaults = load("{}", Map.of(), NO_PROPERTIES);
+    assertEquals(defaults.tcp(), shipped.tcp());
+    assertEquals(defaults.http(), shipped.http());
+    assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
+    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION));
+  }
+
+  private static String readShipped() {
+    try {
+      return Files.readString(Path.of("conf", "config.json"));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void theFileOverridesDefaultsTheEnvironmentTheFileAndSystemPropertiesTheEnvironment() throws IOException {
+    String file = write("c.json", "{\"http\":{\"port\":9000,\"greeting\":\"Hi\"},\"tcp\":{\"port\":9001,\"publishMessages\":true}}");
+    Properties properties = new Properties();
+    properties.setProperty("tandem.http.port", "9200");
+    TandemSettings settings = load(file,
+        Map.of("TANDEM_HTTP_PORT", "9100", "TANDEM_TCP_PUBLISH_MESSAGES", "false", "PATH", "/bin"), properties);
+    assertEquals(9200, settings.http().listener().port());
+    assertEquals("Hi", settings.http().greeting());
+    assertEquals(9001, settings.tcp().listener().port());
+    assertFalse(settings.tcp().publishMessages());
+  }
+
+  @Test
+  void environmentNamesAreUpperSnakeCaseOfSectionAndKey() {
+    TandemSettings settings = load("{}", Map.of(
+        "TANDEM_TCP_MAX_LINE_BYTES", "10",
+        "TANDEM_TCP_IDLE_TIMEOUT_SECONDS", " 0 ",
+        "TANDEM_HTTP_ACCESS_LOG", "FALSE",
+        "TANDEM_SHUTDOWN_GRACE_SECONDS", "2"), NO_PROPERTIES);
+    assertEquals(10, settings.tcp().maxLineBytes());
+    assertEquals(0, settings.tcp().idleTimeoutSeconds());
+    assertFalse(settings.http().accessLog());
+    assertEquals(2, settings.shutdownGraceSeconds());
+    assertEquals("TANDEM_FETCHER_ALLOW_PRIVATE_NETWORKS", Overrides.envName("fetcher", "allowPrivateNetworks"));
+  }
+
+  @Test
+  void theDefaultFileIsOptionalButAMissingConfFileIsAnError() {
+    assertEquals("cannot read " + dir.resolve("nope.json") + ": no such file",
+        error(dir.resolve("nope.json").toString(), Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void unparseableJsonIsOneLineWithItsLocation() throws IOException {
+    String file = write("bad.json", "{\n  \"http\": {\"port\": 1,}\n}");
+    String message = error(file, Map.of(), NO_PROPERTIES);
+    assertTrue(message.startsWith(file + " is not valid JSON: "), message);
+    assertTrue(message.endsWith("(line 2, column 22)"), message);
+    assertFalse(message.contains("\n"), message);
+  }
+
+  @Test
+  void theFileMustHoldAnObject() throws IOException {
+    assertEquals(write("a.json", "[1]") + " must hold a JSON object, got [1]", error(dir.resolve("a.json").toString(), Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void aPortOutsideItsRangeNamesKeyRuleValueAndSource() throws IOException {
+    assertEquals("http.port must be 0..65535, got 70000 (from TANDEM_HTTP_PORT)",
+        error("{}", Map.of("TANDEM_HTTP_PORT", "70000"), NO_PROPERTIES));
+    String file = write("p.json", "{\"tcp\":{\"port\":-1}}");
+    assertEquals("tcp.port must be 0..65535, got -1 (from " + file + ")", error(file, Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void aWrongTypeIsAnError() {
+    assertEquals("http.port must be an integer 0..65535, got \"8080\" (from -conf)",
+        error("{\"http\":{\"port\":\"8080\"}}", Map.of(), NO_PROPERTIES));
+    assertEquals("http.port must be an integer 0..65535, got 80.5 (from -conf)",
+        error("{\"http\":{\"port\":80.5}}", Map.of(), NO_PROPERTIES));
+    assertEquals("tcp.enabled must be true or false, got \"yes\" (from TANDEM_TCP_ENABLED)",
+        error("{}", Map.of("TANDEM_TCP_ENABLED", "yes"), NO_PROPERTIES));
+    assertEquals("http.greeting must be a non-empty string, got 5 (from -conf)",
+        error("{\"http\":{\"greeting\":5}}", Map.of(), NO_PROPERTIES));
+    assertEquals("tcp must be a JSON object, got 8080 (from -conf)",
+        error("{\"tcp\":8080}", Map.of(), NO_PROPERTIES));
+    Properties properties = new Properties();
+    properties.setProperty("tandem.tcp.maxConnections", "lots");
+    assertEquals("tcp.maxConnections must be an integer 1..10000000, got \"lots\" (from -Dtandem.tcp.maxConnections)",
+        error("{}", Map.of(), properties));
+  }
+
+  @Test
+  void aNegativeCountIsAnError() {
+    assertEquals("tcp.instances must be 1..1024, got -2 (from -conf)",
+        error("{\"tcp\":{\"instances\":-2}}", Map.of(), NO_PROPERTIES));
+    assertEquals("tcp.maxConnections must be 1..10000000, got -1 (from -conf)",
+        error("{\"tcp\":{\"maxConnections\":-1}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void unknownSectionsKeysAndVariablesAreErrors() {
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, shutdownGraceSeconds",
+        error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
+    String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
+    assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
+    assertEquals("TANDEM_HTTP_PROT does not name a setting (see the configuration table in the README)",
+        error("{}", Map.of("TANDEM_HTTP_PROT", "1"), NO_PROPERTIES));
+    Properties properties = new Properties();
+    properties.setProperty("tandem.tcp.colour", "blue");
+    assertEquals("-Dtandem.tcp.colour does not name a setting (see the configuration table in the README)",
+        error("{}", Map.of(), properties));
+  }
+
+  @Test
+  void theDelayCannotExceedTheMaximumDelay() {
+    assertEquals("http.delayMs must not exceed http.maxDelayMs (100), got 200",
+        error("{\"http\":{\"delayMs\":200,\"maxDelayMs\":100}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void resolvedSettingsSurviveTheRoundTripThroughVerticleConfig() {
+    TandemSettings settings = load("{\"tcp\":{\"port\":0,\"instances\":2},\"http\":{\"enabled\":false}}", Map.of(), NO_PROPERTIES);
+    assertEquals(settings, TandemSettings.fromJson(settings.toJson()));
+  }
+}
