@@ -1,0 +1,49 @@
+package io.tandem.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Blocking socket helpers for tests; they run on the JUnit thread, never on an event loop. */
+public final class Sockets {
+
+  private Sockets() {
+  }
+
+  public static Socket connect(int port) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    socket.setSoTimeout(20_000);
+    return socket;
+  }
+
+  public static byte[] readExactly(InputStream in, int length) throws IOException {
+    byte[] data = in.readNBytes(length);
+    if (data.length != length) {
+      throw new IOException("stream ended after " + data.length + " of " + length + " bytes");
+    }
+    return data;
+  }
+
+  public static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != '\n') {
+      if (b < 0) {
+        throw new IOException("stream ended inside a line: " + line.toString(StandardCharsets.UTF_8));
+      }
+      line.write(b);
+    }
+    return line.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Writes {@code text} and reads back as many bytes. */
+  public static String roundTrip(Socket socket, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    socket.getOutputStream().write(bytes);
+    return new String(readExactly(socket.getInputStream(), bytes.length), StandardCharsets.UTF_8);
+  }
+}
