@@ -1,0 +1,157 @@
+package io.tandem.echo;
+
+import io.tandem.bus.Addresses;
+import io.tandem.bus.BusException;
+import io.tandem.bus.FailureCodes;
+import io.tandem.bus.TcpMessages;
+import io.tandem.config.ListenException;
+import io.tandem.config.TandemSettings;
+import io.tandem.config.TcpSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TCP echo server (the tutorials' echo/chat server) and the bus services around it:
+ * {@link Addresses#ECHO}, {@link Addresses#TCP_SEND}, {@link Addresses#TCP_BROADCAST}, and the
+ * {@link Addresses#TCP_CONNECTIONS} / {@link Addresses#TCP_MESSAGES} events.
+ */
+public final class TcpEchoVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpEchoVerticle.class);
+  private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** This instance's connections, for broadcasts; event-loop confined. */
+  private final Map<String, EchoConnection> mine = new HashMap<>();
+  private TcpSettings settings;
+  private int graceSeconds;
+  private TcpConnections connections;
+  private EventBus bus;
+  private NetServer server;
+  private long lastRefusalLog;
+
+  @Override
+  public Future<?> start() {
+    TandemSettings all = TandemSettings.fromJson(config());
+    settings = all.tcp();
+    graceSeconds = all.shutdownGraceSeconds();
+    connections = TcpConnections.of(vertx);
+    bus = vertx.eventBus();
+    lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+    server = vertx.createNetServer(new NetServerOptions()
+            .setIdleTimeout(settings.idleTimeoutSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setTcpNoDelay(true))
+        .connectHandler(this::accept);
+    return Future.all(
+            bus.consumer(Addresses.ECHO, this::echo).completion(),
+            bus.consumer(Addresses.TCP_SEND, this::send).completion(),
+            bus.consumer(Addresses.TCP_BROADCAST, this::broadcast).completion())
+        .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
+            .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    // each socket's shutdown handler ends it once its pending echo is written
+    return server.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+
+  /** The port this server listens on (the real one when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void accept(NetSocket socket) {
+    String remote = format(socket.remoteAddress());
+    String id = connections.admit(settings.maxConnections());
+    if (id == null) {
+      socket.close();
+      logRefusal(remote);
+      return;
+    }
+    LineFramer lines = settings.publishMessages()
+        ? new LineFramer(settings.maxLineBytes(), (text, truncated) ->
+            bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated)))
+        : null;
+    EchoConnection connection = new EchoConnection((NetSocketInternal) socket, id, remote, lines);
+    mine.put(id, connection);
+    connections.register(id, socket);
+    socket.closeHandler(closed -> {
+      mine.remove(id);
+      connections.release(id);
+      bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));
+    });
+    socket.exceptionHandler(err -> log.debug("connection {} from {}: {}", id, remote, err.toString()));
+    connection.start();
+    bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.CONNECTED, id, remote));
+  }
+
+  private void echo(Message<Object> message) {
+    message.reply(message.body(), new DeliveryOptions().setHeaders(message.headers()));
+  }
+
+  private void send(Message<Object> message) {
+    TcpMessages.SendRequest request;
+    try {
+      request = TcpMessages.readSend(message.body());
+    } catch (BusException e) {
+      e.failReply(message);
+      return;
+    }
+    NetSocket socket = connections.find(request.connection());
+    if (socket == null) {
+      message.fail(FailureCodes.NOT_FOUND, "no open TCP connection " + request.connection());
+      return;
+    }
+    socket.write(request.text() + "\n").onComplete(written -> {
+      if (written.succeeded()) {
+        message.reply(TcpMessages.sent());
+      } else {
+        message.fail(FailureCodes.NOT_FOUND, "TCP connection " + request.connection() + " closed before the write");
+      }
+    });
+  }
+
+  private void broadcast(Message<Object> message) {
+    String text;
+    try {
+      text = TcpMessages.readBroadcast(message.body());
+    } catch (BusException e) {
+      log.warn("dropped a malformed {} message: {}", Addresses.TCP_BROADCAST, e.getMessage());
+      return;
+    }
+    Buffer line = Buffer.buffer(text + "\n");
+    for (EchoConnection connection : mine.values()) {
+      connection.write(line);
+    }
+  }
+
+  private void logRefusal(String remote) {
+    long now = System.nanoTime();
+    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
+      lastRefusalLog = now;
+      log.warn("refused TCP connection from {}: tcp.maxConnections ({}) reached; {} refused so far",
+          remote, settings.maxConnections(), connections.refusedCount());
+    }
+  }
+
+  static String format(SocketAddress address) {
+    String host = address.hostAddress() != null ? address.hostAddress() : address.host();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.port();
+  }
+}

@@ -1,0 +1,79 @@
+package io.tandem.echo;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LineFramerTest {
+
+  private record Line(String text, boolean truncated) {
+  }
+
+  private final List<Line> lines = new ArrayList<>();
+
+  private LineFramer framer(int max) {
+    return new LineFramer(max, (text, truncated) -> lines.add(new Line(text, truncated)));
+  }
+
+  private static ByteBuf bytes(String text) {
+    return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void splitsOnLfAndCrLfWithoutConsumingTheBuffer() {
+    ByteBuf data = bytes("one\ntwo\r\n\nthree");
+    framer(100).feed(data);
+    assertEquals(List.of(new Line("one", false), new Line("two", false), new Line("", false)), lines);
+    assertEquals(0, data.readerIndex());
+  }
+
+  @Test
+  void joinsALineSplitAcrossReadsEvenInsideAUtf8Character() {
+    byte[] text = "héllo wörld\n".getBytes(StandardCharsets.UTF_8);
+    LineFramer framer = framer(100);
+    for (byte b : text) {
+      framer.feed(Unpooled.wrappedBuffer(new byte[] {b}));
+    }
+    assertEquals(List.of(new Line("héllo wörld", false)), lines);
+  }
+
+  @Test
+  void keepsALineOfExactlyTheLimitFollowedByCrLf() {
+    framer(5).feed(bytes("12345\r\n12345\n"));
+    assertEquals(List.of(new Line("12345", false), new Line("12345", false)), lines);
+  }
+
+  @Test
+  void cutsALongLineAtTheLimitAssoonAsItIsPassedAndSkipsTheRest() {
+    LineFramer framer = framer(4);
+    framer.feed(bytes("abcdefgh"));
+    assertEquals(List.of(new Line("abcd", true)), lines);
+    framer.feed(bytes("ijk\nnext\n"));
+    assertEquals(List.of(new Line("abcd", true), new Line("next", false)), lines);
+  }
+
+  @Test
+  void aLineOneByteOverTheLimitIsCutWhenItEnds() {
+    framer(4).feed(bytes("abcde\n"));
+    assertEquals(List.of(new Line("abcd", true)), lines);
+  }
+
+  @Test
+  void neverCutsInsideAUtf8Character() {
+    // "aé€" is 1 + 2 + 3 bytes; a limit of 5 falls inside the euro sign
+    framer(5).feed(bytes("aé€xyz\n"));
+    assertEquals(List.of(new Line("aé", true)), lines);
+  }
+
+  @Test
+  void decodesMalformedUtf8AsReplacementCharacters() {
+    framer(100).feed(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC3, 0, (byte) 0xFF, '\n'}));
+    assertEquals(List.of(new Line("a\uFFFD\u0000\uFFFD", false)), lines);
+  }
+}
