@@ -1,7 +1,9 @@
 package io.tandem.echo;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
+import io.tandem.net.HalfClose;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 
@@ -18,6 +20,17 @@ import io.vertx.core.internal.net.NetSocketInternal;
  * queue per connection however much the client pushes.
  */
 final class EchoConnection {
+
+  /**
+   * Travels the socket's inbound queue behind the data read before the client's FIN, so the echo
+   * meets it only after echoing all of that data, however long backpressure held it.
+   */
+  private static final Object END_OF_INPUT = new Object() {
+    @Override
+    public String toString() {
+      return "END_OF_INPUT";
+    }
+  };
 
   private final NetSocketInternal socket;
   private final String id;
@@ -41,7 +54,7 @@ final class EchoConnection {
   }
 
   void start() {
-    HalfClose.enable(socket);
+    HalfClose.enable(socket.channelHandlerContext(), EchoConnection::sendEndOfInput);
     socket.messageHandler(this::handleMessage);
     socket.drainHandler(drained -> socket.resume());
     // server shutting down: close once the echo already queued is written
@@ -53,6 +66,12 @@ final class EchoConnection {
     socket.write(line);
   }
 
+  private static void sendEndOfInput(ChannelHandlerContext ctx) {
+    ctx.fireChannelRead(END_OF_INPUT);
+    // ends Vert.x's read batch, as Netty does after real reads, so queued writes get flushed
+    ctx.fireChannelReadComplete();
+  }
+
   private void handleMessage(Object message) {
     if (message instanceof ByteBuf data) {
       if (lines != null) {
@@ -62,7 +81,8 @@ final class EchoConnection {
       if (socket.writeQueueFull()) {
         socket.pause();
       }
-    } else if (message == HalfClose.END_OF_INPUT) {
+    } else if (message == END_OF_INPUT) {
+      // everything the client sent before its FIN is echoed (or queued): flush, then close
       socket.end();
     } else {
       ReferenceCountUtil.release(message);
