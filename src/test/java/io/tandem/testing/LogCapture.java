@@ -3,17 +3,27 @@ package io.tandem.testing;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-/** Captures what one logger writes while a test runs. Close it to detach. */
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** Captures what one logger writes while a test runs, in order. Close it to detach. */
 public final class LogCapture implements AutoCloseable {
 
   private final Logger logger;
   private final Level previous;
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final BlockingQueue<ILoggingEvent> events = new LinkedBlockingQueue<>();
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      events.add(event);
+    }
+  };
 
   public LogCapture(String loggerName) {
     logger = (Logger) LoggerFactory.getLogger(loggerName);
@@ -23,12 +33,16 @@ public final class LogCapture implements AutoCloseable {
     logger.addAppender(appender);
   }
 
-  public List<String> messages() {
-    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  /** The next event logged, waiting for it if need be. */
+  public ILoggingEvent nextEvent() throws InterruptedException {
+    ILoggingEvent event = events.poll(10, TimeUnit.SECONDS);
+    assertNotNull(event, "nothing was logged to " + logger.getName());
+    return event;
   }
 
-  public List<ILoggingEvent> events() {
-    return List.copyOf(appender.list);
+  /** The next message logged, formatted. */
+  public String next() throws InterruptedException {
+    return nextEvent().getFormattedMessage();
   }
 
   @Override

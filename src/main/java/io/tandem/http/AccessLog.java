@@ -1,0 +1,37 @@
+package io.tandem.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One line per request through the logger {@value #LOGGER}: method, path, status, bytes sent,
+ * duration and remote address, e.g. {@code GET /hello/Ada 200 11B 1ms 127.0.0.1:53122}.
+ * A request whose connection closed before the answer shows status {@code -}.
+ */
+final class AccessLog implements Handler<RoutingContext> {
+
+  static final String LOGGER = "io.tandem.http.access";
+
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(ended -> {
+      HttpServerRequest request = ctx.request();
+      log.info("{} {} {} {}B {}ms {}",
+          request.method(),
+          request.path(),
+          ended.succeeded() ? Integer.toString(request.response().getStatusCode()) : "-",
+          request.response().bytesWritten(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          request.remoteAddress());
+    });
+    ctx.next();
+  }
+}

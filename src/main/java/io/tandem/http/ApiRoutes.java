@@ -1,0 +1,159 @@
+package io.tandem.http;
+
+import io.tandem.bus.Addresses;
+import io.tandem.bus.BusException;
+import io.tandem.bus.HelloMessages;
+import io.tandem.bus.TcpMessages;
+import io.tandem.config.HttpSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * The HTTP API: the tutorial's hello (with simulated processing time) and the HTTP front of the
+ * bus services. Each handler either answers or fails the context; {@link ErrorResponses} writes
+ * every error.
+ */
+final class ApiRoutes {
+
+  private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final Buffer HEALTHY = new JsonObject().put("status", "UP").toBuffer();
+  private static final Buffer ACCEPTED = new JsonObject().put("accepted", true).toBuffer();
+
+  private final Vertx vertx;
+  private final HttpSettings settings;
+  private final EventBus bus;
+  private final DeliveryOptions delivery;
+  private final Buffer greeting;
+
+  ApiRoutes(Vertx vertx, HttpSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.bus = vertx.eventBus();
+    this.delivery = new DeliveryOptions().setSendTimeout(settings.busTimeoutMs());
+    this.greeting = Buffer.buffer(settings.greeting());
+  }
+
+  Router router(Readiness readiness) {
+    Router router = Router.router(vertx);
+    if (settings.accessLog()) {
+      router.route().handler(new AccessLog());
+    }
+    router.get("/").handler(this::hello);
+    router.get("/hello").handler(ctx -> greet(ctx, null));
+    router.get("/hello/:name").handler(ctx -> greet(ctx, ctx.pathParam("name")));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+    router.post("/echo").handler(body).handler(this::echo);
+    router.post("/tcp/broadcast").consumes("application/json").handler(body).handler(this::broadcast);
+    router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
+    router.get("/ready").handler(readiness);
+    ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());
+    router.route().failureHandler(errors::handleFailure);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, errors::handleFailure);
+    }
+    return router;
+  }
+
+  /** {@code GET /[?delay=MS]}: the greeting, after the configured or requested delay. */
+  private void hello(RoutingContext ctx) {
+    long delay = delayOf(ctx);
+    HttpServerResponse response = ctx.response();
+    if (delay == 0) {
+      sendGreeting(response);
+      return;
+    }
+    // the tutorial's asyncio.sleep: a timer, so thousands of requests can wait at once
+    long timer = vertx.setTimer(delay, fired -> sendGreeting(response));
+    response.closeHandler(closed -> vertx.cancelTimer(timer));
+  }
+
+  private void sendGreeting(HttpServerResponse response) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN).end(greeting);
+  }
+
+  private long delayOf(RoutingContext ctx) {
+    String value = ctx.request().getParam("delay");
+    if (value == null) {
+      return settings.delayMs();
+    }
+    long delay = -1;
+    try {
+      delay = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (delay < 0 || delay > settings.maxDelayMs()) {
+      throw new HttpException(400, "delay must be an integer 0.." + settings.maxDelayMs() + " (milliseconds), got \"" + value + "\"");
+    }
+    return delay;
+  }
+
+  /** {@code GET /hello[/{name}]}, answered by {@code tandem.hello}. */
+  private void greet(RoutingContext ctx, String name) {
+    bus.<Object>request(Addresses.HELLO, HelloMessages.request(name), delivery).onComplete(answer -> {
+      if (answer.failed()) {
+        ctx.fail(BusFailures.toHttp(answer.cause(), Addresses.HELLO));
+      } else if (answer.result().body() instanceof JsonObject reply && reply.getValue(HelloMessages.MESSAGE) instanceof String message) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN).end(message);
+      } else {
+        ctx.fail(new HttpException(502, Addresses.HELLO + " answered without a message"));
+      }
+    });
+  }
+
+  /** {@code POST /echo}: the body back, byte-exact with its Content-Type, through {@code tandem.echo}. */
+  private void echo(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    DeliveryOptions options = new DeliveryOptions(delivery);
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null) {
+      options.addHeader(HttpHeaders.CONTENT_TYPE.toString(), type);
+    }
+    bus.<Object>request(Addresses.ECHO, body == null ? Buffer.buffer() : body, options).onComplete(answer -> {
+      if (answer.failed()) {
+        ctx.fail(BusFailures.toHttp(answer.cause(), Addresses.ECHO));
+        return;
+      }
+      Message<Object> reply = answer.result();
+      if (!(reply.body() instanceof Buffer echoed)) {
+        ctx.fail(new HttpException(502, Addresses.ECHO + " answered with something other than bytes"));
+        return;
+      }
+      String echoedType = reply.headers().get(HttpHeaders.CONTENT_TYPE.toString());
+      if (echoedType != null) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, echoedType);
+      }
+      ctx.response().end(echoed);
+    });
+  }
+
+  /** {@code POST /tcp/broadcast {"text":"..."}}: published to every TCP client. */
+  private void broadcast(RoutingContext ctx) {
+    Object body;
+    try {
+      body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
+    } catch (DecodeException e) {
+      throw new HttpException(400, "body is not valid JSON");
+    }
+    String text;
+    try {
+      text = TcpMessages.readBroadcast(body);
+    } catch (BusException e) {
+      throw new HttpException(e.code(), e.getMessage());
+    }
+    bus.publish(Addresses.TCP_BROADCAST, TcpMessages.broadcast(text));
+    ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(ACCEPTED);
+  }
+}
