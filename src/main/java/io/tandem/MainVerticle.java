@@ -1,0 +1,91 @@
+package io.tandem;
+
+import io.tandem.config.Listener;
+import io.tandem.config.TandemSettings;
+import io.tandem.echo.TcpEchoVerticle;
+import io.tandem.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * Deploys the verticles the configuration enables, each with the whole resolved configuration,
+ * and fails if any of them fails. Logs one line per listener with its real port.
+ */
+public final class MainVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+  private static final String STATE = "tandem.state";
+  private static final String STARTED = "started";
+
+  private volatile int tcpPort = -1;
+  private volatile int httpPort = -1;
+
+  @Override
+  public Future<?> start() {
+    TandemSettings settings = TandemSettings.fromJson(config());
+    JsonObject config = settings.toJson();
+    List<Future<?>> deployments = new ArrayList<>();
+    if (settings.tcp().listener().enabled()) {
+      deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(), config)
+          .onSuccess(port -> tcpPort = port));
+    }
+    if (settings.http().listener().enabled()) {
+      deployments.add(deploy("HTTP", HttpVerticle::new, HttpVerticle::actualPort, settings.http().listener(), config)
+          .onSuccess(port -> httpPort = port));
+    }
+    return Future.all(deployments).onSuccess(deployed -> state(vertx).put(STARTED, true));
+  }
+
+  /** The port the TCP echo server listens on, or -1 when it is not deployed. */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** The port the HTTP server listens on, or -1 when it is not deployed. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** True once every enabled verticle of this process is deployed, until shutdown begins. */
+  public static boolean isStarted(Vertx vertx) {
+    return Boolean.TRUE.equals(state(vertx).get(STARTED));
+  }
+
+  /** Called as shutdown begins, so that readiness turns 503 before the servers stop. */
+  static void markStopping(Vertx vertx) {
+    state(vertx).remove(STARTED);
+  }
+
+  /** Deploys the instances of one verticle; the future holds the port they listen on. */
+  private <V extends VerticleBase> Future<Integer> deploy(String name, Supplier<V> factory, ToIntFunction<V> port,
+                                                          Listener listener, JsonObject config) {
+    List<V> instances = new CopyOnWriteArrayList<>();
+    DeploymentOptions options = new DeploymentOptions().setInstances(listener.instances()).setConfig(config);
+    return vertx.deployVerticle(() -> {
+      V verticle = factory.get();
+      instances.add(verticle);
+      return verticle;
+    }, options).map(id -> {
+      int actual = port.applyAsInt(instances.get(0));
+      log.info("{} listening on {}:{} ({} instance{})", name, listener.host(), actual, listener.instances(),
+          listener.instances() == 1 ? "" : "s");
+      return actual;
+    });
+  }
+
+  private static LocalMap<String, Boolean> state(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(STATE);
+  }
+}
