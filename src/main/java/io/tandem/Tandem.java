@@ -1,0 +1,130 @@
+package io.tandem;
+
+import io.tandem.chat.ChatClient;
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigLoader;
+import io.tandem.config.ListenException;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * {@code java -jar tandem.jar [launcher options]} starts the service through the Vert.x
+ * launcher; {@code java -jar tandem.jar chat [--host H] [--port P]} runs the chat client.
+ *
+ * <p>The configuration is read and validated before Vert.x starts: a bad one prints
+ * {@code config error: ...} and exits {@value #EXIT_CONFIG} with nothing listening. A failed start
+ * (a port in use, say) prints one line too. SIGTERM and SIGINT shut down gracefully and exit 0.
+ */
+public final class Tandem extends VertxApplication implements VertxApplicationHooks {
+
+  /** sysexits' EX_CONFIG. */
+  public static final int EXIT_CONFIG = 78;
+
+  /** Read by logback.xml: where log lines go (the chat client keeps stdout for the conversation). */
+  static final String LOG_TARGET_PROPERTY = "tandem.log.target";
+
+  private final ConfigLoader config;
+  private final Integer instancesOption;
+
+  private Tandem(String[] args, ConfigLoader config, Integer instancesOption) {
+    super(args);
+    this.config = config;
+    this.instancesOption = instancesOption;
+  }
+
+  public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("chat")) {
+      System.setProperty(LOG_TARGET_PROPERTY, "System.err");
+      System.exit(ChatClient.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
+    }
+    ConfigLoader config = null;
+    Integer instances = null;
+    if (!LauncherArgs.wantsHelp(args)) {
+      try {
+        instances = LauncherArgs.instances(args);
+        config = ConfigLoader.forProcess(LauncherArgs.conf(args));
+        config.settings(defaultInstances(instances));
+      } catch (ConfigException e) {
+        System.err.println("config error: " + e.getMessage());
+        System.exit(EXIT_CONFIG);
+      }
+    }
+    // the JVM alone exits 143 on SIGTERM; exiting 0 here still runs the launcher's shutdown hook
+    Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+    Signal.handle(new Signal("INT"), signal -> System.exit(0));
+    new Tandem(args, config, instances).launch();
+  }
+
+  @Override
+  public void beforeDeployingVerticle(HookContext context) {
+    // -instances N sets the instance count of every verticle; the main verticle runs once
+    DeploymentOptions options = context.deploymentOptions();
+    options.setInstances(1);
+    options.setConfig(config.settings(defaultInstances(instancesOption)).toJson());
+  }
+
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    Duration sinceStart = ProcessHandle.current().info().startInstant()
+        .map(start -> Duration.between(start, Instant.now()))
+        .orElse(Duration.ZERO);
+    log().info("Tandem ready in {} ms", sinceStart.toMillis());
+  }
+
+  @Override
+  public void afterFailureToStartVertx(HookContext context, Throwable t) {
+    System.err.println("start error: Vert.x did not start: " + oneLine(t));
+  }
+
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
+    System.err.println("start error: " + oneLine(t));
+    context.vertx().close();
+  }
+
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    log().info("Tandem shutting down");
+    MainVerticle.markStopping(context.vertx());
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    log().info("Tandem stopped");
+  }
+
+  @Override
+  public void afterFailureToStopVertx(HookContext context, Throwable t) {
+    System.err.println("stop error: " + (t == null ? "timed out closing Vert.x" : oneLine(t)));
+    Runtime.getRuntime().halt(1);
+  }
+
+  /** Not a static field: logging must not start before main has chosen where it goes. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Tandem.class);
+  }
+
+  private static int defaultInstances(Integer instancesOption) {
+    return instancesOption != null ? instancesOption : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The listener failure if there is one (it names host:port), else the first line of the error. */
+  private static String oneLine(Throwable t) {
+    for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ListenException) {
+        return cause.getMessage();
+      }
+    }
+    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+    return message.lines().findFirst().orElse(message);
+  }
+}

@@ -1,0 +1,38 @@
+package io.tandem;
+
+import io.tandem.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LauncherArgsTest {
+
+  @Test
+  void readsOptionsInEveryFormTheLauncherAccepts() {
+    assertEquals("a.json", LauncherArgs.conf(new String[] {"-conf", "a.json"}));
+    assertEquals("b.json", LauncherArgs.conf(new String[] {"-cluster", "--conf=b.json"}));
+    assertEquals("{\"x\":1}", LauncherArgs.conf(new String[] {"-CONF", "{\"x\":1}"}));
+    assertNull(LauncherArgs.conf(new String[] {"-options", "o.json"}));
+    assertEquals(4, LauncherArgs.instances(new String[] {"-instances", "4"}));
+    assertEquals(2, LauncherArgs.instances(new String[] {"--instances=2"}));
+    assertNull(LauncherArgs.instances(new String[0]));
+  }
+
+  @Test
+  void aBadInstanceCountOrAMissingValueIsAConfigError() {
+    assertEquals("-instances must be 1..1024, got \"0\"",
+        assertThrows(ConfigException.class, () -> LauncherArgs.instances(new String[] {"-instances", "0"})).getMessage());
+    assertEquals("-conf needs a value", assertThrows(ConfigException.class, () -> LauncherArgs.conf(new String[] {"-conf"})).getMessage());
+  }
+
+  @Test
+  void recognisesHelp() {
+    assertTrue(LauncherArgs.wantsHelp(new String[] {"--help"}));
+    assertTrue(LauncherArgs.wantsHelp(new String[] {"-h"}));
+    assertFalse(LauncherArgs.wantsHelp(new String[] {"-conf", "x"}));
+  }
+}
