@@ -1,0 +1,160 @@
+package io.tandem.e2e;
+
+import io.tandem.testing.Http;
+import io.tandem.testing.RawHttp;
+import io.tandem.testing.Sockets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fat jar as users run it: a real process, real sockets, real signals. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TandemJarIT {
+
+  @TempDir
+  Path workDir;
+
+  @Test
+  void servesTcpEchoHelloAndEchoThenStopsOnSigtermWithExit0() throws Exception {
+    try (TandemProcess tandem = TandemProcess.startService(workDir, "-instances", "3")) {
+      int tcp = tandem.port("TCP echo");
+      int httpPort = tandem.port("HTTP");
+      assertTrue(tandem.stdout().stream().anyMatch(line -> line.endsWith("TCP echo listening on 127.0.0.1:" + tcp + " (3 instances)")));
+
+      try (Socket socket = Sockets.connect(tcp)) {
+        assertEquals("héllo\n", Sockets.roundTrip(socket, "héllo\n"));
+      }
+      Http http = new Http(httpPort);
+      assertEquals("Hello, world!", http.get("/").body());
+      assertEquals("Hello, Ada!", http.get("/hello/Ada").body());
+      byte[] body = {0, 1, 2, (byte) 0xFF};
+      HttpResponse<byte[]> echoed = http.postBytes("/echo", "application/octet-stream", body);
+      assertArrayEquals(body, echoed.body());
+      assertEquals("application/octet-stream", echoed.headers().firstValue("content-type").orElseThrow());
+      assertEquals(200, http.get("/ready").statusCode());
+
+      tandem.terminate();
+      assertEquals(0, tandem.exitCode());
+      assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("Tandem stopped")), tandem.stdout().toString());
+      tandem.assertNoBlockedEventLoop();
+    }
+  }
+
+  @Test
+  void sigtermLetsTheRequestInFlightFinishAndExits0() throws Exception {
+    try (TandemProcess tandem = TandemProcess.startService(workDir);
+         Socket socket = Sockets.connect(tandem.port("HTTP"))) {
+      // two pipelined requests in one write: once the first is answered, the server holds the second
+      ByteArrayOutputStream requests = new ByteArrayOutputStream();
+      requests.write(RawHttp.get("/"));
+      requests.write(RawHttp.get("/?delay=1500"));
+      socket.getOutputStream().write(requests.toByteArray());
+      InputStream in = socket.getInputStream();
+      assertEquals(200, RawHttp.read(in).status());
+
+      tandem.terminate();
+      RawHttp.Response inFlight = RawHttp.read(in);
+      assertEquals(200, inFlight.status());
+      assertEquals("Hello, world!", inFlight.body());
+      assertEquals(0, tandem.exitCode());
+      tandem.assertNoBlockedEventLoop();
+    }
+  }
+
+  @Test
+  void aBadSettingIsOneLineOnStderrAndExit78WithNothingListening() throws Exception {
+    try (TandemProcess tandem = TandemProcess.start(workDir, TandemProcess.env("TANDEM_HTTP_PORT", "70000"))) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(List.of("config error: http.port must be 0..65535, got 70000 (from TANDEM_HTTP_PORT)"), tandem.stderr());
+      assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains("listening")), tandem.stdout().toString());
+    }
+  }
+
+  @Test
+  void aMissingOrBrokenConfFileIsOneLineAndExit78() throws Exception {
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "missing.json")) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(List.of("config error: cannot read missing.json: no such file"), tandem.stderr());
+    }
+    Files.writeString(workDir.resolve("broken.json"), "{\"tcp\": {\"port\": 8080,}}");
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "broken.json")) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(1, tandem.stderr().size(), tandem.stderr().toString());
+      assertTrue(tandem.stderr().get(0).startsWith("config error: broken.json is not valid JSON: "), tandem.stderr().get(0));
+    }
+    Files.createDirectories(workDir.resolve("conf"));
+    Files.writeString(workDir.resolve("conf/config.json"), "{\"tcp\": {\"port\": 8080, \"colour\": \"blue\"}}");
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of())) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(1, tandem.stderr().size(), tandem.stderr().toString());
+      assertTrue(tandem.stderr().get(0).startsWith("config error: tcp.colour is not a known key (in conf/config.json)"),
+          tandem.stderr().get(0));
+    }
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingHostAndPortAndANonZeroExit() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String conf = "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":" + taken.getLocalPort() + "},"
+          + "\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}";
+      try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf)) {
+        assertEquals(15, tandem.exitCode());
+        assertEquals(List.of("start error: TCP echo cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
+            tandem.stderr());
+        assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains("Tandem ready")), tandem.stdout().toString());
+      }
+    }
+  }
+
+  @Test
+  void theChatClientTalksToTheServiceThroughItsStdin() throws Exception {
+    try (TandemProcess tandem = TandemProcess.startService(workDir)) {
+      int tcp = tandem.port("TCP echo");
+      try (TandemProcess chat = TandemProcess.start(workDir, Map.of(), "chat", "--host", "127.0.0.1", "--port", Integer.toString(tcp))) {
+        chat.stdin().write("hello from chat\n".getBytes(StandardCharsets.UTF_8));
+        chat.stdin().flush();
+        chat.awaitStdout(line -> line.equals("hello from chat"));
+        HttpResponse<String> broadcast = new Http(tandem.port("HTTP")).postJson("/tcp/broadcast", "{\"text\":\"hi, chat room\"}");
+        assertEquals(202, broadcast.statusCode());
+        chat.awaitStdout(line -> line.equals("hi, chat room"));
+        chat.stdin().write("quit\n".getBytes(StandardCharsets.UTF_8));
+        chat.stdin().flush();
+        assertEquals(0, chat.exitCode());
+        assertEquals(List.of(), chat.stderr());
+      }
+      tandem.terminate();
+      assertEquals(0, tandem.exitCode());
+    }
+  }
+
+  @Test
+  void theChatClientReportsARefusedConnectionInOneLine() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = probe.getLocalPort();
+    }
+    try (TandemProcess chat = TandemProcess.start(workDir, Map.of(), "chat", "--host", "127.0.0.1", "--port", Integer.toString(closed))) {
+      assertEquals(1, chat.exitCode());
+      assertEquals(1, chat.stderr().size(), chat.stderr().toString());
+      assertTrue(chat.stderr().get(0).startsWith("chat: cannot connect to 127.0.0.1:" + closed + ": Connection refused"),
+          chat.stderr().get(0));
+    }
+  }
+}
