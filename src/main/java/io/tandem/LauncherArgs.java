@@ -1,6 +1,7 @@
 package io.tandem;
 
 import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigLoader;
 import io.tandem.config.Listener;
 
 import java.util.Locale;
@@ -17,6 +18,21 @@ final class LauncherArgs {
 
   static String conf(String[] args) {
     return value(args, "conf");
+  }
+
+  /**
+   * Checks the launcher's JSON options, which it would otherwise ignore with only a warning
+   * when they are broken.
+   *
+   * @throws ConfigException naming the option and what is wrong with it
+   */
+  static void checkJsonOptions(String[] args) {
+    for (String option : new String[] {"options", "vertx-options", "deployment-options"}) {
+      String value = value(args, option);
+      if (value != null) {
+        ConfigLoader.readObject(value, "-" + option);
+      }
+    }
   }
 
   /** The {@code -instances} count, or null when not given. */

@@ -51,6 +51,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     if (!LauncherArgs.wantsHelp(args)) {
       try {
         instances = LauncherArgs.instances(args);
+        LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         config.settings(defaultInstances(instances));
       } catch (ConfigException e) {

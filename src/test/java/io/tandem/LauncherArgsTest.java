@@ -30,6 +30,15 @@ class LauncherArgsTest {
   }
 
   @Test
+  void brokenJsonOptionsAreConfigErrorsNotWarnings() {
+    LauncherArgs.checkJsonOptions(new String[] {"-options", "{\"eventLoopPoolSize\":2}"});
+    assertEquals("-options is not valid JSON: Unexpected end-of-input: expected close marker for Object (line 1, column 2)",
+        assertThrows(ConfigException.class, () -> LauncherArgs.checkJsonOptions(new String[] {"-options", "{"})).getMessage());
+    assertEquals("cannot read nope.json: no such file",
+        assertThrows(ConfigException.class, () -> LauncherArgs.checkJsonOptions(new String[] {"-deployment-options=nope.json"})).getMessage());
+  }
+
+  @Test
   void recognisesHelp() {
     assertTrue(LauncherArgs.wantsHelp(new String[] {"--help"}));
     assertTrue(LauncherArgs.wantsHelp(new String[] {"-h"}));

@@ -56,11 +56,21 @@ public final class ConfigLoader {
       }
       return new ConfigLoader(new JsonObject(), "built-in defaults", overrides);
     }
-    if (confOption.trim().startsWith("{")) {
-      return new ConfigLoader(parse(confOption, "-conf"), "-conf", overrides);
+    String origin = confOption.trim().startsWith("{") ? "-conf" : confOption;
+    return new ConfigLoader(readObject(confOption, "-conf"), origin, overrides);
+  }
+
+  /**
+   * Reads a launcher option that takes a JSON object or a file holding one ({@code -conf},
+   * {@code -options}, {@code -deployment-options}).
+   *
+   * @throws ConfigException naming the option or file when it cannot be read or parsed
+   */
+  public static JsonObject readObject(String fileOrJson, String option) {
+    if (fileOrJson.trim().startsWith("{")) {
+      return parse(fileOrJson, option);
     }
-    Path file = Path.of(confOption);
-    return new ConfigLoader(readFile(file), file.toString(), overrides);
+    return readFile(Path.of(fileOrJson));
   }
 
   /** Validated settings; sections that set no instance count get {@code defaultInstances}. */
@@ -93,12 +103,19 @@ public final class ConfigLoader {
     throw new ConfigException(origin + " must hold a JSON object, got " + (value == null ? "nothing" : value));
   }
 
-  /** Jackson's message spans lines and quotes the input; keep its first line and the location. */
+  /** Jackson's message spans lines and quotes the input; keep its gist and where the error is. */
   private static String describe(DecodeException e) {
     String message = e.getMessage() == null ? "malformed" : e.getMessage();
-    String first = firstLine(message).replaceFirst("^Failed to decode: ?", "");
-    Matcher at = LOCATION.matcher(message);
-    return at.find() ? first + " (line " + at.group(1) + ", column " + at.group(2) + ")" : first;
+    String gist = firstLine(message)
+        .replaceFirst("^Failed to decode: ?", "")
+        .replaceAll(" ?\\(start marker at \\[Source: [^]]*\\]\\)", "")
+        .replaceAll(" ?\\[Source: [^]]*\\]", "")
+        .strip();
+    String location = null;
+    for (Matcher at = LOCATION.matcher(message); at.find(); ) {
+      location = "line " + at.group(1) + ", column " + at.group(2);
+    }
+    return location == null ? gist : gist + " (" + location + ")";
   }
 
   private static String firstLine(String message) {

@@ -32,11 +32,7 @@ public final class Http {
   }
 
   public HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder builder = request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (contentType != null) {
-      builder.header("Content-Type", contentType);
-    }
-    return send(builder.build());
+    return send(postRequest(path, contentType, body));
   }
 
   public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
@@ -44,11 +40,15 @@ public final class Http {
   }
 
   public HttpResponse<byte[]> postBytes(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+    return CLIENT.send(postRequest(path, contentType, body), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpRequest postRequest(String path, String contentType, byte[] body) {
     HttpRequest.Builder builder = request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       builder.header("Content-Type", contentType);
     }
-    return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return builder.build();
   }
 
   public HttpRequest.Builder request(String path) {
