@@ -12,8 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
@@ -75,10 +74,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
-    Duration sinceStart = ProcessHandle.current().info().startInstant()
-        .map(start -> Duration.between(start, Instant.now()))
-        .orElse(Duration.ZERO);
-    log().info("Tandem ready in {} ms", sinceStart.toMillis());
+    // the JVM's own record of its start: ProcessHandle's start instant is only as precise as the boot time (seconds)
+    long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    log().info("Tandem ready in {} ms", sinceStart);
   }
 
   @Override
