@@ -1,8 +1,12 @@
 package io.tandem.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -99,6 +103,44 @@ final class SectionReader {
       return text;
     }
     throw error(key, "must be a non-empty string", show(value), origin);
+  }
+
+  /** A list of non-empty strings; from the environment or a property, comma-separated. */
+  List<String> strings(String key, List<String> fallback) {
+    known.add(key);
+    Overrides.Value override = overrides.find(section, key);
+    if (override != null) {
+      return Arrays.stream(override.text().split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
+    }
+    Object value = json.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof JsonArray array) {
+      List<String> items = new ArrayList<>();
+      for (Object item : array) {
+        if (!(item instanceof String text) || text.isBlank()) {
+          throw error(key, "must be a list of non-empty strings", show(value), origin);
+        }
+        items.add(text.strip());
+      }
+      return List.copyOf(items);
+    }
+    throw error(key, "must be a list of non-empty strings", show(value), origin);
+  }
+
+  /** A list of host patterns (see {@link HostPattern}), empty by default. */
+  List<HostPattern> hosts(String key) {
+    List<HostPattern> patterns = new ArrayList<>();
+    for (String entry : strings(key, List.of())) {
+      try {
+        patterns.add(HostPattern.parse(entry));
+      } catch (IllegalArgumentException e) {
+        Overrides.Value override = overrides.find(section, key);
+        throw new ConfigException(path(key) + ": " + e.getMessage() + " (from " + (override != null ? override.origin() : origin) + ")");
+      }
+    }
+    return List.copyOf(patterns);
   }
 
   /** A rule that spans keys, e.g. {@code http.delayMs <= http.maxDelayMs}. */

@@ -9,12 +9,12 @@ import java.util.List;
  * layers by {@link ConfigLoader}; every verticle receives {@link #toJson()} (every key filled in)
  * as its {@code config()} and reads its own section with {@link #fromJson(JsonObject)}.
  */
-public record TandemSettings(TcpSettings tcp, HttpSettings http, int shutdownGraceSeconds) {
+public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, int shutdownGraceSeconds) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
   public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
-  private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION);
+  private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -45,6 +45,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, int shutdownGra
     TandemSettings settings = new TandemSettings(
         TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),
         HttpSettings.read(section(root, HttpSettings.SECTION, origin, overrides), defaultInstances),
+        FetcherSettings.read(section(root, FetcherSettings.SECTION, origin, overrides), defaultInstances),
         grace);
     overrides.rejectUnused();
     return settings;
@@ -59,6 +60,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, int shutdownGra
     return new JsonObject()
         .put(TcpSettings.SECTION, tcp.toJson())
         .put(HttpSettings.SECTION, http.toJson())
+        .put(FetcherSettings.SECTION, fetcher.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds);
   }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -60,7 +61,13 @@ class ConfigLoaderTest {
     assertEquals(defaults.tcp(), shipped.tcp());
     assertEquals(defaults.http(), shipped.http());
     assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
-    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION));
+    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION));
+    // the one deliberate difference, so that the README's demos can fetch from Tandem itself
+    assertEquals(List.of(HostPattern.parse("localhost")), shipped.fetcher().allowHosts());
+    assertEquals(defaults.fetcher(), new FetcherSettings(shipped.fetcher().enabled(), shipped.fetcher().instances(),
+        shipped.fetcher().maxUrls(), shipped.fetcher().concurrency(), shipped.fetcher().maxConcurrency(), shipped.fetcher().timeoutMs(),
+        shipped.fetcher().deadlineMs(), shipped.fetcher().maxBodyBytes(), shipped.fetcher().maxRedirects(),
+        shipped.fetcher().allowPrivateNetworks(), List.of(), shipped.fetcher().denyHosts(), shipped.fetcher().downloadDir()));
   }
 
   private static String readShipped() {
@@ -154,7 +161,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, shutdownGraceSeconds",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, shutdownGraceSeconds",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
@@ -170,6 +177,20 @@ class ConfigLoaderTest {
   void theDelayCannotExceedTheMaximumDelay() {
     assertEquals("http.delayMs must not exceed http.maxDelayMs (100), got 200",
         error("{\"http\":{\"delayMs\":200,\"maxDelayMs\":100}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void hostListsTakeNamesAddressesAndBlocksAndRejectAnythingElse() {
+    TandemSettings settings = load("{\"fetcher\":{\"allowHosts\":[\"localhost\",\"*.corp.example\",\"10.0.0.0/8\",\"::1\"]}}",
+        Map.of("TANDEM_FETCHER_DENY_HOSTS", "10.9.0.0/16, db.internal"), NO_PROPERTIES);
+    assertEquals(4, settings.fetcher().allowHosts().size());
+    assertEquals("[10.9.0.0/16, db.internal]", settings.fetcher().denyHosts().toString());
+    assertEquals("fetcher.allowHosts: \"10.0.0.0/33\" is not a CIDR block: the prefix must be 0..32 (from -conf)",
+        error("{\"fetcher\":{\"allowHosts\":[\"10.0.0.0/33\"]}}", Map.of(), NO_PROPERTIES));
+    assertEquals("fetcher.denyHosts must be a list of non-empty strings, got [1] (from -conf)",
+        error("{\"fetcher\":{\"denyHosts\":[1]}}", Map.of(), NO_PROPERTIES));
+    assertEquals("fetcher.concurrency must not exceed fetcher.maxConcurrency (8), got 64",
+        error("{\"fetcher\":{\"maxConcurrency\":8}}", Map.of(), NO_PROPERTIES));
   }
 
   @Test

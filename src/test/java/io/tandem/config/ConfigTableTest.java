@@ -35,7 +35,7 @@ class ConfigTableTest {
     assertTrue(row != null, path + " is missing from the README's configuration table");
     assertTrue(row.contains("`" + Overrides.envName(section, key) + "`"), path + ": wrong environment variable in " + row);
     if (!key.equals(Listener.INSTANCES)) {
-      assertTrue(row.contains("| `" + defaultValue + "` |"), path + ": the default " + defaultValue + " is not in " + row);
+      assertTrue(row.contains("| `" + defaultValue + "`"), path + ": the default " + defaultValue + " is not in " + row);
     }
   }
 }

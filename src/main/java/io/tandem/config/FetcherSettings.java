@@ -1,0 +1,78 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The {@code fetcher} section: the fetcher verticle (no server of its own; it serves the bus).
+ * The per-URL values are what a request gets when it does not say, and {@code maxBodyBytes}
+ * is also the most a request may ask for, so memory stays bounded by concurrency × maxBodyBytes.
+ */
+public record FetcherSettings(
+    boolean enabled,
+    int instances,
+    int maxUrls,
+    int concurrency,
+    int maxConcurrency,
+    int timeoutMs,
+    int deadlineMs,
+    int maxBodyBytes,
+    int maxRedirects,
+    boolean allowPrivateNetworks,
+    List<HostPattern> allowHosts,
+    List<HostPattern> denyHosts,
+    String downloadDir) {
+
+  public static final String SECTION = "fetcher";
+
+  public static final int DEFAULT_MAX_URLS = 1000;
+  public static final int DEFAULT_CONCURRENCY = 64;
+  public static final int DEFAULT_MAX_CONCURRENCY = 1024;
+  public static final int DEFAULT_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_DEADLINE_MS = 60_000;
+  public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_REDIRECTS = 10;
+  public static final String DEFAULT_DOWNLOAD_DIR = "downloads";
+
+  private static final int HOUR_MS = 3_600_000;
+
+  static FetcherSettings read(SectionReader reader, int defaultInstances) {
+    FetcherSettings settings = new FetcherSettings(
+        reader.bool(Listener.ENABLED, true),
+        reader.integer(Listener.INSTANCES, defaultInstances, 1, Listener.MAX_INSTANCES),
+        reader.integer("maxUrls", DEFAULT_MAX_URLS, 1, 1_000_000),
+        reader.integer("concurrency", DEFAULT_CONCURRENCY, 1, 100_000),
+        reader.integer("maxConcurrency", DEFAULT_MAX_CONCURRENCY, 1, 100_000),
+        reader.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 1, HOUR_MS),
+        reader.integer("deadlineMs", DEFAULT_DEADLINE_MS, 1, HOUR_MS),
+        reader.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 0, 1024 * 1024 * 1024),
+        reader.integer("maxRedirects", DEFAULT_MAX_REDIRECTS, 0, 100),
+        reader.bool("allowPrivateNetworks", false),
+        reader.hosts("allowHosts"),
+        reader.hosts("denyHosts"),
+        reader.text("downloadDir", DEFAULT_DOWNLOAD_DIR));
+    reader.check(settings.concurrency <= settings.maxConcurrency, "concurrency",
+        "must not exceed fetcher.maxConcurrency (" + settings.maxConcurrency + ")", settings.concurrency);
+    reader.finish();
+    return settings;
+  }
+
+  JsonObject toJson() {
+    return new JsonObject()
+        .put(Listener.ENABLED, enabled)
+        .put(Listener.INSTANCES, instances)
+        .put("maxUrls", maxUrls)
+        .put("concurrency", concurrency)
+        .put("maxConcurrency", maxConcurrency)
+        .put("timeoutMs", timeoutMs)
+        .put("deadlineMs", deadlineMs)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("maxRedirects", maxRedirects)
+        .put("allowPrivateNetworks", allowPrivateNetworks)
+        .put("allowHosts", new JsonArray(allowHosts.stream().map(HostPattern::toString).toList()))
+        .put("denyHosts", new JsonArray(denyHosts.stream().map(HostPattern::toString).toList()))
+        .put("downloadDir", downloadDir);
+  }
+}
