@@ -1,8 +1,10 @@
 package io.tandem;
 
+import io.tandem.bus.Addresses;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
 import io.tandem.echo.TcpEchoVerticle;
+import io.tandem.fetch.FetchVerticle;
 import io.tandem.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -44,6 +46,12 @@ public final class MainVerticle extends VerticleBase {
     if (settings.http().listener().enabled()) {
       deployments.add(deploy("HTTP", HttpVerticle::new, HttpVerticle::actualPort, settings.http().listener(), config)
           .onSuccess(port -> httpPort = port));
+    }
+    if (settings.fetcher().enabled()) {
+      int instances = settings.fetcher().instances();
+      deployments.add(vertx.deployVerticle(FetchVerticle::new, new DeploymentOptions().setInstances(instances).setConfig(config))
+          .onSuccess(id -> log.info("Fetcher serving {} and {} ({} instance{})", Addresses.FETCH, Addresses.FETCH_CHAIN,
+              instances, instances == 1 ? "" : "s")));
     }
     return Future.all(deployments).onSuccess(deployed -> state(vertx).put(STARTED, true));
   }

@@ -49,6 +49,30 @@ public final class Addresses {
    */
   public static final String TCP_SEND = "tandem.tcp.send";
 
+  /**
+   * Request/reply: fetch many URLs at once (the tutorials' {@code asyncio.gather}). Request
+   * {@code {"urls":[...], "concurrency", "timeoutMs", "deadlineMs", "maxBodyBytes", "body", "save",
+   * "progressAddress", "id"}} (all but urls optional); reply {@code {"results":[...in input order...],
+   * "succeeded":n,"failed":n,"elapsedMs":n}}. One bad URL never fails the batch: it is a result
+   * with an {@code error}. Fails 400 for a malformed request, naming the field. See
+   * {@link FetchMessages}.
+   */
+  public static final String FETCH = "tandem.fetch";
+
+  /**
+   * Request/reply: follow a chain of URLs, each taken from the JSON answer of the one before.
+   * Request {@code {"url","next","maxHops", ...the per-URL options}}; reply
+   * {@code {"hops":[results...],"stoppedBecause":"no-next"|"max-hops"|"cycle"|"error"|"deadline"|"cancelled"}}.
+   * Fails 400 for a malformed request.
+   */
+  public static final String FETCH_CHAIN = "tandem.fetch.chain";
+
+  /**
+   * Publish {@code {"id":"..."}}: every batch or chain running with that {@code id}, on any
+   * fetcher instance, stops; its unfinished URLs end with kind {@code cancelled}.
+   */
+  public static final String FETCH_CANCEL = "tandem.fetch.cancel";
+
   private Addresses() {
   }
 }

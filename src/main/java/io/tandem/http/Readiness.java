@@ -42,6 +42,10 @@ final class Readiness implements Handler<RoutingContext> {
     if (settings.http().listener().enabled()) {
       checks.register("http", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.HELLO, new JsonObject(), done));
     }
+    if (settings.fetcher().enabled()) {
+      // an empty request is malformed: a 400 back proves the service answers, without fetching anything
+      checks.register("fetcher", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.FETCH, new JsonObject(), done));
+    }
   }
 
   @Override

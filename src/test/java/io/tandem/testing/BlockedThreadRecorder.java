@@ -1,19 +1,38 @@
 package io.tandem.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records Vert.x's blocked-thread warnings so that {@link FailOnBlockedEventLoop} can fail the test. */
+/**
+ * Records Vert.x's blocked-thread warnings so that {@link FailOnBlockedEventLoop} can fail the
+ * test. Only warnings whose stack (captured while the thread is still blocked) runs through
+ * Tandem's code count: in a cold test JVM the first use of some Netty paths links method handles
+ * for a couple of hundred milliseconds, which is the JVM warming up, not a blocking call.
+ */
 public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
 
   private static final List<String> WARNINGS = new CopyOnWriteArrayList<>();
 
   @Override
   protected void append(ILoggingEvent event) {
-    WARNINGS.add(event.getFormattedMessage());
+    IThrowableProxy stack = event.getThrowableProxy();
+    if (stack == null || throughTandem(stack)) {
+      WARNINGS.add(event.getFormattedMessage());
+    }
+  }
+
+  private static boolean throughTandem(IThrowableProxy stack) {
+    for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
+      if (frame.getStackTraceElement().getClassName().startsWith("io.tandem.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The warnings recorded since the last call, which clears them. */

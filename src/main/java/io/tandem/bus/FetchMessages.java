@@ -1,0 +1,96 @@
+package io.tandem.bus;
+
+/**
+ * Field names and values of {@link Addresses#FETCH}, {@link Addresses#FETCH_CHAIN} and
+ * {@link Addresses#FETCH_CANCEL}.
+ *
+ * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","sha256",
+ * "elapsedMs","redirects","body","file","error":{"kind","message"}}}, fields absent where they do
+ * not apply. {@code ok} is true for a 2xx answer read to the end (or to the cap); a non-2xx
+ * answer is {@code ok:false} with its status and no error.
+ */
+public final class FetchMessages {
+
+  // request
+  public static final String URLS = "urls";
+  public static final String URL = "url";
+  public static final String CONCURRENCY = "concurrency";
+  public static final String TIMEOUT_MS = "timeoutMs";
+  public static final String DEADLINE_MS = "deadlineMs";
+  public static final String MAX_BODY_BYTES = "maxBodyBytes";
+  public static final String BODY = "body";
+  public static final String SAVE = "save";
+  public static final String PROGRESS_ADDRESS = "progressAddress";
+  public static final String ID = "id";
+  public static final String NEXT = "next";
+  public static final String MAX_HOPS = "maxHops";
+
+  // body modes
+  public static final String BODY_TEXT = "text";
+  public static final String BODY_BASE64 = "base64";
+  public static final String BODY_NONE = "none";
+
+  // result
+  public static final String INDEX = "index";
+  public static final String OK = "ok";
+  public static final String STATUS = "status";
+  public static final String CONTENT_TYPE = "contentType";
+  public static final String BYTES = "bytes";
+  public static final String TRUNCATED = "truncated";
+  public static final String SHA256 = "sha256";
+  public static final String ELAPSED_MS = "elapsedMs";
+  public static final String REDIRECTS = "redirects";
+  public static final String FILE = "file";
+  public static final String ERROR = "error";
+  public static final String KIND = "kind";
+  public static final String MESSAGE = "message";
+
+  // reply
+  public static final String RESULTS = "results";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+  public static final String HOPS = "hops";
+  public static final String STOPPED_BECAUSE = "stoppedBecause";
+  /** Why a chain stopped, in words, when it stopped on an error, a deadline or a cycle. */
+  public static final String REASON = "reason";
+
+  /** Why a URL has no answer: {@code error.kind}. */
+  public enum Kind {
+    INVALID_URL("invalid-url"),
+    BLOCKED("blocked"),
+    DNS("dns"),
+    CONNECT("connect"),
+    RESET("reset"),
+    TIMEOUT("timeout"),
+    DEADLINE("deadline"),
+    TOO_MANY_REDIRECTS("too-many-redirects"),
+    IO("io"),
+    /** The batch was cancelled ({@link Addresses#FETCH_CANCEL}, or its HTTP client went away). */
+    CANCELLED("cancelled");
+
+    private final String wire;
+
+    Kind(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+  }
+
+  /** Why a chain stopped: {@code stoppedBecause}. */
+  public static final String NO_NEXT = "no-next";
+  public static final String MAX_HOPS_REACHED = "max-hops";
+  public static final String CYCLE = "cycle";
+  public static final String STOPPED_BY_ERROR = "error";
+  public static final String STOPPED_BY_DEADLINE = "deadline";
+  public static final String STOPPED_BY_CANCEL = "cancelled";
+
+  /** Largest {@code maxHops} a chain may ask for. */
+  public static final int MAX_HOPS_LIMIT = 100;
+  public static final int DEFAULT_MAX_HOPS = 10;
+
+  private FetchMessages() {
+  }
+}

@@ -1,0 +1,38 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.BusException;
+import io.tandem.bus.FetchMessages;
+import io.tandem.bus.RequestReader;
+import io.tandem.config.FetcherSettings;
+
+/**
+ * A validated {@code tandem.fetch.chain} request.
+ *
+ * @param next a field name of the JSON answer, or a JSON Pointer such as {@code /links/next}
+ */
+record ChainRequest(String url, String next, int maxHops, UrlOptions options, int deadlineMs, String progressAddress, String id) {
+
+  private static final int HOUR_MS = 3_600_000;
+
+  /** @throws BusException 400 naming the field that is wrong */
+  static ChainRequest read(Object body, FetcherSettings settings) {
+    RequestReader reader = RequestReader.of(body);
+    ChainRequest request = new ChainRequest(
+        reader.required(FetchMessages.URL),
+        reader.text(FetchMessages.NEXT, FetchMessages.NEXT),
+        reader.integer(FetchMessages.MAX_HOPS, FetchMessages.DEFAULT_MAX_HOPS, 1, FetchMessages.MAX_HOPS_LIMIT),
+        UrlOptions.read(reader, settings),
+        reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
+        reader.text(FetchMessages.PROGRESS_ADDRESS, null),
+        reader.text(FetchMessages.ID, null));
+    reader.finish();
+    if (request.next.startsWith("/")) {
+      try {
+        io.vertx.core.json.pointer.JsonPointer.from(request.next);
+      } catch (IllegalArgumentException e) {
+        throw BusException.badRequest("next is not a valid JSON Pointer: " + e.getMessage());
+      }
+    }
+    return request;
+  }
+}

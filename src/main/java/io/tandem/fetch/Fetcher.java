@@ -1,0 +1,64 @@
+package io.tandem.fetch;
+
+import io.netty.util.NetUtil;
+import io.tandem.config.FetcherSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * What every fetch of one fetcher instance shares: one HTTP client whose connection pool is sized
+ * for the instance's {@code maxConcurrency} (keep-alive connections are reused per origin), the
+ * name resolver, the address policy and the limits. Redirects are followed by {@link UrlFetch}
+ * itself, so that every hop passes the policy.
+ */
+final class Fetcher {
+
+  final Vertx vertx;
+  final HttpClientAgent client;
+  final AddressPolicy policy;
+  final int maxRedirects;
+  final String downloadDir;
+
+  Fetcher(Vertx vertx, FetcherSettings settings) {
+    this.vertx = vertx;
+    this.policy = new AddressPolicy(settings);
+    this.maxRedirects = settings.maxRedirects();
+    this.downloadDir = settings.downloadDir();
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            // bytes are counted and capped as sent; no Accept-Encoding, so no decompression bombs
+            .setDecompressionSupported(false)
+            .setVerifyHost(true),
+        new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()));
+  }
+
+  /** A fetch of one URL, not yet started. */
+  UrlFetch fetch(int index, String url, UrlOptions options, boolean keepBody) {
+    return new UrlFetch(this, index, url, options, keepBody);
+  }
+
+  /** The address to connect to: an IP literal as is, a name through Vert.x's asynchronous resolver. */
+  Future<InetAddress> resolve(String host) {
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+    if (literal != null) {
+      try {
+        return Future.succeededFuture(InetAddress.getByAddress(host, literal));
+      } catch (UnknownHostException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return ((VertxInternal) vertx).nameResolver().resolve(host);
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,333 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.FetchMessages;
+import io.tandem.bus.FetchMessages.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One URL: resolve, check, connect to the checked address, follow redirects (each hop checked
+ * again), read the body to the cap, all within one deadline from start to last byte. It always
+ * ends with exactly one result, whatever the origin does; {@link #stop} ends it early (the batch's
+ * deadline, a cancel). Confined to the fetcher instance's event loop.
+ */
+final class UrlFetch {
+
+  /** A redirect's own body is read (so the connection can be reused) up to this, else cut. */
+  private static final int MAX_REDIRECT_BODY_BYTES = 64 * 1024;
+
+  private final Fetcher fetcher;
+  private final int index;
+  private final String url;
+  private final UrlOptions options;
+  private final boolean keepBody;
+  private final Promise<JsonObject> outcome = Promise.promise();
+  private final long started = System.nanoTime();
+  private final List<String> redirects = new ArrayList<>();
+  private long timer = -1;
+  private HttpClientRequest request;
+  private BodySink body;
+  private Download download;
+  private Integer status;
+  private String contentType;
+  private boolean done;
+
+  UrlFetch(Fetcher fetcher, int index, String url, UrlOptions options, boolean keepBody) {
+    this.fetcher = fetcher;
+    this.index = index;
+    this.url = url;
+    this.options = options;
+    this.keepBody = keepBody;
+  }
+
+  Future<JsonObject> start() {
+    timer = fetcher.vertx.setTimer(options.timeoutMs(), fired -> {
+      timer = -1;
+      fail(Kind.TIMEOUT, "no complete answer within " + options.timeoutMs() + " ms");
+    });
+    URI uri;
+    try {
+      uri = Urls.parse(url);
+    } catch (Urls.InvalidUrl e) {
+      fail(Kind.INVALID_URL, e.getMessage());
+      return outcome.future();
+    }
+    hop(uri);
+    return outcome.future();
+  }
+
+  /** Ends the fetch now with {@code kind}, unless it has already ended. */
+  void stop(Kind kind, String message) {
+    fail(kind, message);
+  }
+
+  /** The body read, when kept; for reading a chain's next link. */
+  Buffer body() {
+    return body == null ? null : body.kept();
+  }
+
+  private void hop(URI uri) {
+    if (!Urls.isHttp(uri)) {
+      fail(Kind.BLOCKED, "only http and https URLs are fetched, not " + uri.getScheme());
+      return;
+    }
+    String host = Urls.host(uri);
+    String refused = fetcher.policy.checkName(host);
+    if (refused != null) {
+      fail(Kind.BLOCKED, refused);
+      return;
+    }
+    fetcher.resolve(host).onComplete(resolved -> {
+      if (done) {
+        return;
+      }
+      if (resolved.failed()) {
+        fail(Kind.DNS, "cannot resolve " + host + ": " + resolved.cause().getMessage());
+        return;
+      }
+      InetAddress address = resolved.result();
+      String blocked = fetcher.policy.check(host, address);
+      if (blocked != null) {
+        fail(Kind.BLOCKED, blocked);
+        return;
+      }
+      connect(uri, host, address);
+    });
+  }
+
+  private void connect(URI uri, String host, InetAddress address) {
+    int port = Urls.port(uri);
+    RequestOptions target = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        // the checked address, not the name: a second DNS answer cannot send us elsewhere
+        .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
+        .setHost(host)
+        .setPort(port)
+        .setSsl(Urls.isHttps(uri))
+        .setURI(Urls.requestTarget(uri))
+        .setFollowRedirects(false)
+        .setConnectTimeout(Math.max(1, options.timeoutMs() - elapsedMs()))
+        .putHeader(HttpHeaders.USER_AGENT, UserAgent.VALUE);
+    fetcher.client.request(target).onComplete(connected -> {
+      if (connected.failed()) {
+        fail(connected.cause());
+        return;
+      }
+      request = connected.result();
+      if (done) {
+        request.reset();
+        return;
+      }
+      request.send().onComplete(answered -> {
+        if (answered.failed()) {
+          fail(answered.cause());
+        } else if (!done) {
+          respond(uri, answered.result());
+        }
+      });
+    });
+  }
+
+  private void respond(URI uri, HttpClientResponse response) {
+    response.exceptionHandler(this::fail);
+    String location = response.getHeader(HttpHeaders.LOCATION);
+    if (isRedirect(response.statusCode()) && location != null) {
+      redirect(uri, location, response);
+      return;
+    }
+    status = response.statusCode();
+    contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+    body = new BodySink(options.maxBodyBytes(), keepBody || options.keepsBody());
+    if (!options.save()) {
+      read(response);
+      return;
+    }
+    response.pause();
+    Download.open(fetcher.vertx, fetcher.downloadDir, url).onComplete(opened -> {
+      if (opened.failed()) {
+        fail(Kind.IO, "cannot save the body: " + opened.cause().getMessage());
+        return;
+      }
+      download = opened.result();
+      if (done) {
+        download.abandon();
+        return;
+      }
+      download.onError(err -> fail(Kind.IO, "cannot save the body: " + err.getMessage()));
+      read(response);
+      response.resume();
+    });
+  }
+
+  private void read(HttpClientResponse response) {
+    response.handler(chunk -> {
+      if (done) {
+        return;
+      }
+      Buffer part = body.take(chunk);
+      if (download != null && part.length() > 0) {
+        download.write(part, response);
+      }
+      if (body.truncated()) {
+        succeed();
+        // the cap: cut the transfer itself, not just stop listening to it
+        request.reset();
+      }
+    });
+    response.endHandler(ended -> succeed());
+  }
+
+  private void redirect(URI from, String location, HttpClientResponse response) {
+    if (redirects.size() >= fetcher.maxRedirects) {
+      fail(Kind.TOO_MANY_REDIRECTS, "more than " + fetcher.maxRedirects + " redirects (fetcher.maxRedirects)");
+      return;
+    }
+    URI next;
+    try {
+      next = Urls.resolve(from, location);
+    } catch (Urls.InvalidUrl e) {
+      fail(Kind.INVALID_URL, "redirect to " + e.getMessage());
+      return;
+    }
+    redirects.add(next.toString());
+    int[] drained = {0};
+    response.handler(chunk -> {
+      drained[0] += chunk.length();
+      if (drained[0] > MAX_REDIRECT_BODY_BYTES && !done) {
+        request.reset();
+        hop(next);
+      }
+    });
+    response.endHandler(ended -> {
+      if (!done && drained[0] <= MAX_REDIRECT_BODY_BYTES) {
+        hop(next);
+      }
+    });
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private void succeed() {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    JsonObject result = base()
+        .put(FetchMessages.OK, status >= 200 && status < 300)
+        .put(FetchMessages.STATUS, status)
+        .put(FetchMessages.BYTES, body.bytes())
+        .put(FetchMessages.TRUNCATED, body.truncated())
+        .put(FetchMessages.SHA256, body.sha256());
+    if (contentType != null) {
+      result.put(FetchMessages.CONTENT_TYPE, contentType);
+    }
+    if (options.body().equals(FetchMessages.BODY_TEXT)) {
+      result.put(FetchMessages.BODY, body.kept().toString(charset(contentType)));
+    } else if (options.body().equals(FetchMessages.BODY_BASE64)) {
+      result.put(FetchMessages.BODY, Base64.getEncoder().encodeToString(body.kept().getBytes()));
+    }
+    if (download == null) {
+      outcome.complete(result.put(FetchMessages.ELAPSED_MS, elapsedMs()));
+      return;
+    }
+    download.commit().onComplete(saved -> {
+      if (saved.succeeded()) {
+        outcome.complete(result.put(FetchMessages.FILE, saved.result()).put(FetchMessages.ELAPSED_MS, elapsedMs()));
+      } else {
+        outcome.complete(failure(Kind.IO, "cannot save the body: " + saved.cause().getMessage()));
+      }
+    });
+  }
+
+  private void fail(Throwable error) {
+    FailureKinds.Failure failure = FailureKinds.classify(error);
+    fail(failure.kind(), failure.message());
+  }
+
+  private void fail(Kind kind, String message) {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    if (request != null) {
+      request.reset();
+    }
+    if (download != null) {
+      download.abandon();
+    }
+    outcome.complete(failure(kind, message));
+  }
+
+  private JsonObject failure(Kind kind, String message) {
+    JsonObject result = base().put(FetchMessages.OK, false);
+    if (status != null) {
+      result.put(FetchMessages.STATUS, status);
+    }
+    if (contentType != null) {
+      result.put(FetchMessages.CONTENT_TYPE, contentType);
+    }
+    return result
+        .put(FetchMessages.ELAPSED_MS, elapsedMs())
+        .put(FetchMessages.ERROR, new JsonObject().put(FetchMessages.KIND, kind.wire()).put(FetchMessages.MESSAGE, message));
+  }
+
+  private JsonObject base() {
+    JsonObject result = new JsonObject().put(FetchMessages.INDEX, index).put(FetchMessages.URL, url);
+    if (!redirects.isEmpty()) {
+      result.put(FetchMessages.REDIRECTS, new JsonArray(new ArrayList<>(redirects)));
+    }
+    return result;
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      fetcher.vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private long elapsedMs() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  }
+
+  /** The charset the answer declares, UTF-8 when it declares none or one Java does not know. */
+  static Charset charset(String contentType) {
+    if (contentType != null) {
+      for (String parameter : contentType.split(";")) {
+        String[] pair = parameter.strip().split("=", 2);
+        if (pair.length == 2 && pair[0].strip().toLowerCase(Locale.ROOT).equals("charset")) {
+          try {
+            return Charset.forName(pair[1].strip().replace("\"", ""));
+          } catch (IllegalArgumentException unknown) {
+            return StandardCharsets.UTF_8;
+          }
+        }
+      }
+    }
+    return StandardCharsets.UTF_8;
+  }
+}

@@ -1,0 +1,30 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.FetchMessages;
+import io.tandem.bus.RequestReader;
+import io.tandem.config.FetcherSettings;
+
+/**
+ * How to fetch each URL of a batch or chain.
+ *
+ * @param timeoutMs    from the start to the last byte, redirects included: a real deadline, not an idle timer
+ * @param maxBodyBytes where the transfer is cut ({@code truncated: true})
+ * @param body         {@code text}, {@code base64} or {@code none} (sizes and sha256 only)
+ * @param save         also write each body under {@code fetcher.downloadDir}
+ */
+record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save) {
+
+  private static final int HOUR_MS = 3_600_000;
+
+  static UrlOptions read(RequestReader reader, FetcherSettings settings) {
+    return new UrlOptions(
+        reader.integer(FetchMessages.TIMEOUT_MS, settings.timeoutMs(), 1, HOUR_MS),
+        reader.integer(FetchMessages.MAX_BODY_BYTES, settings.maxBodyBytes(), 0, settings.maxBodyBytes()),
+        reader.choice(FetchMessages.BODY, FetchMessages.BODY_TEXT, FetchMessages.BODY_BASE64, FetchMessages.BODY_NONE),
+        reader.bool(FetchMessages.SAVE, false));
+  }
+
+  boolean keepsBody() {
+    return !body.equals(FetchMessages.BODY_NONE);
+  }
+}

@@ -1,0 +1,64 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.Addresses;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Deploys the fetcher verticle for a test and talks to it over the bus. */
+final class FetchService {
+
+  private final Vertx vertx;
+
+  private FetchService(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The fetcher with loopback allowed (the origin lives there) plus {@code settings}. */
+  static FetchService deploy(Vertx vertx, JsonObject settings) throws Exception {
+    JsonObject fetcher = new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1")).put("instances", 1).mergeIn(settings);
+    vertx.deployVerticle(new FetchVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("fetcher", fetcher)))
+        .await(10, TimeUnit.SECONDS);
+    return new FetchService(vertx);
+  }
+
+  JsonObject fetch(JsonObject request) throws Exception {
+    return ask(Addresses.FETCH, request);
+  }
+
+  JsonObject chain(JsonObject request) throws Exception {
+    return ask(Addresses.FETCH_CHAIN, request);
+  }
+
+  JsonObject ask(String address, Object request) throws Exception {
+    return (JsonObject) vertx.eventBus().request(address, request, new DeliveryOptions().setSendTimeout(60_000))
+        .await(70, TimeUnit.SECONDS).body();
+  }
+
+  /** The 400 a malformed request gets; returns its message. */
+  String badRequest(String address, Object request) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.eventBus().request(address, request)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ReplyException reply = assertInstanceOf(ReplyException.class, e.getCause());
+    assertEquals(400, reply.failureCode(), reply.getMessage());
+    return reply.getMessage();
+  }
+
+  static JsonObject urls(String... urls) {
+    return new JsonObject().put("urls", new JsonArray(java.util.List.of((Object[]) urls)));
+  }
+
+  static String kind(JsonObject result) {
+    return result.getJsonObject("error").getString("kind");
+  }
+}

@@ -1,0 +1,183 @@
+package io.tandem.fetch;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The origin server of the fetcher's tests, on 127.0.0.1 and a free port, counting what it
+ * actually does: requests in flight (and the most at once), connections opened and closed, bytes
+ * sent, slow answers finished, the last User-Agent.
+ */
+final class Origin {
+
+  static final int CHUNK = 16 * 1024;
+  /** byte i of every body is i % 251; a chunk starting at offset k is a slice of this */
+  private static final Buffer PATTERN = Buffer.buffer(expectedBytes(CHUNK + 251));
+
+  final AtomicInteger inFlight = new AtomicInteger();
+  final AtomicInteger maxInFlight = new AtomicInteger();
+  final AtomicInteger connections = new AtomicInteger();
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicInteger slowAnswersFinished = new AtomicInteger();
+  final BlockingQueue<String> closedConnections = new LinkedBlockingQueue<>();
+  final Queue<String> requested = new ConcurrentLinkedQueue<>();
+  final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+  volatile String lastUserAgent;
+  private int port;
+  private int garbagePort;
+
+  static Origin start(Vertx vertx) throws Exception {
+    Origin origin = new Origin();
+    Router router = Router.router(vertx);
+    router.route().handler(origin::track);
+    router.get("/delay/:ms").handler(ctx -> {
+      long ms = Long.parseLong(ctx.pathParam("ms"));
+      vertx.setTimer(Math.max(1, ms), fired -> {
+        if (ms >= 1000) {
+          origin.slowAnswersFinished.incrementAndGet();
+        }
+        ctx.response().end("waited " + ms);
+      });
+    });
+    router.get("/status/:code").handler(ctx -> ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("code"))).end("status body"));
+    router.get("/bytes/:n").handler(ctx -> origin.stream(ctx.response(), Long.parseLong(ctx.pathParam("n")), true));
+    router.get("/big").handler(ctx -> origin.stream(ctx.response(), 10L * 1024 * 1024 * 1024, true));
+    router.get("/drip").handler(ctx -> {
+      HttpServerResponse response = ctx.response().setChunked(true);
+      long timer = vertx.setPeriodic(5, tick -> {
+        response.write(Buffer.buffer(new byte[100]));
+        origin.bytesSent.addAndGet(100);
+      });
+      response.closeHandler(closed -> vertx.cancelTimer(timer));
+    });
+    router.get("/reset").handler(ctx -> {
+      ctx.response().putHeader("content-length", "100000").write("the first bytes");
+      vertx.setTimer(20, cut -> ctx.request().connection().close());
+    });
+    router.get("/hang").handler(ctx -> { });
+    router.get("/redirect/:n").handler(ctx -> {
+      int n = Integer.parseInt(ctx.pathParam("n"));
+      if (n == 0) {
+        ctx.response().end("landed");
+      } else {
+        ctx.response().setStatusCode(302).putHeader("location", "/redirect/" + (n - 1)).end();
+      }
+    });
+    router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", ctx.queryParams().get("url")).end());
+    router.get("/chain/:i").handler(ctx -> {
+      int i = Integer.parseInt(ctx.pathParam("i"));
+      int n = Integer.parseInt(ctx.queryParams().get("n"));
+      String next = i + 1 < n ? "/chain/" + (i + 1) + "?n=" + n : null;
+      ctx.json(new JsonObject().put("i", i).put("next", next).put("links", new JsonObject().put("next", next)));
+    });
+    router.get("/cycle/:i").handler(ctx -> ctx.json(new JsonObject().put("next", "/cycle/" + (1 - Integer.parseInt(ctx.pathParam("i"))))));
+    router.get("/latin1").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=ISO-8859-1")
+        .end(Buffer.buffer("café".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))));
+    HttpServer server = vertx.createHttpServer()
+        .connectionHandler(connection -> {
+          origin.connections.incrementAndGet();
+          connection.closeHandler(closed -> origin.closedConnections.add("closed"));
+        })
+        .requestHandler(router);
+    origin.port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+    // a "server" that answers every request with bytes that are not HTTP
+    NetServer garbage = vertx.createNetServer().connectHandler(socket ->
+        socket.handler(request -> socket.write("this is not HTTP\r\n\r\n").onComplete(written -> socket.close())));
+    origin.garbagePort = garbage.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+    return origin;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String garbageUrl() {
+    return "http://127.0.0.1:" + garbagePort + "/";
+  }
+
+  /** Waits until {@code n} more requests have arrived. */
+  void awaitRequests(int n) throws InterruptedException {
+    for (int i = 0; i < n; i++) {
+      assertNotNull(arrivals.poll(20, TimeUnit.SECONDS), "request " + (i + 1) + " of " + n + " never arrived");
+    }
+  }
+
+  /** Waits for the next connection to close. */
+  void awaitClosedConnection() throws InterruptedException {
+    assertNotNull(closedConnections.poll(20, TimeUnit.SECONDS), "no connection closed");
+  }
+
+  private void track(RoutingContext ctx) {
+    lastUserAgent = ctx.request().getHeader("user-agent");
+    requested.add(ctx.request().uri());
+    arrivals.add(ctx.request().uri());
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    ctx.addEndHandler(ended -> inFlight.decrementAndGet());
+    ctx.next();
+  }
+
+  /** Sends {@code total} deterministic bytes in chunks, as fast as the client takes them. */
+  private void stream(HttpServerResponse response, long total, boolean withLength) {
+    if (withLength) {
+      response.putHeader("content-length", Long.toString(total));
+    } else {
+      response.setChunked(true);
+    }
+    response.putHeader("content-type", "application/octet-stream");
+    long[] sent = {0};
+    boolean[] closed = {false};
+    response.closeHandler(gone -> closed[0] = true);
+    Runnable pump = new Runnable() {
+      @Override
+      public void run() {
+        while (sent[0] < total && !response.writeQueueFull() && !closed[0]) {
+          int n = (int) Math.min(CHUNK, total - sent[0]);
+          int offset = (int) (sent[0] % 251);
+          if (response.write(PATTERN.slice(offset, offset + n)).failed()) {
+            // the client is gone (a closed channel fails the write at once)
+            closed[0] = true;
+            return;
+          }
+          sent[0] += n;
+          bytesSent.addAndGet(n);
+        }
+        if (sent[0] >= total) {
+          response.end();
+        } else if (!closed[0]) {
+          response.drainHandler(drained -> run());
+        }
+      }
+    };
+    pump.run();
+  }
+
+  /** The bytes {@code /bytes/n} sends, for comparing. */
+  static byte[] expectedBytes(int n) {
+    byte[] bytes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      bytes[i] = (byte) (i % 251);
+    }
+    return bytes;
+  }
+}
