@@ -5,6 +5,7 @@ import io.tandem.bus.BusException;
 import io.tandem.bus.HelloMessages;
 import io.tandem.bus.TcpMessages;
 import io.tandem.config.HttpSettings;
+import io.tandem.config.TandemSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,9 +38,12 @@ final class ApiRoutes {
   private final DeliveryOptions delivery;
   private final Buffer greeting;
 
-  ApiRoutes(Vertx vertx, HttpSettings settings) {
+  private final FetchRoutes fetch;
+
+  ApiRoutes(Vertx vertx, TandemSettings all) {
     this.vertx = vertx;
-    this.settings = settings;
+    this.settings = all.http();
+    this.fetch = new FetchRoutes(vertx, all);
     this.bus = vertx.eventBus();
     this.delivery = new DeliveryOptions().setSendTimeout(settings.busTimeoutMs());
     this.greeting = Buffer.buffer(settings.greeting());
@@ -56,6 +60,7 @@ final class ApiRoutes {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     router.post("/echo").handler(body).handler(this::echo);
     router.post("/tcp/broadcast").consumes("application/json").handler(body).handler(this::broadcast);
+    fetch.register(router, body);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
     ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());

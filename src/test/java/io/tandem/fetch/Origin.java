@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * actually does: requests in flight (and the most at once), connections opened and closed, bytes
  * sent, slow answers finished, the last User-Agent.
  */
-final class Origin {
+public final class Origin {
 
   static final int CHUNK = 16 * 1024;
   /** byte i of every body is i % 251; a chunk starting at offset k is a slice of this */
@@ -34,7 +34,7 @@ final class Origin {
   final AtomicInteger maxInFlight = new AtomicInteger();
   final AtomicInteger connections = new AtomicInteger();
   final AtomicLong bytesSent = new AtomicLong();
-  final AtomicInteger slowAnswersFinished = new AtomicInteger();
+  public final AtomicInteger slowAnswersFinished = new AtomicInteger();
   final BlockingQueue<String> closedConnections = new LinkedBlockingQueue<>();
   final Queue<String> requested = new ConcurrentLinkedQueue<>();
   final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
@@ -42,7 +42,7 @@ final class Origin {
   private int port;
   private int garbagePort;
 
-  static Origin start(Vertx vertx) throws Exception {
+  public static Origin start(Vertx vertx) throws Exception {
     Origin origin = new Origin();
     Router router = Router.router(vertx);
     router.route().handler(origin::track);
@@ -103,7 +103,7 @@ final class Origin {
     return origin;
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
@@ -116,7 +116,7 @@ final class Origin {
   }
 
   /** Waits until {@code n} more requests have arrived. */
-  void awaitRequests(int n) throws InterruptedException {
+  public void awaitRequests(int n) throws InterruptedException {
     for (int i = 0; i < n; i++) {
       assertNotNull(arrivals.poll(20, TimeUnit.SECONDS), "request " + (i + 1) + " of " + n + " never arrived");
     }
@@ -124,7 +124,11 @@ final class Origin {
 
   /** Waits for the next connection to close. */
   void awaitClosedConnection() throws InterruptedException {
-    assertNotNull(closedConnections.poll(20, TimeUnit.SECONDS), "no connection closed");
+    awaitClosedConnection(20);
+  }
+
+  public void awaitClosedConnection(int seconds) throws InterruptedException {
+    assertNotNull(closedConnections.poll(seconds, TimeUnit.SECONDS), "no connection closed within " + seconds + " s");
   }
 
   private void track(RoutingContext ctx) {

@@ -161,7 +161,7 @@ class HttpApiTest {
     JsonObject body = new JsonObject(ready.body());
     assertEquals("UP", body.getString("status"));
     List<String> checked = body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")).sorted().toList();
-    assertEquals(List.of("deployment", "http", "tcp"), checked);
+    assertEquals(List.of("deployment", "fetcher", "http", "tcp"), checked);
   }
 
   @Test

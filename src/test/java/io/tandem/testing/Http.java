@@ -23,6 +23,11 @@ public final class Http {
 
   private final int port;
 
+  /** The shared client, for requests that need their own body handler (streams, lines). */
+  public static HttpClient client() {
+    return CLIENT;
+  }
+
   public Http(int port) {
     this.port = port;
   }

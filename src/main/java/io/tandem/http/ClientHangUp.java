@@ -1,0 +1,60 @@
+package io.tandem.http;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.tandem.net.HalfClose;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a client's FIN means on an HTTP connection.
+ *
+ * <p>Usually "done sending, still listening": a client may send its request and shut down its
+ * side, as the tutorial's server allows by reading to EOF, and it still gets every answer before
+ * the server closes (a graceful connection shutdown, at most {@value #ANSWER_MINUTES} minutes).
+ *
+ * <p>But while a route that works on the client's behalf is in flight (a fetch batch), a FIN is
+ * the client hanging up: nothing would otherwise notice until the next write, which may never
+ * come. Such a route registers a hook; the FIN then runs it (cancel the work) and closes.
+ */
+final class ClientHangUp {
+
+  private static final long ANSWER_MINUTES = 5;
+  private static final AttributeKey<Runnable> ON_HANG_UP = AttributeKey.valueOf("tandem.onHangUp");
+
+  private ClientHangUp() {
+  }
+
+  /** For the server's connection handler: set up every new HTTP/1.x connection. */
+  static void watch(HttpConnection connection) {
+    if (connection instanceof HttpServerConnection http1) {
+      Channel channel = http1.channelHandlerContext().channel();
+      HalfClose.enable(http1.channelHandlerContext(), ctx -> {
+        Runnable hangUp = channel.attr(ON_HANG_UP).getAndSet(null);
+        if (hangUp != null) {
+          hangUp.run();
+          connection.close();
+        } else {
+          connection.shutdown(ANSWER_MINUTES, TimeUnit.MINUTES);
+        }
+      });
+    }
+  }
+
+  /** Until {@link #answered}, a FIN (or a close) from this request's client runs {@code onHangUp}. */
+  static void whileInFlight(HttpServerRequest request, Runnable onHangUp) {
+    request.response().closeHandler(closed -> onHangUp.run());
+    if (request.connection() instanceof HttpServerConnection http1) {
+      http1.channelHandlerContext().channel().attr(ON_HANG_UP).set(onHangUp);
+    }
+  }
+
+  static void answered(HttpServerRequest request) {
+    if (request.connection() instanceof HttpServerConnection http1) {
+      http1.channelHandlerContext().channel().attr(ON_HANG_UP).set(null);
+    }
+  }
+}

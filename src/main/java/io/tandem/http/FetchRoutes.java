@@ -1,0 +1,170 @@
+package io.tandem.http;
+
+import io.tandem.bus.Addresses;
+import io.tandem.bus.FetchMessages;
+import io.tandem.config.TandemSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code POST /fetch} and {@code POST /fetch/chain}: the HTTP front of the fetcher. The answer is
+ * the bus reply as JSON, or, with {@code Accept: application/x-ndjson} or
+ * {@code text/event-stream}, one line (event) per result the moment it completes and then a
+ * summary. A client that goes away cancels its batch: its outstanding requests are reset.
+ */
+final class FetchRoutes {
+
+  private static final String NDJSON = "application/x-ndjson";
+  private static final String EVENT_STREAM = "text/event-stream";
+  /** Waiting for the reply: the batch's own deadline plus this, for the reply to travel. */
+  private static final long REPLY_MARGIN_MS = 10_000;
+
+  private final EventBus bus;
+  private final long defaultDeadlineMs;
+
+  FetchRoutes(Vertx vertx, TandemSettings settings) {
+    this.bus = vertx.eventBus();
+    this.defaultDeadlineMs = settings.fetcher().deadlineMs();
+  }
+
+  void register(Router router, BodyHandler body) {
+    router.post("/fetch").consumes("application/json").handler(body)
+        .handler(ctx -> forward(ctx, Addresses.FETCH, FetchMessages.RESULTS));
+    router.post("/fetch/chain").consumes("application/json").handler(body)
+        .handler(ctx -> forward(ctx, Addresses.FETCH_CHAIN, FetchMessages.HOPS));
+  }
+
+  private void forward(RoutingContext ctx, String address, String listField) {
+    JsonObject request = jsonObject(ctx.body().buffer());
+    if (!request.containsKey(FetchMessages.ID)) {
+      request.put(FetchMessages.ID, "http-" + UUID.randomUUID());
+    }
+    Object id = request.getValue(FetchMessages.ID);
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS);
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    Format format = accept == null ? Format.JSON
+        : accept.contains(NDJSON) ? Format.NDJSON
+        : accept.contains(EVENT_STREAM) ? Format.EVENTS
+        : Format.JSON;
+    HttpServerResponse response = ctx.response();
+    boolean[] answered = {false};
+    // the client went away before its answer: stop the work it asked for
+    ClientHangUp.whileInFlight(ctx.request(), () -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        bus.publish(Addresses.FETCH_CANCEL, new JsonObject().put(FetchMessages.ID, id));
+      }
+    });
+    if (format == Format.JSON) {
+      bus.<JsonObject>request(address, request, delivery).onComplete(reply -> {
+        answered[0] = true;
+        ClientHangUp.answered(ctx.request());
+        if (reply.failed()) {
+          ctx.fail(BusFailures.toHttp(reply.cause(), address));
+        } else {
+          ctx.json(reply.result().body());
+        }
+      });
+      return;
+    }
+    if (request.containsKey(FetchMessages.PROGRESS_ADDRESS)) {
+      throw new HttpException(400, "progressAddress cannot be set when the answer is streamed: the stream is the progress");
+    }
+    Stream stream = new Stream(response, format);
+    String progress = "tandem.fetch.progress." + UUID.randomUUID();
+    request.put(FetchMessages.PROGRESS_ADDRESS, progress);
+    MessageConsumer<JsonObject> results = bus.consumer(progress, message -> stream.result(message.body()));
+    results.completion()
+        .compose(registered -> bus.<JsonObject>request(address, request, delivery))
+        .onComplete(reply -> {
+          answered[0] = true;
+          ClientHangUp.answered(ctx.request());
+          results.unregister();
+          if (reply.succeeded()) {
+            stream.finish(reply.result().body(), listField);
+          } else if (!response.headWritten()) {
+            ctx.fail(BusFailures.toHttp(reply.cause(), address));
+          } else {
+            response.reset();
+          }
+        });
+  }
+
+  private long deadlineOf(JsonObject request) {
+    return request.getValue(FetchMessages.DEADLINE_MS) instanceof Number deadline ? Math.max(0, deadline.longValue()) : defaultDeadlineMs;
+  }
+
+  private static JsonObject jsonObject(Buffer body) {
+    Object value;
+    try {
+      value = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new HttpException(400, "body is not valid JSON");
+    }
+    if (value instanceof JsonObject object) {
+      return object;
+    }
+    throw new HttpException(400, "body must be a JSON object");
+  }
+
+  private enum Format { JSON, NDJSON, EVENTS }
+
+  /** One streamed answer: each result once, in completion order, then the summary. */
+  private static final class Stream {
+    private final HttpServerResponse response;
+    private final Format format;
+    private final Set<Integer> sent = new HashSet<>();
+
+    Stream(HttpServerResponse response, Format format) {
+      this.response = response;
+      this.format = format;
+    }
+
+    void result(JsonObject result) {
+      if (sent.add(result.getInteger(FetchMessages.INDEX, -1))) {
+        write("result", result);
+      }
+    }
+
+    /** Writes any result the progress messages missed, then the reply without its list, and ends. */
+    void finish(JsonObject reply, String listField) {
+      JsonArray list = (JsonArray) reply.remove(listField);
+      for (int i = 0; list != null && i < list.size(); i++) {
+        result(list.getJsonObject(i));
+      }
+      write("summary", format == Format.NDJSON ? new JsonObject().put("summary", reply) : reply);
+      response.end();
+    }
+
+    private void write(String event, JsonObject data) {
+      if (response.closed()) {
+        return;
+      }
+      if (!response.headWritten()) {
+        response.setChunked(true)
+            .putHeader(HttpHeaders.CONTENT_TYPE, format == Format.NDJSON ? NDJSON : EVENT_STREAM)
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      }
+      response.write(format == Format.NDJSON
+          ? data.encode() + "\n"
+          : "event: " + event + "\ndata: " + data.encode() + "\n\n");
+    }
+  }
+}
