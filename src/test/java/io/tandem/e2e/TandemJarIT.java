@@ -3,6 +3,7 @@ package io.tandem.e2e;
 import io.tandem.testing.Http;
 import io.tandem.testing.RawHttp;
 import io.tandem.testing.Sockets;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,36 @@ class TandemJarIT {
       tandem.terminate();
       assertEquals(0, tandem.exitCode());
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("Tandem stopped")), tandem.stdout().toString());
+      tandem.assertNoBlockedEventLoop();
+    }
+  }
+
+  @Test
+  void fetchesManyUrlsAtOnceAndStreamsThemAsTheyComplete() throws Exception {
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf",
+        "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"fetcher\":{\"allowHosts\":[\"localhost\"]}}")) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      int port = tandem.port("HTTP");
+      String slow = "\"http://localhost:" + port + "/?delay=100\"";
+      String batch = "{\"concurrency\":50,\"urls\":[" + String.join(",", java.util.Collections.nCopies(200, slow)) + "]}";
+      JsonObject reply = new JsonObject(new Http(port).postJson("/fetch", batch).body());
+      assertEquals(200, reply.getInteger("succeeded"), reply.encode().substring(0, Math.min(500, reply.encode().length())));
+      // 200 URLs of 100 ms, 50 at a time: four rounds, not two hundred
+      assertTrue(reply.getLong("elapsedMs") < 2000, "took " + reply.getLong("elapsedMs") + " ms");
+      String streamed = new Http(port).send(new Http(port).request("/fetch").header("Content-Type", "application/json")
+          .header("Accept", "application/x-ndjson")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"urls\":[\"http://localhost:" + port
+              + "/?delay=800\",\"http://localhost:" + port + "/hello/Ada\",\"http://127.0.0.1:" + port + "/\"]}")).build()).body();
+      List<JsonObject> lines = streamed.lines().map(JsonObject::new).toList();
+      assertEquals(4, lines.size(), streamed);
+      assertEquals(0, lines.get(2).getInteger("index"), "the slow URL came last: " + streamed);
+      Map<Integer, JsonObject> byIndex = new java.util.HashMap<>();
+      lines.subList(0, 3).forEach(result -> byIndex.put(result.getInteger("index"), result));
+      assertEquals("Hello, Ada!", byIndex.get(1).getString("body"));
+      assertEquals("blocked", byIndex.get(2).getJsonObject("error").getString("kind"), "127.0.0.1 is not on allowHosts");
+      assertEquals(3, lines.get(3).getJsonObject("summary").getInteger("failed") + 2);
+      tandem.terminate();
+      assertEquals(0, tandem.exitCode());
       tandem.assertNoBlockedEventLoop();
     }
   }
