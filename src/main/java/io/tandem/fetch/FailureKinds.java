@@ -1,6 +1,7 @@
 package io.tandem.fetch;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.tandem.bus.FetchMessages.Kind;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
@@ -31,6 +32,10 @@ final class FailureKinds {
       if (kind != null) {
         return new Failure(kind, message(cause));
       }
+    }
+    if (error instanceof DecoderException || error instanceof IllegalArgumentException) {
+      // what Netty's HTTP codec throws for an answer it cannot parse (e.g. "invalid version format")
+      return new Failure(Kind.IO, "not a valid HTTP answer: " + message(error));
     }
     return new Failure(Kind.IO, message(error));
   }

@@ -60,6 +60,8 @@ class FetchFailuresTest {
       assertEquals(kinds.get(i), kind(result), result.encode());
       assertFalse(result.getJsonObject("error").getString("message").isBlank());
     }
+    assertTrue(results.getJsonObject(6).getJsonObject("error").getString("message").startsWith("not a valid HTTP answer: "),
+        results.getJsonObject(6).encode());
     assertTrue(results.getJsonObject(7).getBoolean("ok"));
     assertEquals(500, results.getJsonObject(8).getInteger("status"));
     assertEquals("timeout", kind(results.getJsonObject(9)));
