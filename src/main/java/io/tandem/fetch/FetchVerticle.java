@@ -49,9 +49,10 @@ public final class FetchVerticle extends VerticleBase {
     fetcher = new Fetcher(vertx, settings);
     permits = new Permits(settings.maxConcurrency());
     bus = vertx.eventBus();
-    // the first SHA-256 loads the security providers and the User-Agent reads a resource: slow
-    // once, so not on the event loop when the first URL comes
-    return vertx.executeBlocking(() -> BodySink.sha256Ready() && UserAgent.VALUE != null)
+    // one-time costs that would otherwise fall on an event loop with the first URL: the first
+    // SHA-256 loads the security providers, the User-Agent reads a resource, and the first https
+    // URL would read and parse the JDK's trust store (which the JDK then caches)
+    return vertx.executeBlocking(() -> BodySink.sha256Ready() && UserAgent.VALUE != null && Tls.loadTrustStore())
         .compose(ready -> Future.all(
             bus.consumer(Addresses.FETCH, this::fetch).completion(),
             bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),
