@@ -30,15 +30,6 @@ final class BodySink {
     }
   }
 
-  /** Loads the SHA-256 implementation; true when it is there. */
-  static boolean sha256Ready() {
-    try {
-      return MessageDigest.getInstance("SHA-256") != null;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Takes what fits under the cap and returns it (all of {@code chunk}, a prefix, or nothing). */
   Buffer take(Buffer chunk) {
     long room = maxBytes - bytes;

@@ -6,6 +6,7 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.TandemSettings;
+import io.tandem.net.Warmup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -49,10 +50,9 @@ public final class FetchVerticle extends VerticleBase {
     fetcher = new Fetcher(vertx, settings);
     permits = new Permits(settings.maxConcurrency());
     bus = vertx.eventBus();
-    // one-time costs that would otherwise fall on an event loop with the first URL: the first
-    // SHA-256 loads the security providers, the User-Agent reads a resource, and the first https
-    // URL would read and parse the JDK's trust store (which the JDK then caches)
-    return vertx.executeBlocking(() -> BodySink.sha256Ready() && UserAgent.VALUE != null && Tls.loadTrustStore())
+    // one-time costs that would otherwise fall on an event loop with the first URL (see Warmup);
+    // the User-Agent reads a resource
+    return vertx.executeBlocking(() -> Warmup.run() && UserAgent.VALUE != null)
         .compose(ready -> Future.all(
             bus.consumer(Addresses.FETCH, this::fetch).completion(),
             bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),

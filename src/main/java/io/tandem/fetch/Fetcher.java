@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -19,6 +22,8 @@ import java.net.UnknownHostException;
  * itself, so that every hop passes the policy.
  */
 final class Fetcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
 
   final Vertx vertx;
   final HttpClientAgent client;
@@ -31,13 +36,17 @@ final class Fetcher {
     this.policy = new AddressPolicy(settings);
     this.maxRedirects = settings.maxRedirects();
     this.downloadDir = settings.downloadDir();
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions()
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
             .setKeepAlive(true)
             // bytes are counted and capped as sent; no Accept-Encoding, so no decompression bombs
             .setDecompressionSupported(false)
-            .setVerifyHost(true),
-        new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()));
+            .setVerifyHost(true))
+        .with(new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()))
+        // an origin that resets or answers garbage is that URL's result, not an ERROR in the log
+        .withConnectHandler(connection -> connection.exceptionHandler(err ->
+            log.debug("connection to {}: {}", connection.remoteAddress(), err.toString())))
+        .build();
   }
 
   /** A fetch of one URL, not yet started. */

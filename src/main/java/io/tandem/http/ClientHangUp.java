@@ -7,6 +7,9 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientHangUp {
 
+  private static final Logger log = LoggerFactory.getLogger(ClientHangUp.class);
+
   private static final long ANSWER_MINUTES = 5;
   private static final AttributeKey<Runnable> ON_HANG_UP = AttributeKey.valueOf("tandem.onHangUp");
 
@@ -30,6 +35,8 @@ final class ClientHangUp {
 
   /** For the server's connection handler: set up every new HTTP/1.x connection. */
   static void watch(HttpConnection connection) {
+    // a client that resets its connection is ordinary, not an ERROR in the log
+    connection.exceptionHandler(err -> log.debug("connection from {}: {}", connection.remoteAddress(), err.toString()));
     if (connection instanceof HttpServerConnection http1) {
       Channel channel = http1.channelHandlerContext().channel();
       HalfClose.enable(http1.channelHandlerContext(), ctx -> {

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,13 @@ public final class LogCapture implements AutoCloseable {
   /** The next message logged, formatted. */
   public String next() throws InterruptedException {
     return nextEvent().getFormattedMessage();
+  }
+
+  /** Every message logged and not yet taken. */
+  public List<String> drain() {
+    List<ILoggingEvent> taken = new ArrayList<>();
+    events.drainTo(taken);
+    return taken.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   @Override
