@@ -29,6 +29,8 @@ final class Batch implements Stoppable {
   private final Consumer<JsonObject> progress;
   private final JsonObject[] results;
   private final Map<Integer, UrlFetch> running = new HashMap<>();
+  /** URLs waiting for one of the instance's permits. */
+  private final Map<Integer, Future<Void>> queued = new HashMap<>();
   private final Promise<JsonObject> reply = Promise.promise();
   private final long started = System.nanoTime();
   private long deadlineTimer = -1;
@@ -62,6 +64,10 @@ final class Batch implements Stoppable {
       return;
     }
     stopped = true;
+    for (Future<Void> pending : queued.values()) {
+      permits.withdraw(pending);
+    }
+    queued.clear();
     for (UrlFetch fetch : new ArrayList<>(running.values())) {
       fetch.stop(kind, message);
     }
@@ -77,18 +83,21 @@ final class Batch implements Stoppable {
       return;
     }
     int index = next++;
-    permits.acquire().onSuccess(granted -> {
+    Future<Void> permit = permits.acquire();
+    queued.put(index, permit);
+    permit.onSuccess(granted -> {
+      queued.remove(index);
       if (stopped) {
-        // stop() has already given this URL its result
+        // granted just before stop() could withdraw it; stop() has given this URL its result
         permits.release();
         return;
       }
       UrlFetch fetch = fetcher.fetch(index, request.urls().get(index), request.options(), false);
       running.put(index, fetch);
       fetch.start().onSuccess(result -> {
-        permits.release();
         running.remove(index);
         record(index, result);
+        permits.release();
         // on the next tick: the connection that just answered is back in the pool by then, for reuse
         fetcher.vertx.runOnContext(tick -> startNext());
       });

@@ -36,7 +36,9 @@ final class Chain implements Stoppable {
   private final long started = System.nanoTime();
   private long deadlineTimer = -1;
   private UrlFetch current;
+  private Future<Void> queued;
   private String stoppedBecause;
+  private String stopMessage;
 
   Chain(ChainRequest request, Fetcher fetcher, Permits permits, Consumer<JsonObject> progress) {
     this.request = request;
@@ -65,27 +67,34 @@ final class Chain implements Stoppable {
       return;
     }
     stoppedBecause = kind == Kind.DEADLINE ? FetchMessages.STOPPED_BY_DEADLINE : FetchMessages.STOPPED_BY_CANCEL;
+    stopMessage = message;
     if (current != null) {
       current.stop(kind, message);
     } else {
+      if (queued != null && permits.withdraw(queued)) {
+        queued = null;
+      }
       finish(stoppedBecause, message);
     }
   }
 
   private void hop(String url) {
-    permits.acquire().onSuccess(granted -> {
+    Future<Void> permit = permits.acquire();
+    queued = permit;
+    permit.onSuccess(granted -> {
+      queued = null;
       if (stoppedBecause != null) {
         permits.release();
-        finish(stoppedBecause, null);
+        finish(stoppedBecause, stopMessage);
         return;
       }
       current = fetcher.fetch(hops.size(), url, request.options(), true);
       current.start().onSuccess(result -> {
-        permits.release();
         Buffer body = current.body();
         current = null;
         hops.add(result);
         progress.accept(result);
+        permits.release();
         decide(url, result, body);
       });
     });
@@ -93,7 +102,7 @@ final class Chain implements Stoppable {
 
   private void decide(String url, JsonObject result, Buffer body) {
     if (stoppedBecause != null) {
-      finish(stoppedBecause, null);
+      finish(stoppedBecause, stopMessage);
       return;
     }
     if (!result.getBoolean(FetchMessages.OK)) {

@@ -1,22 +1,30 @@
 package io.tandem.fetch;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * A counting semaphore for one event loop: at most {@code max} permits out, the rest wait in
  * arrival order. Bounds the requests one fetcher instance has in flight across all its batches.
  * Confined to the verticle's event loop, so it needs no locks.
+ *
+ * <p>A released permit goes to the next waiter on the next tick, never inside
+ * {@code release()}: a waiter that releases at once (its URL failed without any I/O, its batch
+ * was stopped) would otherwise recurse through the whole queue and overflow the stack.
  */
 final class Permits {
 
+  private final Context context;
   private final int max;
   private final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
   private int inUse;
 
-  Permits(int max) {
+  Permits(Context context, int max) {
+    this.context = context;
     this.max = max;
   }
 
@@ -32,11 +40,22 @@ final class Permits {
 
   void release() {
     Promise<Void> next = waiting.poll();
-    if (next != null) {
-      next.complete();
-    } else {
+    if (next == null) {
       inUse--;
+    } else {
+      context.runOnContext(tick -> next.complete());
     }
+  }
+
+  /** Takes a waiting acquisition out of the queue; false when it has already been granted. */
+  boolean withdraw(Future<Void> pending) {
+    for (Iterator<Promise<Void>> it = waiting.iterator(); it.hasNext(); ) {
+      if (it.next().future() == pending) {
+        it.remove();
+        return true;
+      }
+    }
+    return false;
   }
 
   int inUse() {
