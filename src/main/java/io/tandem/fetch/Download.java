@@ -28,7 +28,7 @@ final class Download {
   private final String partPath;
   private final String finalPath;
 
-  private Download(Vertx vertx, AsyncFile file, String partPath, String finalPath) {
+  Download(Vertx vertx, AsyncFile file, String partPath, String finalPath) {
     this.vertx = vertx;
     this.file = file;
     this.partPath = partPath;
@@ -43,30 +43,30 @@ final class Download {
         .map(file -> new Download(vertx, file, partPath, finalPath));
   }
 
-  /** Writes {@code part}; pauses {@code source} while the file's write queue is full. */
-  void write(Buffer part, ReadStream<Buffer> source) {
-    file.write(part);
+  /**
+   * Writes {@code part}; pauses {@code source} while the file's write queue is full. The future
+   * fails if the write does (a full disk, say): the file's exception handler is not told.
+   */
+  Future<Void> write(Buffer part, ReadStream<Buffer> source) {
+    Future<Void> written = file.write(part);
     if (file.writeQueueFull()) {
       source.pause();
       file.drainHandler(drained -> source.resume());
     }
+    return written;
   }
 
-  /** Reports a failed write (a full disk, say) to {@code handler}, once. */
-  void onError(io.vertx.core.Handler<Throwable> handler) {
-    file.exceptionHandler(handler);
-  }
-
-  /** Completes the file and moves it into place; the future holds its path. */
+  /** Completes the file and moves it into place; the future holds its path. On failure the partial file is removed. */
   Future<String> commit() {
     return file.close()
         .compose(closed -> vertx.fileSystem().move(partPath, finalPath, new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
-        .map(moved -> finalPath);
+        .map(moved -> finalPath)
+        .onFailure(failed -> vertx.fileSystem().delete(partPath));
   }
 
   /** Throws the partial file away. */
-  void abandon() {
-    file.close().eventually(() -> vertx.fileSystem().delete(partPath));
+  Future<Void> abandon() {
+    return file.close().transform(closed -> vertx.fileSystem().delete(partPath));
   }
 
   private static String hash(String url) {
