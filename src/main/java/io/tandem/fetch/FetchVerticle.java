@@ -35,7 +35,8 @@ public final class FetchVerticle extends VerticleBase {
 
   /** Running batches and chains by their request {@code id}, for cancels. */
   private final Map<String, Set<Stoppable>> byId = new HashMap<>();
-  private final Set<Future<?>> running = new HashSet<>();
+  /** All running batches and chains, with or without an id, for shutdown. */
+  private final Map<Stoppable, Future<JsonObject>> running = new HashMap<>();
   private FetcherSettings settings;
   private int graceSeconds;
   private Fetcher fetcher;
@@ -48,7 +49,7 @@ public final class FetchVerticle extends VerticleBase {
     settings = all.fetcher();
     graceSeconds = all.shutdownGraceSeconds();
     fetcher = new Fetcher(vertx, settings);
-    permits = new Permits(settings.maxConcurrency());
+    permits = new Permits(context, settings.maxConcurrency());
     bus = vertx.eventBus();
     // one-time costs that would otherwise fall on an event loop with the first URL (see Warmup);
     // the User-Agent reads a resource
@@ -62,12 +63,9 @@ public final class FetchVerticle extends VerticleBase {
   /** Lets running batches finish (up to the grace period, then cancels them), then closes the client. */
   @Override
   public Future<?> stop() {
-    long timer = vertx.setTimer(Math.max(1, graceSeconds * 1000L), late -> {
-      for (Set<Stoppable> work : new ArrayList<>(byId.values())) {
-        new ArrayList<>(work).forEach(stoppable -> stoppable.stop(Kind.CANCELLED, "the fetcher is shutting down"));
-      }
-    });
-    return Future.join(new ArrayList<>(running)).eventually(() -> {
+    long timer = vertx.setTimer(Math.max(1, graceSeconds * 1000L), late ->
+        new ArrayList<>(running.keySet()).forEach(work -> work.stop(Kind.CANCELLED, "the fetcher is shutting down")));
+    return Future.join(new ArrayList<>(running.values())).eventually(() -> {
       vertx.cancelTimer(timer);
       return fetcher.close();
     });
@@ -113,9 +111,9 @@ public final class FetchVerticle extends VerticleBase {
       byId.computeIfAbsent(id, key -> new HashSet<>()).add(work);
     }
     Future<JsonObject> done = run.get();
-    running.add(done);
+    running.put(work, done);
     done.onComplete(finished -> {
-      running.remove(done);
+      running.remove(work);
       if (id != null) {
         Set<Stoppable> sameId = byId.get(id);
         sameId.remove(work);
