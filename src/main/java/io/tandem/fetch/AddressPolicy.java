@@ -71,8 +71,9 @@ final class AddressPolicy {
 
   /** Null when {@code host}, resolved to {@code address}, may be fetched; else why not. */
   String check(String host, InetAddress address) {
+    InetAddress embedded = embeddedIpv4(address.getAddress());
     for (HostPattern pattern : deny) {
-      if (pattern.matches(host, address)) {
+      if (pattern.matches(host, address) || embedded != null && pattern.matches(host, embedded)) {
         return host + " is on fetcher.denyHosts (" + pattern + ")";
       }
     }
@@ -80,7 +81,7 @@ final class AddressPolicy {
       return null;
     }
     for (HostPattern pattern : allow) {
-      if (pattern.matches(host, address)) {
+      if (pattern.matches(host, address) || embedded != null && pattern.matches(host, embedded)) {
         return null;
       }
     }

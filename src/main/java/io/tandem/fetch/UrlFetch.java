@@ -121,7 +121,7 @@ final class UrlFetch {
         .setMethod(HttpMethod.GET)
         // the checked address, not the name: a second DNS answer cannot send us elsewhere
         .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
-        .setHost(host)
+        .setHost(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
         .setPort(port)
         .setSsl(Urls.isHttps(uri))
         .setURI(Urls.requestTarget(uri))
@@ -173,7 +173,6 @@ final class UrlFetch {
         download.abandon();
         return;
       }
-      download.onError(err -> fail(Kind.IO, "cannot save the body: " + err.getMessage()));
       read(response);
       response.resume();
     });
@@ -186,7 +185,7 @@ final class UrlFetch {
       }
       Buffer part = body.take(chunk);
       if (download != null && part.length() > 0) {
-        download.write(part, response);
+        download.write(part, response).onFailure(err -> fail(Kind.IO, "cannot save the body: " + err.getMessage()));
       }
       if (body.truncated()) {
         succeed();
@@ -210,19 +209,25 @@ final class UrlFetch {
       return;
     }
     redirects.add(next.toString());
-    int[] drained = {0};
+    HttpClientRequest answered = request;
+    long[] drained = {0};
+    boolean[] moved = {false};
+    Runnable follow = () -> {
+      if (!moved[0] && !done) {
+        moved[0] = true;
+        hop(next);
+      }
+    };
     response.handler(chunk -> {
       drained[0] += chunk.length();
-      if (drained[0] > MAX_REDIRECT_BODY_BYTES && !done) {
-        request.reset();
-        hop(next);
+      if (drained[0] > MAX_REDIRECT_BODY_BYTES && !moved[0]) {
+        // too much to read just to reuse the connection: cut it; that reset is ours, not a failure
+        response.exceptionHandler(ignored -> { });
+        follow.run();
+        answered.reset();
       }
     });
-    response.endHandler(ended -> {
-      if (!done && drained[0] <= MAX_REDIRECT_BODY_BYTES) {
-        hop(next);
-      }
-    });
+    response.endHandler(ended -> follow.run());
   }
 
   private static boolean isRedirect(int status) {

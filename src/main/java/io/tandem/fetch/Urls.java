@@ -28,10 +28,23 @@ final class Urls {
     return check(uri, text);
   }
 
-  /** {@code reference} (absolute or relative, e.g. a Location header) against {@code base}. */
+  /**
+   * {@code reference} (absolute or relative, e.g. a Location header) against {@code base}, by
+   * RFC 3986. Java's {@code URI.resolve} follows the older RFC 2396 for an empty reference and a
+   * query alone ({@code ?page=2}), dropping the base's last path segment; those two are done here.
+   */
   static URI resolve(URI base, String reference) throws InvalidUrl {
     try {
-      return check(base.resolve(new URI(reference)), reference);
+      URI relative = new URI(reference);
+      URI resolved;
+      if (reference.isEmpty()) {
+        resolved = new URI(base.getScheme(), base.getRawAuthority(), base.getRawPath(), base.getRawQuery(), null);
+      } else if (reference.startsWith("?")) {
+        resolved = new URI(base.getScheme() + "://" + base.getRawAuthority() + (base.getRawPath() == null ? "" : base.getRawPath()) + reference);
+      } else {
+        resolved = base.resolve(relative);
+      }
+      return check(resolved, reference);
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new InvalidUrl("not a valid URL: " + reference);
     }
@@ -59,10 +72,16 @@ final class Urls {
     return uri.getScheme().equalsIgnoreCase("https");
   }
 
-  /** Lower case, IPv6 without brackets. */
+  /**
+   * The host as the policy judges it: lower case, IPv6 without brackets, and without the
+   * trailing dot of a fully qualified name ({@code example.com.} is {@code example.com}).
+   */
   static String host(URI uri) {
     String host = uri.getHost().toLowerCase(Locale.ROOT);
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (host.startsWith("[") && host.endsWith("]")) {
+      return host.substring(1, host.length() - 1);
+    }
+    return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
   static int port(URI uri) {

@@ -59,6 +59,31 @@ class AddressPolicyTest {
   }
 
   @Test
+  void addressRulesAlsoMatchTheIpv4InsideAnIpv6Address() throws Exception {
+    AddressPolicy open = new AddressPolicy(true, List.of(), patterns("169.254.0.0/16", "10.1.2.3"));
+    assertNotNull(open.check("metadata", ip("64:ff9b::a9fe:a9fe")), "NAT64 form of 169.254.169.254");
+    assertNotNull(open.check("x", ip("2002:a01:203::1")), "6to4 form of 10.1.2.3");
+    assertNull(open.check("x", ip("64:ff9b::808:808")));
+  }
+
+  @Test
+  void theHostOfAUrlIsLowerCaseWithoutBracketsOrATrailingDot() throws Exception {
+    assertEquals("localhost", Urls.host(Urls.parse("http://LocalHost.:8080/")));
+    assertEquals("::1", Urls.host(Urls.parse("http://[::1]:8080/")));
+  }
+
+  @Test
+  void relativeLinksResolveByRfc3986() throws Exception {
+    java.net.URI base = Urls.parse("http://h/api/items?page=1#top");
+    assertEquals("http://h/api/items?page=2", Urls.resolve(base, "?page=2").toString());
+    assertEquals("http://h/api/items?page=1", Urls.resolve(base, "").toString());
+    assertEquals("http://h/api/other", Urls.resolve(base, "other").toString());
+    assertEquals("http://h/root", Urls.resolve(base, "/root").toString());
+    assertEquals("https://x/y", Urls.resolve(base, "https://x/y").toString());
+    assertEquals("http://h/", Urls.resolve(base, "../").toString());
+  }
+
+  @Test
   void denyWinsOverAllowAndAllowOpensTheRangeCheck() throws Exception {
     AddressPolicy policy = new AddressPolicy(false, patterns("localhost", "10.0.0.0/8", "*.corp.example"), patterns("10.9.0.0/16"));
     assertNull(policy.check("localhost", ip("127.0.0.1")));

@@ -103,6 +103,21 @@ class FetchBatchTest {
   }
 
   @Test
+  void anIpv6LiteralIsSentAsAValidHostHeader() throws Exception {
+    JsonObject result = fetcher.fetch(urls(origin.ipv6Url("/bytes/3"))).getJsonArray("results").getJsonObject(0);
+    assertTrue(result.getBoolean("ok"), result.encode());
+    assertTrue(origin.lastHost.startsWith("[::1]:"), origin.lastHost);
+  }
+
+  @Test
+  void aRedirectWithALargeBodyIsStillFollowed() throws Exception {
+    JsonObject result = fetcher.fetch(urls(origin.url("/redirect-big"))).getJsonArray("results").getJsonObject(0);
+    assertTrue(result.getBoolean("ok"), result.encode());
+    assertEquals(5, result.getLong("bytes"));
+    assertEquals(new JsonArray().add(origin.url("/bytes/5")), result.getJsonArray("redirects"));
+  }
+
+  @Test
   void progressGetsEveryResultTheMomentItCompletes(Vertx vertx) throws Exception {
     BlockingQueue<JsonObject> progress = new LinkedBlockingQueue<>();
     vertx.eventBus().<JsonObject>consumer("test.progress.2", message -> progress.add(message.body())).completion().await(5, TimeUnit.SECONDS);

@@ -88,6 +88,7 @@ class FetchChainTest {
   void stopsAtItsDeadline() throws Exception {
     JsonObject reply = fetcher.chain(chain(origin.url("/hang")).put("deadlineMs", 300));
     assertEquals("deadline", reply.getString("stoppedBecause"));
+    assertEquals("the chain's deadline of 300 ms passed first", reply.getString("reason"));
     assertEquals("deadline", reply.getJsonArray("hops").getJsonObject(0).getJsonObject("error").getString("kind"));
   }
 

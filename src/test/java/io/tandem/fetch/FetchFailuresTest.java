@@ -146,9 +146,12 @@ class FetchFailuresTest {
   void denyHostsWinsEvenWhenPrivateNetworksAreAllowed(Vertx vertx) throws Exception {
     Origin origin = Origin.start(vertx);
     FetchService fetcher = FetchService.deploy(vertx, new JsonObject()
-        .put("allowPrivateNetworks", true).put("denyHosts", new JsonArray().add("127.0.0.0/8").add("*.internal")));
-    JsonArray results = fetcher.fetch(urls(origin.url("/bytes/1"), "http://db.internal/")).getJsonArray("results");
+        .put("allowPrivateNetworks", true).put("denyHosts", new JsonArray().add("127.0.0.0/8").add("*.internal").add("localhost")));
+    JsonArray results = fetcher.fetch(urls(origin.url("/bytes/1"), "http://db.internal/", "http://localhost.:" + origin.port() + "/bytes/1"))
+        .getJsonArray("results");
     assertEquals("blocked", kind(results.getJsonObject(0)));
+    assertEquals("blocked", kind(results.getJsonObject(2)), "a trailing dot is the same name");
+    assertTrue(results.getJsonObject(2).getJsonObject("error").getString("message").contains("denyHosts (localhost)"));
     assertTrue(results.getJsonObject(1).getJsonObject("error").getString("message").contains("denyHosts"));
     assertEquals("blocked", kind(results.getJsonObject(1)), "a denied name is refused before it is resolved");
   }

@@ -26,7 +26,7 @@ final class FetchService {
 
   /** The fetcher with loopback allowed (the origin lives there) plus {@code settings}. */
   static FetchService deploy(Vertx vertx, JsonObject settings) throws Exception {
-    JsonObject fetcher = new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1")).put("instances", 1).mergeIn(settings);
+    JsonObject fetcher = new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1").add("::1")).put("instances", 1).mergeIn(settings);
     vertx.deployVerticle(new FetchVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("fetcher", fetcher)))
         .await(10, TimeUnit.SECONDS);
     return new FetchService(vertx);

@@ -39,8 +39,10 @@ public final class Origin {
   final Queue<String> requested = new ConcurrentLinkedQueue<>();
   final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
   volatile String lastUserAgent;
+  volatile String lastHost;
   private int port;
   private int garbagePort;
+  private int ipv6Port;
 
   public static Origin start(Vertx vertx) throws Exception {
     Origin origin = new Origin();
@@ -79,6 +81,8 @@ public final class Origin {
         ctx.response().setStatusCode(302).putHeader("location", "/redirect/" + (n - 1)).end();
       }
     });
+    router.get("/redirect-big").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", "/bytes/5")
+        .end(Buffer.buffer(new byte[100 * 1024])));
     router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", ctx.queryParams().get("url")).end());
     router.get("/chain/:i").handler(ctx -> {
       int i = Integer.parseInt(ctx.pathParam("i"));
@@ -96,6 +100,8 @@ public final class Origin {
         })
         .requestHandler(router);
     origin.port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+    HttpServer ipv6 = vertx.createHttpServer().requestHandler(router);
+    origin.ipv6Port = ipv6.listen(0, "::1").await(5, TimeUnit.SECONDS).actualPort();
     // a "server" that answers every request with bytes that are not HTTP
     NetServer garbage = vertx.createNetServer().connectHandler(socket ->
         socket.handler(request -> socket.write("this is not HTTP\r\n\r\n").onComplete(written -> socket.close())));
@@ -109,6 +115,11 @@ public final class Origin {
 
   int port() {
     return port;
+  }
+
+  /** The same routes on [::1]. */
+  String ipv6Url(String path) {
+    return "http://[::1]:" + ipv6Port + path;
   }
 
   String garbageUrl() {
@@ -133,6 +144,7 @@ public final class Origin {
 
   private void track(RoutingContext ctx) {
     lastUserAgent = ctx.request().getHeader("user-agent");
+    lastHost = ctx.request().getHeader("host");
     requested.add(ctx.request().uri());
     arrivals.add(ctx.request().uri());
     int now = inFlight.incrementAndGet();
