@@ -5,7 +5,7 @@ import io.netty.util.AttributeKey;
 import io.tandem.net.HalfClose;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.http.impl.Http1xServerConnection;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,8 @@ final class ClientHangUp {
   static void watch(HttpConnection connection) {
     // a client that resets its connection is ordinary, not an ERROR in the log
     connection.exceptionHandler(err -> log.debug("connection from {}: {}", connection.remoteAddress(), err.toString()));
-    if (connection instanceof HttpServerConnection http1) {
+    // HTTP/1.x only: on HTTP/2 one connection carries many requests, and a stream has its own reset
+    if (connection instanceof Http1xServerConnection http1) {
       Channel channel = http1.channelHandlerContext().channel();
       HalfClose.enable(http1.channelHandlerContext(), ctx -> {
         Runnable hangUp = channel.attr(ON_HANG_UP).getAndSet(null);
@@ -54,13 +55,13 @@ final class ClientHangUp {
   /** Until {@link #answered}, a FIN (or a close) from this request's client runs {@code onHangUp}. */
   static void whileInFlight(HttpServerRequest request, Runnable onHangUp) {
     request.response().closeHandler(closed -> onHangUp.run());
-    if (request.connection() instanceof HttpServerConnection http1) {
+    if (request.connection() instanceof Http1xServerConnection http1) {
       http1.channelHandlerContext().channel().attr(ON_HANG_UP).set(onHangUp);
     }
   }
 
   static void answered(HttpServerRequest request) {
-    if (request.connection() instanceof HttpServerConnection http1) {
+    if (request.connection() instanceof Http1xServerConnection http1) {
       http1.channelHandlerContext().channel().attr(ON_HANG_UP).set(null);
     }
   }

@@ -3,6 +3,7 @@ package io.tandem.http;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.TandemSettings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -53,10 +54,15 @@ final class FetchRoutes {
 
   private void forward(RoutingContext ctx, String address, String listField) {
     JsonObject request = jsonObject(ctx.body().buffer());
-    if (!request.containsKey(FetchMessages.ID)) {
-      request.put(FetchMessages.ID, "http-" + UUID.randomUUID());
+    // both are the front's to set: an HTTP client must not cancel others' batches by id, nor make
+    // the server publish its results to any bus address it names
+    for (String field : new String[] {FetchMessages.ID, FetchMessages.PROGRESS_ADDRESS}) {
+      if (request.containsKey(field)) {
+        throw new HttpException(400, field + " is set by the server over HTTP; it is for event-bus callers");
+      }
     }
-    Object id = request.getValue(FetchMessages.ID);
+    String id = "http-" + UUID.randomUUID();
+    request.put(FetchMessages.ID, id);
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS);
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     Format format = accept == null ? Format.JSON
@@ -84,24 +90,22 @@ final class FetchRoutes {
       });
       return;
     }
-    if (request.containsKey(FetchMessages.PROGRESS_ADDRESS)) {
-      throw new HttpException(400, "progressAddress cannot be set when the answer is streamed: the stream is the progress");
-    }
     Stream stream = new Stream(response, format);
     String progress = "tandem.fetch.progress." + UUID.randomUUID();
     request.put(FetchMessages.PROGRESS_ADDRESS, progress);
     MessageConsumer<JsonObject> results = bus.consumer(progress, message -> stream.result(message.body()));
     results.completion()
-        .compose(registered -> bus.<JsonObject>request(address, request, delivery))
+        // a client gone before the request left: do not start the work at all
+        .compose(registered -> answered[0] ? Future.failedFuture("the client went away") : bus.<JsonObject>request(address, request, delivery))
         .onComplete(reply -> {
           answered[0] = true;
           ClientHangUp.answered(ctx.request());
           results.unregister();
           if (reply.succeeded()) {
             stream.finish(reply.result().body(), listField);
-          } else if (!response.headWritten()) {
+          } else if (!response.headWritten() && !response.closed()) {
             ctx.fail(BusFailures.toHttp(reply.cause(), address));
-          } else {
+          } else if (!response.closed()) {
             response.reset();
           }
         });

@@ -158,6 +158,30 @@ class FetchHttpTest {
   }
 
   @Test
+  void idAndProgressAddressAreTheServersToSetOverHttp() throws Exception {
+    assertEquals("id is set by the server over HTTP; it is for event-bus callers",
+        Http.assertError(400, http.postJson("/fetch", "{\"urls\":[\"http://x/\"],\"id\":\"someone-elses\"}")));
+    assertEquals("progressAddress is set by the server over HTTP; it is for event-bus callers",
+        Http.assertError(400, http.postJson("/fetch/chain", "{\"url\":\"http://x/\",\"progressAddress\":\"tandem.tcp.broadcast\"}")));
+  }
+
+  @Test
+  void aRefusedFetchLeavesTheConnectionAnsweringHalfClosedRequests() throws Exception {
+    try (Socket socket = Sockets.connect(port)) {
+      String body = "{\"urls\":[\"http://x/\"],\"id\":\"x\"}";
+      socket.getOutputStream().write(("POST /fetch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Accept: application/x-ndjson\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      InputStream in = socket.getInputStream();
+      assertEquals(400, RawHttp.read(in).status());
+      socket.getOutputStream().write(RawHttp.get("/?delay=200"));
+      socket.shutdownOutput();
+      RawHttp.Response answer = RawHttp.read(in);
+      assertEquals(200, answer.status());
+      assertEquals("Hello, world!", answer.body());
+    }
+  }
+
+  @Test
   void readinessIncludesTheFetcher() throws Exception {
     JsonObject ready = new JsonObject(http.get("/ready").body());
     assertTrue(ready.getJsonArray("checks").stream().anyMatch(check -> ((JsonObject) check).getString("id").equals("fetcher")));
