@@ -33,24 +33,12 @@ final class EchoConnection {
   };
 
   private final NetSocketInternal socket;
-  private final String id;
-  private final String remote;
   private final LineFramer lines;
 
   /** @param lines the line view, or null when lines are not published */
-  EchoConnection(NetSocketInternal socket, String id, String remote, LineFramer lines) {
+  EchoConnection(NetSocketInternal socket, LineFramer lines) {
     this.socket = socket;
-    this.id = id;
-    this.remote = remote;
     this.lines = lines;
-  }
-
-  String id() {
-    return id;
-  }
-
-  String remote() {
-    return remote;
   }
 
   void start() {

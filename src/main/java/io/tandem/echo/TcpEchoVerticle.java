@@ -88,7 +88,7 @@ public final class TcpEchoVerticle extends VerticleBase {
         ? new LineFramer(settings.maxLineBytes(), (text, truncated) ->
             bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated)))
         : null;
-    EchoConnection connection = new EchoConnection((NetSocketInternal) socket, id, remote, lines);
+    EchoConnection connection = new EchoConnection((NetSocketInternal) socket, lines);
     mine.put(id, connection);
     connections.register(id, socket);
     socket.closeHandler(closed -> {

@@ -38,8 +38,10 @@ final class Download {
   static Future<Download> open(Vertx vertx, String directory, String url) {
     String finalPath = Path.of(directory, hash(url)).toString();
     String partPath = finalPath + ".part-" + UUID.randomUUID();
-    return vertx.fileSystem().mkdirs(directory)
-        .compose(made -> vertx.fileSystem().open(partPath, new OpenOptions().setWrite(true).setCreateNew(true)))
+    OpenOptions create = new OpenOptions().setWrite(true).setCreateNew(true);
+    // the folder exists nearly always: create it only when opening says it is missing
+    return vertx.fileSystem().open(partPath, create)
+        .recover(missing -> vertx.fileSystem().mkdirs(directory).compose(made -> vertx.fileSystem().open(partPath, create)))
         .map(file -> new Download(vertx, file, partPath, finalPath));
   }
 

@@ -4,7 +4,7 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.vertx.core.json.JsonObject;
 
-/** Results for URLs that never got as far as a fetch. */
+/** Pieces of results shared by every way a URL can end. */
 final class Results {
 
   private Results() {
@@ -16,6 +16,11 @@ final class Results {
         .put(FetchMessages.URL, url)
         .put(FetchMessages.OK, false)
         .put(FetchMessages.ELAPSED_MS, 0)
-        .put(FetchMessages.ERROR, new JsonObject().put(FetchMessages.KIND, kind.wire()).put(FetchMessages.MESSAGE, message));
+        .put(FetchMessages.ERROR, error(kind, message));
+  }
+
+  /** A result's {@code error}: {@code {"kind":"...","message":"..."}}. */
+  static JsonObject error(Kind kind, String message) {
+    return new JsonObject().put(FetchMessages.KIND, kind.wire()).put(FetchMessages.MESSAGE, message);
   }
 }

@@ -297,7 +297,7 @@ final class UrlFetch {
     }
     return result
         .put(FetchMessages.ELAPSED_MS, elapsedMs())
-        .put(FetchMessages.ERROR, new JsonObject().put(FetchMessages.KIND, kind.wire()).put(FetchMessages.MESSAGE, message));
+        .put(FetchMessages.ERROR, Results.error(kind, message));
   }
 
   private JsonObject base() {
