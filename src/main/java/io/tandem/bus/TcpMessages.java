@@ -18,6 +18,7 @@ public final class TcpMessages {
   public static final String AT = "at";
   public static final String TEXT = "text";
   public static final String TRUNCATED = "truncated";
+  public static final String SKIPPED = "skipped";
   public static final String OK = "ok";
 
   private TcpMessages() {
@@ -31,9 +32,12 @@ public final class TcpMessages {
         .put(AT, Instant.now().toString());
   }
 
-  public static JsonObject line(String connection, String remote, String text, boolean truncated) {
+  public static JsonObject line(String connection, String remote, String text, boolean truncated, long skipped) {
     JsonObject line = new JsonObject().put(CONNECTION, connection).put(REMOTE, remote).put(TEXT, text);
-    return truncated ? line.put(TRUNCATED, true) : line;
+    if (truncated) {
+      line.put(TRUNCATED, true);
+    }
+    return skipped > 0 ? line.put(SKIPPED, skipped) : line;
   }
 
   public static JsonObject broadcast(String text) {

@@ -27,7 +27,7 @@ public record FetcherSettings(
 
   public static final String SECTION = "fetcher";
 
-  public static final int DEFAULT_MAX_URLS = 1000;
+  public static final int DEFAULT_MAX_URLS = 10_000;
   public static final int DEFAULT_CONCURRENCY = 64;
   public static final int DEFAULT_MAX_CONCURRENCY = 1024;
   public static final int DEFAULT_TIMEOUT_MS = 10_000;

@@ -20,7 +20,8 @@ public record HttpSettings(
   public static final int DEFAULT_MAX_DELAY_MS = 10_000;
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_BUS_TIMEOUT_MS = 30_000;
-  public static final boolean DEFAULT_ACCESS_LOG = true;
+  /** Off, as in most servers: a line per request costs more than the request (see BENCHMARKS.md). */
+  public static final boolean DEFAULT_ACCESS_LOG = false;
 
   private static final int HOUR_MS = 3_600_000;
 

@@ -8,7 +8,8 @@ public record TcpSettings(
     int idleTimeoutSeconds,
     int maxConnections,
     int maxLineBytes,
-    boolean publishMessages) {
+    boolean publishMessages,
+    int maxLinesPerSecond) {
 
   public static final String SECTION = "tcp";
 
@@ -17,6 +18,8 @@ public record TcpSettings(
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_LINE_BYTES = 65_536;
   public static final boolean DEFAULT_PUBLISH_MESSAGES = true;
+  /** Far above anyone typing, far below a bulk stream cut into lines (millions a second). */
+  public static final int DEFAULT_MAX_LINES_PER_SECOND = 1000;
 
   static TcpSettings read(SectionReader reader, int defaultInstances) {
     TcpSettings settings = new TcpSettings(
@@ -24,7 +27,8 @@ public record TcpSettings(
         reader.integer("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_SECONDS, 0, 86_400 * 365),
         reader.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
         reader.integer("maxLineBytes", DEFAULT_MAX_LINE_BYTES, 1, 16 * 1024 * 1024),
-        reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES));
+        reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES),
+        reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000_000));
     reader.finish();
     return settings;
   }
@@ -36,6 +40,7 @@ public record TcpSettings(
         .put("idleTimeoutSeconds", idleTimeoutSeconds)
         .put("maxConnections", maxConnections)
         .put("maxLineBytes", maxLineBytes)
-        .put("publishMessages", publishMessages);
+        .put("publishMessages", publishMessages)
+        .put("maxLinesPerSecond", maxLinesPerSecond);
   }
 }

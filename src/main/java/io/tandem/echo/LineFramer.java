@@ -9,26 +9,38 @@ import java.nio.charset.StandardCharsets;
  * only reads the bytes, so the echo is never altered. A line longer than the limit is handed on
  * cut (at a UTF-8 character boundary) and marked truncated as soon as it passes the limit; the
  * rest of it, up to the next LF, is skipped. Memory per connection is at most the limit.
- * Confined to the connection's event loop.
+ *
+ * <p>Lines beyond the connection's {@link LineRate} are not published: they are only scanned for
+ * their end (no copy, no decoding, so a bulk stream costs little more than the echo) and counted;
+ * the next published line carries that count. Confined to the connection's event loop.
  */
 final class LineFramer {
 
-  /** Receives each line, decoded as UTF-8 (malformed bytes become U+FFFD). */
+  /** Receives each published line, decoded as UTF-8 (malformed bytes become U+FFFD). */
   interface LineHandler {
-    void line(String text, boolean truncated);
+    /** @param skipped lines not published (over the rate) since the previous published one */
+    void line(String text, boolean truncated, long skipped);
   }
 
   private static final byte LF = '\n';
   private static final byte CR = '\r';
 
   private final int maxLineBytes;
+  private final LineRate rate;
   private final LineHandler handler;
   private byte[] pending = new byte[128];
   private int length;
+  /** The current line's fate is decided (at its first byte, or its LF if empty). */
+  private boolean decided;
+  /** The current line is over the rate: not kept, only counted at its LF. */
+  private boolean dropping;
+  /** The current line was already handed on truncated: the rest of it is skipped. */
   private boolean skipping;
+  private long skipped;
 
-  LineFramer(int maxLineBytes, LineHandler handler) {
+  LineFramer(int maxLineBytes, LineRate rate, LineHandler handler) {
     this.maxLineBytes = maxLineBytes;
+    this.rate = rate;
     this.handler = handler;
   }
 
@@ -37,19 +49,26 @@ final class LineFramer {
     int index = data.readerIndex();
     int end = data.writerIndex();
     while (index < end) {
+      if (!decided) {
+        decided = true;
+        dropping = !rate.tryTake();
+      }
       int lf = data.indexOf(index, end, LF);
       int stop = lf < 0 ? end : lf;
-      if (!skipping) {
+      if (!skipping && !dropping) {
         append(data, index, stop - index);
       }
       if (lf < 0) {
         return;
       }
-      if (skipping) {
-        skipping = false;
-      } else {
+      if (dropping) {
+        skipped++;
+      } else if (!skipping) {
         endLine();
       }
+      decided = false;
+      dropping = false;
+      skipping = false;
       length = 0;
       index = lf + 1;
     }
@@ -63,7 +82,7 @@ final class LineFramer {
     data.getBytes(from, pending, length, taken);
     length += taken;
     if (count > room) {
-      handler.line(decode(cutPoint()), true);
+      publish(decode(cutPoint()), true);
       skipping = true;
       length = 0;
     }
@@ -72,10 +91,15 @@ final class LineFramer {
   private void endLine() {
     int end = length > 0 && pending[length - 1] == CR ? length - 1 : length;
     if (end > maxLineBytes) {
-      handler.line(decode(cutPoint()), true);
+      publish(decode(cutPoint()), true);
     } else {
-      handler.line(decode(end), false);
+      publish(decode(end), false);
     }
+  }
+
+  private void publish(String text, boolean truncated) {
+    handler.line(text, truncated, skipped);
+    skipped = 0;
   }
 
   /** Where to cut at the limit without splitting a UTF-8 sequence (at most 3 bytes back). */

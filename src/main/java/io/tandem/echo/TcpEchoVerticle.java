@@ -85,8 +85,9 @@ public final class TcpEchoVerticle extends VerticleBase {
       return;
     }
     LineFramer lines = settings.publishMessages()
-        ? new LineFramer(settings.maxLineBytes(), (text, truncated) ->
-            bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated)))
+        ? new LineFramer(settings.maxLineBytes(), new LineRate(settings.maxLinesPerSecond(), System::nanoTime),
+            (text, truncated, skipped) ->
+                bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skipped)))
         : null;
     EchoConnection connection = new EchoConnection((NetSocketInternal) socket, lines);
     mine.put(id, connection);

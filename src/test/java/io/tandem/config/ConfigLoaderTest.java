@@ -46,6 +46,7 @@ class ConfigLoaderTest {
     assertEquals(10_000, settings.tcp().maxConnections());
     assertEquals(65_536, settings.tcp().maxLineBytes());
     assertTrue(settings.tcp().publishMessages());
+    assertEquals(1000, settings.tcp().maxLinesPerSecond());
     assertEquals("Hello, world!", settings.http().greeting());
     assertEquals(0, settings.http().delayMs());
     assertEquals(10_000, settings.http().maxDelayMs());
@@ -96,11 +97,11 @@ class ConfigLoaderTest {
     TandemSettings settings = load("{}", Map.of(
         "TANDEM_TCP_MAX_LINE_BYTES", "10",
         "TANDEM_TCP_IDLE_TIMEOUT_SECONDS", " 0 ",
-        "TANDEM_HTTP_ACCESS_LOG", "FALSE",
+        "TANDEM_HTTP_ACCESS_LOG", "TRUE",
         "TANDEM_SHUTDOWN_GRACE_SECONDS", "2"), NO_PROPERTIES);
     assertEquals(10, settings.tcp().maxLineBytes());
     assertEquals(0, settings.tcp().idleTimeoutSeconds());
-    assertFalse(settings.http().accessLog());
+    assertTrue(settings.http().accessLog());
     assertEquals(2, settings.shutdownGraceSeconds());
     assertEquals("TANDEM_FETCHER_ALLOW_PRIVATE_NETWORKS", Overrides.envName("fetcher", "allowPrivateNetworks"));
   }

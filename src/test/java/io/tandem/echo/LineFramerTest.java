@@ -16,9 +16,19 @@ class LineFramerTest {
   }
 
   private final List<Line> lines = new ArrayList<>();
+  private final List<Long> skippedCounts = new ArrayList<>();
+  /** The rate's clock, in nanoseconds; moved by hand. */
+  private long now;
 
   private LineFramer framer(int max) {
-    return new LineFramer(max, (text, truncated) -> lines.add(new Line(text, truncated)));
+    return framer(max, 1_000_000_000);
+  }
+
+  private LineFramer framer(int max, int linesPerSecond) {
+    return new LineFramer(max, new LineRate(linesPerSecond, () -> now), (text, truncated, skipped) -> {
+      lines.add(new Line(text, truncated));
+      skippedCounts.add(skipped);
+    });
   }
 
   private static ByteBuf bytes(String text) {
@@ -75,5 +85,33 @@ class LineFramerTest {
   void decodesMalformedUtf8AsReplacementCharacters() {
     framer(100).feed(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC3, 0, (byte) 0xFF, '\n'}));
     assertEquals(List.of(new Line("a\uFFFD\u0000\uFFFD", false)), lines);
+  }
+
+  @Test
+  void publishesAtMostTheRateAndCountsTheLinesItSkipped() {
+    LineFramer framer = framer(100, 2);
+    framer.feed(bytes("a\nb\nc\nd\n\ne"));
+    // a second's worth (2) at once, then nothing until the allowance grows back
+    assertEquals(List.of(new Line("a", false), new Line("b", false)), lines);
+    now += 500_000_000L;
+    framer.feed(bytes("f\ng\n"));
+    // "ef" began while over the rate, so it stays skipped; "g" began after half a second's token came back
+    assertEquals(List.of(new Line("a", false), new Line("b", false), new Line("g", false)), lines);
+    now += 1_000_000_000L;
+    framer.feed(bytes("h\n"));
+    assertEquals(new Line("h", false), lines.get(3));
+    // c, d, the empty line and "ef" were skipped before "g"
+    assertEquals(List.of(0L, 0L, 4L, 0L), skippedCounts);
+  }
+
+  @Test
+  void aSkippedLineIsNotCopiedEvenWhenLongerThanTheLimit() {
+    LineFramer framer = framer(4, 1);
+    framer.feed(bytes("ok\n"));
+    framer.feed(bytes("a line far longer than the limit, over the rate\n"));
+    now += 1_000_000_000L;
+    framer.feed(bytes("next\n"));
+    assertEquals(List.of(new Line("ok", false), new Line("next", false)), lines);
+    assertEquals(List.of(0L, 1L), skippedCounts);
   }
 }

@@ -139,6 +139,28 @@ class TcpEchoBusTest {
   }
 
   @Test
+  void publishesNoMoreThanTheRateAndCountsWhatItSkipped(Vertx vertx) throws Exception {
+    int port = EchoServer.deploy(vertx, new JsonObject().put("maxLinesPerSecond", 2)).port();
+    BlockingQueue<JsonObject> lines = subscribe(vertx, Addresses.TCP_MESSAGES);
+    try (Socket socket = Sockets.connect(port)) {
+      String burst = "a\nb\nc\nd\n";
+      assertEquals(burst, Sockets.roundTrip(socket, burst));
+      // the echo came back, so publishes of c and d would already be queued ahead of this marker
+      vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put(TcpMessages.TEXT, "marker"));
+      assertEquals("a", next(lines).getString(TcpMessages.TEXT));
+      assertEquals("b", next(lines).getString(TcpMessages.TEXT));
+      assertEquals("marker", next(lines).getString(TcpMessages.TEXT));
+      // what is under test is the allowance growing back with time: at 2 lines/s, half a second
+      // buys one line, so waiting longer can only make the next line more certain to pass
+      Thread.sleep(600);
+      assertEquals("e\n", Sockets.roundTrip(socket, "e\n"));
+      JsonObject next = next(lines);
+      assertEquals("e", next.getString(TcpMessages.TEXT));
+      assertEquals(2, next.getLong(TcpMessages.SKIPPED));
+    }
+  }
+
+  @Test
   void publishesNoLinesWhenSwitchedOff(Vertx vertx) throws Exception {
     int port = EchoServer.deploy(vertx, new JsonObject().put("publishMessages", false)).port();
     BlockingQueue<JsonObject> lines = subscribe(vertx, Addresses.TCP_MESSAGES);

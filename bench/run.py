@@ -1,0 +1,741 @@
+#!/usr/bin/env python3
+"""Runs Tandem's benchmarks next to bare Vert.x and the asyncio originals, and writes the report.
+
+Started by bench/run.sh (which installs the tools and builds the jars). Each server runs pinned
+to core 0, each load generator to core 1. Every figure is the median of several runs and is
+reported as a ratio to its references measured in this same run.
+
+    bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus footprint
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+TANDEM_JAR = os.environ.get("BENCH_TANDEM_JAR", os.path.join(ROOT, "target", "tandem.jar"))
+BENCH_JAR = os.path.join(BENCH, "target", "tandem-bench.jar")
+CLASSPATH = TANDEM_JAR + os.pathsep + BENCH_JAR
+PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiohttp and python3-uvloop
+SERVER_CORE, LOAD_CORE = "0", "1"
+SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "footprint"]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class Profile:
+    """How long and how hard: the full run, or the smoke run the test suite uses."""
+
+    def __init__(self, smoke):
+        self.smoke = smoke
+        self.runs = 1 if smoke else 3
+        self.warmup_s = 0.5 if smoke else 5
+        self.run_s = 1 if smoke else 10
+        self.http_conns = [8] if smoke else [64, 256]
+        self.many = 200 if smoke else 10_000          # http10k connections, footprint's idle connections
+        self.many_cap_s = 30                          # a peer may take minutes on 10,000 connections
+        self.pingpong_conns = [1, 8] if smoke else [1, 64, 1000]
+        self.stream_conns = 2 if smoke else 16
+        self.bus_window = 128
+        # (name, path query, count, concurrency, ideal seconds or None)
+        self.fetch_work = [
+            ("1,000 URLs x 100 ms, concurrency 100", "delay=100&bytes=0", 1000, 100, 1.0),
+            ("1,000 URLs x 100 ms, concurrency 1,000", "delay=100&bytes=0", 1000, 1000, 0.1),
+            ("10,000 URLs x 1 KiB, concurrency 256", "delay=0&bytes=1024", 10_000, 256, None),
+            ("100 URLs x 1 MiB, concurrency 20", "delay=0&bytes=1048576", 100, 20, None),
+        ]
+        if smoke:
+            self.fetch_work = [
+                ("20 URLs x 10 ms, concurrency 10", "delay=10&bytes=0", 20, 10, None),
+                ("20 URLs x 1 KiB, concurrency 10", "delay=0&bytes=1024", 20, 10, None),
+                ("5 URLs x 1 MiB, concurrency 5", "delay=0&bytes=1048576", 5, 5, None),
+            ]
+
+
+# ---------------------------------------------------------------- processes
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pinned(core, cmd):
+    return ["taskset", "-c", core] + cmd
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a live process, all threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def http_ok(url, timeout=1.0):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+class Server:
+    """A server under test, pinned to the server core, its output kept in the log folder."""
+
+    def __init__(self, name, cmd, ready_url, logs, env=None, cwd=ROOT):
+        self.name = name
+        log_path = os.path.join(logs, re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".log")
+        self.log = open(log_path, "ab")
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(pinned(SERVER_CORE, cmd), cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})), start_new_session=True)
+        self.ready_s = self._wait_ready(ready_url)
+
+    def _wait_ready(self, url, limit_s=60):
+        while time.monotonic() - self.started < limit_s:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
+            if url.startswith("tcp:"):
+                try:
+                    socket.create_connection(("127.0.0.1", int(url[4:])), timeout=1).close()
+                    return time.monotonic() - self.started
+                except OSError:
+                    pass
+            elif http_ok(url):
+                return time.monotonic() - self.started
+            time.sleep(0.01)
+        raise RuntimeError(f"{self.name} not ready after {limit_s} s; see {self.log.name}")
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
+    def rss(self):
+        return rss_mib(self.proc.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class LoadResult:
+    def __init__(self, out, err, status, cpu_s, wall_s, timed_out):
+        self.out, self.err, self.status = out, err, status
+        self.cpu_s, self.wall_s, self.timed_out = cpu_s, wall_s, timed_out
+
+    @property
+    def cpu_pct(self):
+        return 100 * self.cpu_s / self.wall_s if self.wall_s else 0.0
+
+    def json_lines(self):
+        return [json.loads(line) for line in self.out.splitlines() if line.startswith("{")]
+
+
+def run_load(cmd, limit_s, core=LOAD_CORE):
+    """Runs a load generator pinned to the load core; its own CPU time comes from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(pinned(core, cmd), stdout=out, stderr=err, cwd=ROOT)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > limit_s:
+                timed_out = True
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - start
+        out.seek(0)
+        err.seek(0)
+        return LoadResult(out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                          proc.returncode, usage.ru_utime + usage.ru_stime, wall, timed_out)
+
+
+def java(*args):
+    return ["java", "-cp", CLASSPATH, "io.tandem.bench.Bench"] + [str(a) for a in args]
+
+
+# ---------------------------------------------------------------- servers under test
+
+def tandem(logs, name="Tandem", env=None):
+    """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are chosen here."""
+    tcp, http = free_port(), free_port()
+    s = Server(name, ["java", "-jar", TANDEM_JAR], f"http://127.0.0.1:{http}/ready", logs,
+               env=dict(env or {}, TANDEM_TCP_PORT=str(tcp), TANDEM_HTTP_PORT=str(http)))
+    s.tcp, s.http = tcp, http
+    return s
+
+
+def bare(logs):
+    tcp, http = free_port(), free_port()
+    s = Server("bare Vert.x", java("bare", "--echo-port", tcp, "--http-port", http), f"http://127.0.0.1:{http}/", logs)
+    s.tcp, s.http = tcp, http
+    return s
+
+
+def peer(logs, script, uvloop, kind):
+    port = free_port()
+    label = {"echo_streams.py": "asyncio streams", "hello_streams.py": "asyncio streams",
+             "hello_aiohttp.py": "aiohttp"}[script] + (" + uvloop" if uvloop else "")
+    cmd = [PYTHON, os.path.join(BENCH, "peers", script), str(port)] + (["--uvloop"] if uvloop else [])
+    ready = f"tcp:{port}" if kind == "tcp" else f"http://127.0.0.1:{port}/"
+    s = Server(label, cmd, ready, logs)
+    setattr(s, kind, port)
+    return s
+
+
+class Contenders(list):
+    """Servers started together (all pinned to the server core; the idle ones cost nothing)."""
+
+    def __init__(self, makers):
+        super().__init__()
+        try:
+            for make in makers:
+                self.append(make())
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for s in self:
+            s.stop()
+
+
+def http_servers(logs, access_log_variant=False):
+    yield lambda: tandem(logs)
+    if access_log_variant:
+        yield lambda: tandem(logs, name="Tandem, access log on", env={"TANDEM_HTTP_ACCESS_LOG": "true"})
+    yield lambda: bare(logs)
+    for script in ["hello_streams.py", "hello_aiohttp.py"]:
+        for uv in [False, True]:
+            yield lambda script=script, uv=uv: peer(logs, script, uv, "http")
+
+
+def tcp_servers(logs):
+    yield lambda: tandem(logs)
+    yield lambda: bare(logs)
+    for uv in [False, True]:
+        yield lambda uv=uv: peer(logs, "echo_streams.py", uv, "tcp")
+
+
+# ---------------------------------------------------------------- measurements
+
+class Figure:
+    """One workload's number for one contender, over several runs."""
+
+    def __init__(self, workload, who, metric, unit, higher_is_better):
+        self.workload, self.who, self.metric, self.unit = workload, who, metric, unit
+        self.higher = higher_is_better
+        self.values, self.load_cpu, self.server_cpu, self.notes = [], [], [], []
+
+    @property
+    def median(self):
+        return statistics.median(self.values) if self.values else None
+
+    def add(self, value, load_cpu=None, server_cpu=None, note=None):
+        self.values.append(value)
+        if load_cpu is not None:
+            self.load_cpu.append(load_cpu)
+        if server_cpu is not None:
+            self.server_cpu.append(server_cpu)
+        if note:
+            self.notes.append(note)
+
+
+class Bench:
+    def __init__(self, profile, out_dir):
+        self.p = profile
+        self.out_dir = out_dir
+        self.logs = out_dir
+        os.makedirs(self.logs, exist_ok=True)
+        self.figures = []
+        self.commands = []
+        self.failures = []
+
+    def figure(self, workload, who, metric, unit, higher=True):
+        f = Figure(workload, who, metric, unit, higher)
+        self.figures.append(f)
+        return f
+
+    def note_command(self, text):
+        if text not in self.commands:
+            self.commands.append(text)
+
+    def log(self, text):
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+    def interleaved(self, servers, command, limit_s):
+        """Each run measures every contender in turn, so drift on a shared machine hits them alike."""
+        for _ in range(self.p.runs):
+            for s in servers:
+                cmd = command(s)
+                before, t0 = s.cpu(), time.monotonic()
+                r = run_load(cmd, limit_s)
+                server_pct = 100 * (s.cpu() - before) / (time.monotonic() - t0)
+                if r.status != 0:
+                    raise RuntimeError(f"{' '.join(cmd)} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
+                yield s, r, server_pct
+
+    def measured(self, server, cmd, limit_s, warm=True):
+        """A warm-up run (discarded), then the measured runs: yields (LoadResult, server CPU %)."""
+        if warm and not self.p.smoke:
+            run_load(cmd, limit_s)
+        for _ in range(self.p.runs):
+            before, t0 = server.cpu(), time.monotonic()
+            r = run_load(cmd, limit_s)
+            server_pct = 100 * (server.cpu() - before) / (time.monotonic() - t0)
+            if r.status != 0 and not r.timed_out:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({r.status}): {r.err.strip()[-500:]}")
+            yield r, server_pct
+
+    # 1. HTTP GET / keep-alive with wrk
+    def http(self):
+        with Contenders(http_servers(self.logs, access_log_variant=True)) as servers:
+            for s in servers:
+                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"],
+                         self.p.warmup_s + 30)
+            for conns in self.p.http_conns:
+                w = f"HTTP GET /, wrk {conns} connections"
+                rps = {s: self.figure(w, s.name, "req/s", "req/s") for s in servers}
+                p99 = {s: self.figure(w + " (p99)", s.name, "p99", "ms", higher=False) for s in servers}
+                self.note_command(f"wrk -t1 -c{conns} -d{self.p.run_s}s --latency http://127.0.0.1:PORT/")
+                for s, r, server_pct in self.interleaved(servers, lambda s: [
+                        "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"],
+                        self.p.run_s + 30):
+                    parsed = parse_wrk(r.out)
+                    if parsed["errors"]:
+                        self.failures.append(f"{w} on {s.name}: {', '.join(parsed['errors'])}")
+                    rps[s].add(parsed["rps"], r.cpu_pct, server_pct)
+                    p99[s].add(parsed["p99_ms"], r.cpu_pct, server_pct)
+                for s in servers:
+                    self.log(f"{w}: {s.name} {rps[s].median:,.0f} req/s, p99 {p99[s].median:.2f} ms")
+
+    # 2. 10,000 concurrent 1 s requests with h2load
+    def http10k(self):
+        n = self.p.many
+        w = f"HTTP GET /?delay=1000, {n:,} connections at once"
+        for make in http_servers(self.logs):
+            with make() as s:
+                url = f"http://127.0.0.1:{s.http}/?delay=1000"
+                peer_cap = not s.name.startswith(("Tandem", "bare"))
+                cmd = ["h2load", "--h1", "-n", str(n), "-c", str(n), "-t", "1"]
+                if peer_cap:
+                    cmd += ["-T", f"{self.p.many_cap_s}s"]
+                cmd.append(url)
+                self.note_command(" ".join(cmd))
+                wall = self.figure(w, s.name, "wall time", "s", higher=False)
+                ok = self.figure(w + " (succeeded)", s.name, "succeeded", "requests")
+                limit = self.p.many_cap_s + 60
+                # warm-up: the same workload once, so the JIT has compiled the accept path
+                for r, server_pct in self.measured(s, cmd, limit, warm=not peer_cap):
+                    parsed = parse_h2load(r.out)
+                    if r.timed_out or parsed is None:
+                        wall.add(float(limit), r.cpu_pct, server_pct, "did not finish")
+                        ok.add(0)
+                        continue
+                    wall.add(parsed["seconds"], r.cpu_pct, server_pct)
+                    ok.add(parsed["succeeded"])
+                self.log(f"{w}: {s.name} {wall.median:.2f} s, {ok.median:,.0f} succeeded")
+
+    # 3. TCP echo ping-pong and 4. streaming with the project's generators
+    def tcp(self):
+        with Contenders(tcp_servers(self.logs)) as servers:
+            for s in servers:
+                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                         self.p.warmup_s + 60)
+            for conns in self.p.pingpong_conns:
+                w = f"TCP echo ping-pong, 64 B, {conns:,} connections"
+                rt = {s: self.figure(w, s.name, "round trips/s", "/s") for s in servers}
+                p99 = {s: self.figure(w + " (p99)", s.name, "p99", "ms", higher=False) for s in servers}
+                self.note_command(f"Bench pingpong --conns {conns} --size 64 --warmup {self.p.warmup_s / 2:g} "
+                                  f"--seconds {self.p.run_s}")
+                for s, r, server_pct in self.interleaved(servers, lambda s: java(
+                        "pingpong", "--port", s.tcp, "--conns", conns, "--size", 64,
+                        "--warmup", self.p.warmup_s / 2, "--seconds", self.p.run_s), self.p.warmup_s + self.p.run_s + 60):
+                    line = r.json_lines()[-1]
+                    rt[s].add(line["perSecond"], r.cpu_pct, server_pct)
+                    p99[s].add(line["p99us"] / 1000, r.cpu_pct, server_pct)
+                for s in servers:
+                    self.log(f"{w}: {s.name} {rt[s].median:,.0f}/s, p99 {p99[s].median:.2f} ms")
+
+    def stream(self):
+        conns = self.p.stream_conns
+        w = f"TCP echo streaming, {conns} connections x 16 KiB writes"
+        with Contenders(tcp_servers(self.logs)) as servers:
+            mb = {s: self.figure(w, s.name, "MB/s", "MB/s") for s in servers}
+            self.note_command(f"Bench stream --conns {conns} --chunk 16384 --warmup {self.p.warmup_s / 2:g} "
+                              f"--seconds {self.p.run_s}")
+            for s, r, server_pct in self.interleaved(servers, lambda s: java(
+                    "stream", "--port", s.tcp, "--conns", conns, "--chunk", 16384,
+                    "--warmup", self.p.warmup_s / 2, "--seconds", self.p.run_s), self.p.warmup_s + self.p.run_s + 60):
+                mb[s].add(r.json_lines()[-1]["mbPerSecond"], r.cpu_pct, server_pct)
+            for s in servers:
+                self.log(f"{w}: {s.name} {mb[s].median:,.0f} MB/s")
+
+    # 5. Fetch: Tandem's POST /fetch, the bare WebClient gather and aiohttp's, against one origin
+    def fetch(self):
+        origin_port = free_port()
+        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs)
+        origin.proc_core = LOAD_CORE
+        # the origin shares the load core with the drivers: re-pin it there
+        subprocess.run(["taskset", "-a", "-p", "-c", LOAD_CORE, str(origin.proc.pid)], check=True,
+                       stdout=subprocess.DEVNULL)
+        rounds = self.p.runs + (0 if self.p.smoke else 1)
+        try:
+            with tandem(self.logs) as t:
+                self._fetch_rounds(t.name, t, origin_port, rounds, lambda url, count, conc, size: java(
+                    "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
+                    "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size), LOAD_CORE)
+            self._fetch_rounds("bare Vert.x WebClient", None, origin_port, rounds, lambda url, count, conc, size: java(
+                "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
+                "--bytes", size), SERVER_CORE)
+            for uv in [False, True]:
+                self._fetch_rounds("aiohttp" + (" + uvloop" if uv else ""), None, origin_port, rounds,
+                                   lambda url, count, conc, size, uv=uv: [
+                                       PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
+                                       str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else []),
+                                   SERVER_CORE)
+        finally:
+            origin.stop()
+
+    def _fetch_rounds(self, who, server, origin_port, rounds, command, core):
+        for name, query, count, conc, ideal in self.p.fetch_work:
+            size = int(re.search(r"bytes=(\d+)", query).group(1))
+            url = f"http://localhost:{origin_port}/?{query}"
+            cmd = command(url, count, conc, size)
+            self.note_command(f"{who}: {name}")
+            before = server.cpu() if server else 0
+            r = run_load(cmd, 600, core)
+            if r.status != 0:
+                raise RuntimeError(f"{who} {name} failed ({r.status}): {r.err.strip()[-500:]}")
+            lines = r.json_lines()[-self.p.runs:]
+            seconds = self.figure(f"Fetch {name}: wall time" + (f" (ideal {ideal:g} s)" if ideal else ""), who,
+                                  "wall time", "s", higher=False)
+            rate = self.figure(f"Fetch {name}: " + ("MB/s" if size >= 1 << 20 else "URLs/s"), who,
+                               "MB/s" if size >= 1 << 20 else "URLs/s", "/s")
+            # the driver's CPU is over all rounds; the fetcher's (Tandem's server or the
+            # reference's own process) likewise
+            server_pct = 100 * (server.cpu() - before) / r.wall_s if server else r.cpu_pct
+            for line in lines:
+                seconds.add(line["ms"] / 1000, r.cpu_pct if server else None, server_pct)
+                rate.add(line["mbPerSecond"] if size >= 1 << 20 else line["urlsPerSecond"],
+                         r.cpu_pct if server else None, server_pct)
+            self.log(f"Fetch {name}: {who} {seconds.median:.3f} s")
+
+    # 6. Event bus request/reply in one JVM
+    def bus(self):
+        w = f"Event bus request/reply, {self.p.bus_window} in flight"
+        for target, who in [("tandem", "Tandem (tandem.echo)"), ("bare", "bare Vert.x")]:
+            mps = self.figure(w, who, "messages/s", "/s")
+            p99 = self.figure(w + " (p99)", who, "p99", "ms", higher=False)
+            cmd = java("bus", "--target", target, "--window", self.p.bus_window,
+                       "--warmup", self.p.warmup_s, "--seconds", self.p.run_s)
+            self.note_command(" ".join(cmd[cmd.index("bus"):]))
+            for _ in range(self.p.runs):
+                # one JVM holds the server and the requester: pinned to the server core
+                r = run_load(cmd, self.p.warmup_s + self.p.run_s + 60, SERVER_CORE)
+                if r.status != 0:
+                    raise RuntimeError(f"bus {target} failed ({r.status}): {r.err.strip()[-500:]}")
+                line = r.json_lines()[-1]
+                mps.add(line["perSecond"], None, r.cpu_pct)
+                p99.add(line["p99us"] / 1000, None, r.cpu_pct)
+            self.log(f"{w}: {who} {mps.median:,.0f}/s")
+
+    # 7. Footprint and start
+    def footprint(self):
+        n = self.p.many
+        for make in [lambda: tandem(self.logs), lambda: bare(self.logs)]:
+            start = idle = held = None
+            for _ in range(self.p.runs):
+                with make() as s:
+                    if start is None:
+                        start = self.figure("Start to ready (process start to first 200)", s.name, "start", "s",
+                                            higher=False)
+                        idle = self.figure("RSS idle", s.name, "RSS", "MiB", higher=False)
+                        held = self.figure(f"RSS with {n:,} idle TCP connections", s.name, "RSS", "MiB",
+                                           higher=False)
+                    start.add(s.ready_s)
+                    time.sleep(1)  # settle: let start-up garbage be what it is, not mid-allocation
+                    idle.add(s.rss())
+                    hold = subprocess.Popen(pinned(LOAD_CORE, java("hold", "--port", s.tcp, "--conns", n)),
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                    line = hold.stdout.readline()
+                    if '"held"' not in line:
+                        hold.kill()
+                        raise RuntimeError(f"hold against {s.name} failed: {line!r}")
+                    held.add(s.rss())
+                    hold.stdin.close()
+                    hold.wait(30)
+            self.log(f"footprint: {start.who} ready {start.median:.2f} s, idle {idle.median:.0f} MiB, "
+                     f"held {held.median:.0f} MiB")
+        self.note_command(f"hold --conns {n}")
+
+
+# ---------------------------------------------------------------- parsing load generators' output
+
+def parse_wrk(out):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    errors = []
+    sock = re.search(r"Socket errors: (.*)", out)
+    if sock:
+        errors.append("socket errors " + sock.group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        errors.append(non2xx.group(1) + " non-2xx answers")
+    return {"rps": rps, "p99_ms": p99, "errors": errors}
+
+
+def parse_h2load(out):
+    m = re.search(r"finished in ([\d.]+)(ms|s),", out)
+    req = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded", out)
+    if not m or not req:
+        return None
+    return {"seconds": float(m.group(1)) / (1000 if m.group(2) == "ms" else 1), "succeeded": int(req.group(1))}
+
+
+# ---------------------------------------------------------------- the report
+
+TARGETS = [
+    # (workload prefix, contender that must be beaten or matched, rule, threshold, text)
+    ("HTTP GET /, wrk", "ratio", 0.90, "≥ 0.90× bare, faster than every peer"),
+    ("HTTP GET /?delay=1000", "ratio", 1.10, "all succeed, wall ≤ 1.1× bare"),
+    ("TCP echo", "ratio", 0.90, "≥ 0.90× bare, faster than asyncio + uvloop"),
+    ("Fetch 1,000 URLs x 100 ms, concurrency 100: wall", "ideal", 1.15, "≤ 1.15× the ideal 1.0 s"),
+    ("Fetch", "ratio", 0.85, "≥ 0.85× bare WebClient, ahead of aiohttp + uvloop"),
+    ("Event bus", "ratio", 0.90, "≥ 0.90× bare"),
+    ("RSS with", "ratio", 1.5, "≤ 1.5× bare"),
+    ("Start to ready", "ratio", 1.5, "≤ 1.5× bare"),
+]
+
+
+def fmt(value, unit):
+    if value is None:
+        return "—"
+    if unit in ("req/s", "/s", "requests"):
+        return f"{value:,.0f}"
+    if unit == "MB/s" or unit == "MiB":
+        return f"{value:,.0f}"
+    if unit == "s":
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def ratio(a, b, higher):
+    """How Tandem stands to a reference as a speed (or size) factor: > 1 means Tandem is ahead."""
+    if a is None or b in (None, 0) or a == 0:
+        return None
+    return a / b if higher else b / a
+
+
+class Report:
+    def __init__(self, bench, profile, started):
+        self.b, self.p, self.started = bench, profile, started
+
+    def workloads(self):
+        seen = []
+        for f in self.b.figures:
+            if f.workload not in seen:
+                seen.append(f.workload)
+        return seen
+
+    def by(self, workload):
+        return [f for f in self.b.figures if f.workload == workload]
+
+    def verdict(self, workload, tandem, ref, peers):
+        """(target text, met?) for a workload's Tandem figure, or None when no target names it."""
+        for prefix, rule, threshold, text in TARGETS:
+            if not workload.startswith(prefix) or "(p99)" in workload:
+                continue
+            if rule == "ideal":
+                return text, tandem.median is not None and tandem.median <= threshold
+            if ref is None:
+                return None
+            if workload.startswith("HTTP GET /?delay"):
+                ok = self.by(workload + " (succeeded)")
+                all_ok = ok and min(ok[0].values) >= self.p.many
+                return text, bool(all_ok) and tandem.median <= threshold * ref.median
+            if prefix in ("RSS with", "Start to ready"):
+                return text, tandem.median <= threshold * ref.median
+            if "wall time" in workload and prefix == "Fetch":
+                continue
+            met = ratio(tandem.median, ref.median, tandem.higher) >= threshold
+            must_beat = [q for q in peers if (prefix != "TCP echo" and prefix != "Fetch") or q.who.endswith("uvloop")]
+            if prefix == "Event bus":
+                must_beat = []
+            for q in must_beat:
+                met = met and (ratio(tandem.median, q.median, tandem.higher) or 0) > 1
+            return text, met
+        return None
+
+    def rows(self):
+        out = []
+        for w in self.workloads():
+            figs = self.by(w)
+            tandem = next((f for f in figs if f.who.startswith("Tandem")), None)
+            ref = next((f for f in figs if f.who.startswith("bare")), None)
+            peers = [f for f in figs if not f.who.startswith(("Tandem", "bare"))]
+            if tandem is None or w.endswith("(succeeded)"):
+                continue
+            best_peer = None
+            if peers:
+                best_peer = max(peers, key=lambda f: (f.median if f.higher else -f.median))
+            out.append((w, tandem, ref, best_peer, self.verdict(w, tandem, ref, peers)))
+        return out
+
+    def summary(self):
+        lines = ["| Workload | Tandem | bare Vert.x | Tandem ÷ bare | best peer | Tandem ÷ best peer | target | met |",
+                 "|---|---:|---:|---:|---|---:|---|---|"]
+        for w, t, ref, best, verdict in self.rows():
+            floor = " †" if any(c >= 90 for c in t.load_cpu) else ""
+            r = ratio(t.median, ref.median, t.higher) if ref else None
+            rp = ratio(t.median, best.median, t.higher) if best else None
+            lines.append("| {} | {} {}{} | {} | {} | {} | {} | {} | {} |".format(
+                w, fmt(t.median, t.unit), t.unit, floor,
+                fmt(ref.median, ref.unit) if ref else "—",
+                f"{r:.2f}×" if r else "—",
+                f"{best.who} {fmt(best.median, best.unit)}" if best else "—",
+                f"{rp:.2f}×" if rp else "—",
+                verdict[0] if verdict else "—",
+                ("yes" if verdict[1] else "**no**") if verdict else "—"))
+        return "\n".join(lines)
+
+    def details(self):
+        parts = []
+        for w in self.workloads():
+            parts.append(f"\n### {w}\n")
+            parts.append("| contender | median | min – max | runs | load generator CPU | server CPU | notes |")
+            parts.append("|---|---:|---:|---:|---:|---:|---|")
+            for f in self.by(w):
+                span = f"{fmt(min(f.values), f.unit)} – {fmt(max(f.values), f.unit)}" if f.values else "—"
+                lcpu = f"{statistics.median(f.load_cpu):.0f} %" if f.load_cpu else "—"
+                scpu = f"{statistics.median(f.server_cpu):.0f} %" if f.server_cpu else "—"
+                parts.append(f"| {f.who} | {fmt(f.median, f.unit)} {f.unit} | {span} | {len(f.values)} | {lcpu} | "
+                             f"{scpu} | {'; '.join(sorted(set(f.notes)))} |")
+        return "\n".join(parts)
+
+    def machine(self):
+        def cmd(*c):
+            try:
+                r = subprocess.run(c, capture_output=True, text=True, timeout=30)
+                return (r.stdout + r.stderr).strip()
+            except OSError as e:
+                return str(e)
+        model = re.search(r"Model name:\s+(.*)", cmd("lscpu"))
+        java_v = cmd("java", "-version").splitlines()
+        return "\n".join([
+            f"- date: {self.started:%Y-%m-%d %H:%M} UTC; commit {cmd('git', '-C', ROOT, 'rev-parse', '--short', 'HEAD')}",
+            f"- machine: {os.cpu_count()} cores ({model.group(1) if model else '?'}), "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 30} GiB, kernel {os.uname().release}; "
+            f"servers pinned to core {SERVER_CORE}, load to core {LOAD_CORE}",
+            f"- {java_v[0] if java_v else 'java ?'}; Vert.x 5.0.8; Tandem with its shipped conf/config.json",
+            f"- {cmd(PYTHON, '--version')}, aiohttp {cmd(PYTHON, '-c', 'import aiohttp; print(aiohttp.__version__)')}, "
+            f"uvloop {cmd(PYTHON, '-c', 'import uvloop; print(uvloop.__version__)')}",
+            f"- {cmd('wrk', '--version').splitlines()[0]}; "
+            f"{cmd('h2load', '--version').splitlines()[0]}",
+            f"- net.core.somaxconn {open('/proc/sys/net/core/somaxconn').read().strip()}, "
+            f"tcp_max_syn_backlog {open('/proc/sys/net/ipv4/tcp_max_syn_backlog').read().strip()}, "
+            f"open files {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}",
+        ])
+
+    def markdown(self):
+        mode = "smoke run (numbers meaningless)" if self.p.smoke else "full run"
+        return "\n".join([
+            f"# Benchmark run {self.started:%Y-%m-%d %H:%M}: {mode}",
+            "", self.machine(), "",
+            f"Each figure: median of {self.p.runs} runs after a warm-up; ratios are Tandem ÷ reference as a speed "
+            "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
+            "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
+            "", "## Summary", "", self.summary(), "", "## Details", self.details(), "",
+            "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
+            "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", ""])
+
+
+def update_benchmarks_md(report, result_name):
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    with open(path) as f:
+        text = f.read()
+    block = (f"<!-- summary:start (written by bench/run.sh) -->\n"
+             f"From [`bench/results/{result_name}`](bench/results/{result_name}):\n\n"
+             f"{report.machine()}\n\n{report.summary()}\n<!-- summary:end -->")
+    text = re.sub(r"<!-- summary:start.*?<!-- summary:end -->", lambda m: block, text, flags=re.S)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="each workload briefly; numbers are not kept")
+    parser.add_argument("--out", help="folder for the report (default bench/results, or a temporary one)")
+    parser.add_argument("suites", nargs="*", metavar="suite", help=" ".join(SUITES) + " (default: all)")
+    args = parser.parse_args()
+    unknown = [s for s in args.suites if s not in SUITES]
+    if unknown:
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)}")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    profile = Profile(args.smoke)
+    if profile.many + 100 > hard:
+        sys.exit(f"open-file limit {hard} is below {profile.many + 100}: raise it (ulimit -Hn)")
+    started = datetime.datetime.utcnow()
+    out_dir = args.out or (tempfile.mkdtemp(prefix="tandem-bench-") if args.smoke else os.path.join(BENCH, "results"))
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    # servers' logs are scratch: beside the report only in a smoke run's temporary folder
+    bench = Bench(profile, out_dir if args.smoke else os.path.join(BENCH, "target", "logs-" + stamp))
+    for suite in args.suites or SUITES:
+        bench.log(f"suite {suite}")
+        getattr(bench, suite)()
+    report = Report(bench, profile, started)
+    os.makedirs(out_dir, exist_ok=True)
+    result_name = stamp + ".md"
+    with open(os.path.join(out_dir, result_name), "w") as f:
+        f.write(report.markdown())
+    print(report.summary())
+    print(f"\nreport: {os.path.join(out_dir, result_name)}")
+    if not args.smoke and set(args.suites or SUITES) == set(SUITES):
+        update_benchmarks_md(report, result_name)
+        print("BENCHMARKS.md summary updated")
+    if bench.failures:
+        print("problems:\n" + "\n".join(bench.failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

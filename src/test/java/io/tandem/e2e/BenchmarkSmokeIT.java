@@ -1,0 +1,52 @@
+package io.tandem.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps the benchmark harness from rotting: {@code bench/run.sh --smoke} runs every workload
+ * against every contender for about a second. The numbers are ignored; what must hold is that
+ * every server starts, every load generator checks its bytes and exits cleanly, and the report
+ * has a row for each workload.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class BenchmarkSmokeIT {
+
+  private static final Path JAR = Path.of(System.getProperty("tandem.jar", "target/tandem.jar"));
+
+  @Test
+  void everyWorkloadRunsAgainstEveryContender() throws Exception {
+    Path out = Files.createTempDirectory("tandem-bench-smoke");
+    Path console = out.resolve("console.txt");
+    ProcessBuilder builder = new ProcessBuilder("bench/run.sh", "--smoke", "--out", out.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(console.toFile());
+    builder.environment().put("BENCH_TANDEM_JAR", JAR.toAbsolutePath().toString());
+    Process run = builder.start();
+    assertTrue(run.waitFor(7, TimeUnit.MINUTES), "the smoke run did not finish in 7 minutes");
+    String output = Files.readString(console, StandardCharsets.UTF_8);
+    assertEquals(0, run.exitValue(), output);
+    File[] reports = out.toFile().listFiles((dir, name) -> name.endsWith(".md"));
+    assertEquals(1, reports.length, output);
+    String report = Files.readString(reports[0].toPath(), StandardCharsets.UTF_8);
+    for (String workload : List.of("HTTP GET /, wrk", "HTTP GET /?delay=1000", "TCP echo ping-pong",
+        "TCP echo streaming", "Fetch ", "Event bus request/reply", "Start to ready", "RSS with")) {
+      assertTrue(report.contains("| " + workload), "no " + workload + " row in\n" + report);
+    }
+    for (String contender : List.of("| Tandem |", "| Tandem, access log on |", "| bare Vert.x |",
+        "| asyncio streams |", "| asyncio streams + uvloop |", "| aiohttp |", "| aiohttp + uvloop |",
+        "| bare Vert.x WebClient |")) {
+      assertTrue(report.contains(contender), "no figures for " + contender.trim() + " in\n" + report);
+    }
+  }
+}
