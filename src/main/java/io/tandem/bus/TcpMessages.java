@@ -18,7 +18,7 @@ public final class TcpMessages {
   public static final String AT = "at";
   public static final String TEXT = "text";
   public static final String TRUNCATED = "truncated";
-  public static final String SKIPPED = "skipped";
+  public static final String SKIPPED_BYTES = "skippedBytes";
   public static final String OK = "ok";
 
   private TcpMessages() {
@@ -32,12 +32,12 @@ public final class TcpMessages {
         .put(AT, Instant.now().toString());
   }
 
-  public static JsonObject line(String connection, String remote, String text, boolean truncated, long skipped) {
+  public static JsonObject line(String connection, String remote, String text, boolean truncated, long skippedBytes) {
     JsonObject line = new JsonObject().put(CONNECTION, connection).put(REMOTE, remote).put(TEXT, text);
     if (truncated) {
       line.put(TRUNCATED, true);
     }
-    return skipped > 0 ? line.put(SKIPPED, skipped) : line;
+    return skippedBytes > 0 ? line.put(SKIPPED_BYTES, skippedBytes) : line;
   }
 
   public static JsonObject broadcast(String text) {

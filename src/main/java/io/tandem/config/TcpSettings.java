@@ -9,7 +9,8 @@ public record TcpSettings(
     int maxConnections,
     int maxLineBytes,
     boolean publishMessages,
-    int maxLinesPerSecond) {
+    int maxLinesPerSecond,
+    int maxInstanceLinesPerSecond) {
 
   public static final String SECTION = "tcp";
 
@@ -20,6 +21,8 @@ public record TcpSettings(
   public static final boolean DEFAULT_PUBLISH_MESSAGES = true;
   /** Far above anyone typing, far below a bulk stream cut into lines (millions a second). */
   public static final int DEFAULT_MAX_LINES_PER_SECOND = 1000;
+  /** All connections of one instance together: bounds what thousands of clients can publish. */
+  public static final int DEFAULT_MAX_INSTANCE_LINES_PER_SECOND = 10_000;
 
   static TcpSettings read(SectionReader reader, int defaultInstances) {
     TcpSettings settings = new TcpSettings(
@@ -28,7 +31,8 @@ public record TcpSettings(
         reader.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
         reader.integer("maxLineBytes", DEFAULT_MAX_LINE_BYTES, 1, 16 * 1024 * 1024),
         reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES),
-        reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000_000));
+        reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000_000),
+        reader.integer("maxInstanceLinesPerSecond", DEFAULT_MAX_INSTANCE_LINES_PER_SECOND, 1, 1_000_000_000));
     reader.finish();
     return settings;
   }
@@ -41,6 +45,7 @@ public record TcpSettings(
         .put("maxConnections", maxConnections)
         .put("maxLineBytes", maxLineBytes)
         .put("publishMessages", publishMessages)
-        .put("maxLinesPerSecond", maxLinesPerSecond);
+        .put("maxLinesPerSecond", maxLinesPerSecond)
+        .put("maxInstanceLinesPerSecond", maxInstanceLinesPerSecond);
   }
 }

@@ -10,16 +10,18 @@ import java.nio.charset.StandardCharsets;
  * cut (at a UTF-8 character boundary) and marked truncated as soon as it passes the limit; the
  * rest of it, up to the next LF, is skipped. Memory per connection is at most the limit.
  *
- * <p>Lines beyond the connection's {@link LineRate} are not published: they are only scanned for
- * their end (no copy, no decoding, so a bulk stream costs little more than the echo) and counted;
- * the next published line carries that count. Confined to the connection's event loop.
+ * <p>Lines beyond the connection's {@link LineRate} are not published, and cost almost nothing:
+ * once a line is found over the rate, so is every later line of the same read (the allowance only
+ * grows with time), so the rest of the read is passed over with one backward search for its last
+ * LF — no copy, no decoding, no per-line work — and only its size is counted. The next published line
+ * carries that count of skipped bytes. Confined to the connection's event loop.
  */
 final class LineFramer {
 
   /** Receives each published line, decoded as UTF-8 (malformed bytes become U+FFFD). */
   interface LineHandler {
-    /** @param skipped lines not published (over the rate) since the previous published one */
-    void line(String text, boolean truncated, long skipped);
+    /** @param skippedBytes input not published (over the rate) since the previous published line */
+    void line(String text, boolean truncated, long skippedBytes);
   }
 
   private static final byte LF = '\n';
@@ -32,11 +34,11 @@ final class LineFramer {
   private int length;
   /** The current line's fate is decided (at its first byte, or its LF if empty). */
   private boolean decided;
-  /** The current line is over the rate: not kept, only counted at its LF. */
+  /** The current line is over the rate: not kept, only counted. */
   private boolean dropping;
   /** The current line was already handed on truncated: the rest of it is skipped. */
   private boolean skipping;
-  private long skipped;
+  private long skippedBytes;
 
   LineFramer(int maxLineBytes, LineRate rate, LineHandler handler) {
     this.maxLineBytes = maxLineBytes;
@@ -48,22 +50,44 @@ final class LineFramer {
   void feed(ByteBuf data) {
     int index = data.readerIndex();
     int end = data.writerIndex();
+    // a bulk stream holds thousands of lines per read: one clock reading serves them all
+    long now = 0;
+    boolean clockRead = false;
     while (index < end) {
       if (!decided) {
+        if (!clockRead) {
+          now = rate.now();
+          clockRead = true;
+        }
         decided = true;
-        dropping = !rate.tryTake();
+        dropping = !rate.tryTake(now);
+      }
+      if (dropping) {
+        if (clockRead) {
+          skipRest(data, index, end);
+          return;
+        }
+        // a line over the rate since an earlier read: pass it, then decide afresh with this read's clock
+        int lf = data.indexOf(index, end, LF);
+        int stop = lf < 0 ? end : lf + 1;
+        skippedBytes += stop - index;
+        if (lf < 0) {
+          return;
+        }
+        decided = false;
+        dropping = false;
+        index = stop;
+        continue;
       }
       int lf = data.indexOf(index, end, LF);
       int stop = lf < 0 ? end : lf;
-      if (!skipping && !dropping) {
+      if (!skipping) {
         append(data, index, stop - index);
       }
       if (lf < 0) {
         return;
       }
-      if (dropping) {
-        skipped++;
-      } else if (!skipping) {
+      if (!skipping) {
         endLine();
       }
       decided = false;
@@ -71,6 +95,21 @@ final class LineFramer {
       skipping = false;
       length = 0;
       index = lf + 1;
+    }
+  }
+
+  /**
+   * Passes over the rest of a read whose current line was found over the rate in this read. Lines
+   * that start later in it are over it too (same clock reading), so only the last LF matters:
+   * after it a new line begins, still over the rate; a read ending with an LF leaves the next
+   * line undecided.
+   */
+  private void skipRest(ByteBuf data, int from, int end) {
+    skippedBytes += end - from;
+    int lastLf = data.indexOf(end, from, LF);
+    if (lastLf == end - 1) {
+      decided = false;
+      dropping = false;
     }
   }
 
@@ -98,8 +137,8 @@ final class LineFramer {
   }
 
   private void publish(String text, boolean truncated) {
-    handler.line(text, truncated, skipped);
-    skipped = 0;
+    handler.line(text, truncated, skippedBytes);
+    skippedBytes = 0;
   }
 
   /** Where to cut at the limit without splitting a UTF-8 sequence (at most 3 bytes back). */

@@ -42,6 +42,8 @@ public final class TcpEchoVerticle extends VerticleBase {
   private TcpConnections connections;
   private EventBus bus;
   private NetServer server;
+  /** What this instance's connections may publish together; event-loop confined like them. */
+  private LineRate instanceLines;
   private long lastRefusalLog;
 
   @Override
@@ -52,6 +54,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     connections = TcpConnections.of(vertx);
     bus = vertx.eventBus();
     lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+    instanceLines = new LineRate(settings.maxInstanceLinesPerSecond(), System::nanoTime, null);
     server = vertx.createNetServer(new NetServerOptions()
             .setIdleTimeout(settings.idleTimeoutSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -85,9 +88,9 @@ public final class TcpEchoVerticle extends VerticleBase {
       return;
     }
     LineFramer lines = settings.publishMessages()
-        ? new LineFramer(settings.maxLineBytes(), new LineRate(settings.maxLinesPerSecond(), System::nanoTime),
-            (text, truncated, skipped) ->
-                bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skipped)))
+        ? new LineFramer(settings.maxLineBytes(), new LineRate(settings.maxLinesPerSecond(), System::nanoTime, instanceLines),
+            (text, truncated, skippedBytes) ->
+                bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skippedBytes)))
         : null;
     EchoConnection connection = new EchoConnection((NetSocketInternal) socket, lines);
     mine.put(id, connection);

@@ -47,6 +47,7 @@ class ConfigLoaderTest {
     assertEquals(65_536, settings.tcp().maxLineBytes());
     assertTrue(settings.tcp().publishMessages());
     assertEquals(1000, settings.tcp().maxLinesPerSecond());
+    assertEquals(10_000, settings.tcp().maxInstanceLinesPerSecond());
     assertEquals("Hello, world!", settings.http().greeting());
     assertEquals(0, settings.http().delayMs());
     assertEquals(10_000, settings.http().maxDelayMs());

@@ -16,7 +16,7 @@ class LineFramerTest {
   }
 
   private final List<Line> lines = new ArrayList<>();
-  private final List<Long> skippedCounts = new ArrayList<>();
+  private final List<Long> skippedBytes = new ArrayList<>();
   /** The rate's clock, in nanoseconds; moved by hand. */
   private long now;
 
@@ -25,9 +25,9 @@ class LineFramerTest {
   }
 
   private LineFramer framer(int max, int linesPerSecond) {
-    return new LineFramer(max, new LineRate(linesPerSecond, () -> now), (text, truncated, skipped) -> {
+    return new LineFramer(max, new LineRate(linesPerSecond, () -> now, null), (text, truncated, skipped) -> {
       lines.add(new Line(text, truncated));
-      skippedCounts.add(skipped);
+      skippedBytes.add(skipped);
     });
   }
 
@@ -88,7 +88,7 @@ class LineFramerTest {
   }
 
   @Test
-  void publishesAtMostTheRateAndCountsTheLinesItSkipped() {
+  void publishesAtMostTheRateAndCountsTheBytesItSkipped() {
     LineFramer framer = framer(100, 2);
     framer.feed(bytes("a\nb\nc\nd\n\ne"));
     // a second's worth (2) at once, then nothing until the allowance grows back
@@ -100,18 +100,30 @@ class LineFramerTest {
     now += 1_000_000_000L;
     framer.feed(bytes("h\n"));
     assertEquals(new Line("h", false), lines.get(3));
-    // c, d, the empty line and "ef" were skipped before "g"
-    assertEquals(List.of(0L, 0L, 4L, 0L), skippedCounts);
+    // "c\nd\n\ne" and "f\n" were skipped before "g"
+    assertEquals(List.of(0L, 0L, 8L, 0L), skippedBytes);
   }
 
   @Test
   void aSkippedLineIsNotCopiedEvenWhenLongerThanTheLimit() {
     LineFramer framer = framer(4, 1);
     framer.feed(bytes("ok\n"));
-    framer.feed(bytes("a line far longer than the limit, over the rate\n"));
+    String over = "a line far longer than the limit, over the rate\n";
+    framer.feed(bytes(over));
     now += 1_000_000_000L;
     framer.feed(bytes("next\n"));
     assertEquals(List.of(new Line("ok", false), new Line("next", false)), lines);
-    assertEquals(List.of(0L, 1L), skippedCounts);
+    assertEquals(List.of(0L, (long) over.length()), skippedBytes);
+  }
+
+  @Test
+  void aSharedAllowanceBoundsManyConnectionsTogether() {
+    LineRate instance = new LineRate(3, () -> now, null);
+    List<String> published = new ArrayList<>();
+    LineFramer one = new LineFramer(100, new LineRate(1000, () -> now, instance), (t, cut, skipped) -> published.add(t));
+    LineFramer two = new LineFramer(100, new LineRate(1000, () -> now, instance), (t, cut, skipped) -> published.add(t));
+    one.feed(bytes("1a\n1b\n"));
+    two.feed(bytes("2a\n2b\n"));
+    assertEquals(List.of("1a", "1b", "2a"), published);
   }
 }
