@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Takes a response body chunk by chunk: counts it, hashes it, keeps it if asked, and stops at
+ * Takes a response body chunk by chunk: counts it, hashes and keeps it if asked, and stops at
  * the cap. Memory is at most the cap, whatever the origin sends.
  */
 final class BodySink {
@@ -19,12 +19,15 @@ final class BodySink {
   private long bytes;
   private boolean truncated;
 
-  /** @param keep whether to keep the bytes (for the result's body, or to read a chain link) */
-  BodySink(long maxBytes, boolean keep) {
+  /**
+   * @param keep whether to keep the bytes (for the result's body, or to read a chain link)
+   * @param hash whether to compute the body's SHA-256
+   */
+  BodySink(long maxBytes, boolean keep, boolean hash) {
     this.maxBytes = maxBytes;
     this.kept = keep ? Buffer.buffer() : null;
     try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
+      this.sha256 = hash ? MessageDigest.getInstance("SHA-256") : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -38,8 +41,10 @@ final class BodySink {
       truncated = true;
       part = chunk.slice(0, (int) room);
     }
-    // hash straight from the buffer's memory, without copying it out
-    sha256.update(((BufferInternal) part).getByteBuf().nioBuffer());
+    if (sha256 != null) {
+      // hash straight from the buffer's memory, without copying it out
+      sha256.update(((BufferInternal) part).getByteBuf().nioBuffer());
+    }
     if (kept != null) {
       kept.appendBuffer(part);
     }
@@ -56,8 +61,9 @@ final class BodySink {
     return bytes;
   }
 
+  /** The hex SHA-256 of the bytes taken, or null when not hashing. */
   String sha256() {
-    return HexFormat.of().formatHex(sha256.digest());
+    return sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
   }
 
   /** The bytes kept, or null when not keeping. */

@@ -157,7 +157,7 @@ final class UrlFetch {
     }
     status = response.statusCode();
     contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
-    body = new BodySink(options.maxBodyBytes(), keepBody || options.keepsBody());
+    body = new BodySink(options.maxBodyBytes(), keepBody || options.keepsBody(), options.sha256());
     if (!options.save()) {
       read(response);
       return;
@@ -244,8 +244,11 @@ final class UrlFetch {
         .put(FetchMessages.OK, status >= 200 && status < 300)
         .put(FetchMessages.STATUS, status)
         .put(FetchMessages.BYTES, body.bytes())
-        .put(FetchMessages.TRUNCATED, body.truncated())
-        .put(FetchMessages.SHA256, body.sha256());
+        .put(FetchMessages.TRUNCATED, body.truncated());
+    String sha256 = body.sha256();
+    if (sha256 != null) {
+      result.put(FetchMessages.SHA256, sha256);
+    }
     if (contentType != null) {
       result.put(FetchMessages.CONTENT_TYPE, contentType);
     }

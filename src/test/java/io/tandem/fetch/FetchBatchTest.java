@@ -70,19 +70,24 @@ class FetchBatchTest {
   }
 
   @Test
-  void aResultCarriesSizeHashTypeAndTheBodyAsAsked() throws Exception {
+  void aResultCarriesSizeTypeAndTheBodyAndHashAsAsked() throws Exception {
     byte[] expected = Origin.expectedBytes(50_000);
     String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected));
-    JsonObject base64 = fetcher.fetch(urls(origin.url("/bytes/50000")).put("body", "base64")).getJsonArray("results").getJsonObject(0);
+    JsonObject base64 = fetcher.fetch(urls(origin.url("/bytes/50000")).put("body", "base64").put("sha256", true))
+        .getJsonArray("results").getJsonObject(0);
     assertEquals(50_000, base64.getLong("bytes"));
     assertEquals(sha256, base64.getString("sha256"));
     assertEquals("application/octet-stream", base64.getString("contentType"));
     assertFalse(base64.getBoolean("truncated"));
     assertEquals(200, base64.getInteger("status"));
     assertArrayEquals(expected, Base64.getDecoder().decode(base64.getString("body")));
-    JsonObject none = fetcher.fetch(urls(origin.url("/bytes/50000")).put("body", "none")).getJsonArray("results").getJsonObject(0);
+    JsonObject none = fetcher.fetch(urls(origin.url("/bytes/50000")).put("body", "none").put("sha256", true))
+        .getJsonArray("results").getJsonObject(0);
     assertEquals(sha256, none.getString("sha256"));
     assertNull(none.getValue("body"));
+    JsonObject unhashed = fetcher.fetch(urls(origin.url("/bytes/50000")).put("body", "none")).getJsonArray("results").getJsonObject(0);
+    assertEquals(50_000, unhashed.getLong("bytes"));
+    assertNull(unhashed.getValue("sha256"), "hashing is only done when asked");
     assertEquals("tandem/0.1.0", origin.lastUserAgent);
   }
 
@@ -150,12 +155,12 @@ class FetchBatchTest {
     assertEquals("body must be a JSON object", fetcher.badRequest(Addresses.FETCH, "http://x"));
     assertEquals("urls is required", fetcher.badRequest(Addresses.FETCH, new JsonObject()));
     assertEquals("urls must be an array of strings", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", "http://x")));
-    assertEquals("urls must hold 1..1000 items, got 0", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", new JsonArray())));
+    assertEquals("urls must hold 1..10000 items, got 0", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", new JsonArray())));
     JsonArray tooMany = new JsonArray();
-    for (int i = 0; i < 1001; i++) {
+    for (int i = 0; i < 10_001; i++) {
       tooMany.add("http://example.com/" + i);
     }
-    assertEquals("urls must hold 1..1000 items, got 1001", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", tooMany)));
+    assertEquals("urls must hold 1..10000 items, got 10001", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", tooMany)));
     assertEquals("urls[1] must be a string, got 7", fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", new JsonArray().add("a").add(7))));
     assertEquals("concurrency must be an integer 1..1024, got 0", fetcher.badRequest(Addresses.FETCH, urls("http://x").put("concurrency", 0)));
     assertEquals("concurrency must be an integer 1..1024, got 2000", fetcher.badRequest(Addresses.FETCH, urls("http://x").put("concurrency", 2000)));

@@ -154,7 +154,7 @@ class FetchHttpTest {
     HttpResponse<String> streamedBad = http.send(http.request("/fetch")
         .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"urls\":[]}")).build());
-    assertEquals("urls must hold 1..1000 items, got 0", Http.assertError(400, streamedBad));
+    assertEquals("urls must hold 1..10000 items, got 0", Http.assertError(400, streamedBad));
   }
 
   @Test

@@ -21,7 +21,7 @@ final class FetchTandem {
     for (int i = 0; i < work.count(); i++) {
       urls.add(work.url(i));
     }
-    // body "none": sizes and hashes come back, bodies are read and dropped, as the references do
+    // body "none": sizes come back, bodies are read and dropped, as the references do
     String batch = new JsonObject().put("urls", urls).put("concurrency", work.concurrency())
         .put("body", "none").encode();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
