@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
@@ -22,7 +23,10 @@ final class BusLoad {
   static void run(Args args) throws Exception {
     String target = args.text("target", "tandem");
     int window = args.integer("window", 128);
-    Vertx vertx = Vertx.vertx();
+    // one event loop: requester and consumer then share a thread for both contenders alike; with
+    // more, the figure depends on which loops the deployments happen to land on (a cross-thread
+    // hand-off on one core costs more than the whole request)
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     LoadRun run = new LoadRun(args, vertx);
     Future<String> server;
     String address;
