@@ -416,7 +416,8 @@ class Bench:
         # the origin shares the load core with the drivers: re-pin it there
         subprocess.run(["taskset", "-a", "-p", "-c", LOAD_CORE, str(origin.proc.pid)], check=True,
                        stdout=subprocess.DEVNULL)
-        rounds = self.p.runs + (0 if self.p.smoke else 1)
+        # the JIT needs a few batches on every side: 5 warm-up rounds, then the measured ones
+        rounds = self.p.runs + (0 if self.p.smoke else 5)
         try:
             with tandem(self.logs) as t:
                 self._fetch_rounds(t.name, t, origin_port, rounds, lambda url, count, conc, size: java(
