@@ -26,7 +26,7 @@ public final class HttpVerticle extends VerticleBase {
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
     server = vertx.createHttpServer(new HttpServerOptions())
-        .requestHandler(new ApiRoutes(vertx, all).router(new Readiness(vertx, all)))
+        .requestHandler(new ApiRoutes(vertx, all).requestHandler(new Readiness(vertx, all)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
         .connectionHandler(ClientHangUp::watch);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()

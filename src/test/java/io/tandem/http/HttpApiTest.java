@@ -2,7 +2,6 @@ package io.tandem.http;
 
 import io.tandem.MainVerticle;
 import io.tandem.testing.Http;
-import io.tandem.testing.LogCapture;
 import io.tandem.testing.Sockets;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -41,7 +40,7 @@ class HttpApiTest {
     JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2);
     JsonObject config = new JsonObject()
         .put("tcp", listen.copy())
-        .put("http", listen.copy().put("maxBodyBytes", 4096).put("maxDelayMs", 5000).put("accessLog", true));
+        .put("http", listen.copy().put("maxBodyBytes", 4096).put("maxDelayMs", 5000));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     http = new Http(main.httpPort());
     tcpPort = main.tcpPort();
@@ -162,17 +161,5 @@ class HttpApiTest {
     assertEquals("UP", body.getString("status"));
     List<String> checked = body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")).sorted().toList();
     assertEquals(List.of("deployment", "fetcher", "http", "tcp"), checked);
-  }
-
-  @Test
-  void logsOneAccessLineForEachRequest() throws Exception {
-    try (LogCapture access = new LogCapture(AccessLog.LOGGER)) {
-      http.get("/hello/Ada");
-      String line = access.next();
-      assertTrue(line.matches("GET /hello/Ada 200 11B \\d+ms 127\\.0\\.0\\.1:\\d+"), line);
-      http.get("/nope");
-      line = access.next();
-      assertTrue(line.startsWith("GET /nope 404 52B "), line);
-    }
   }
 }

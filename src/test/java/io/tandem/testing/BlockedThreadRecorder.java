@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Records Vert.x's blocked-thread warnings so that {@link FailOnBlockedEventLoop} can fail the
  * test. Only warnings whose stack (captured while the thread is still blocked) runs through
- * Tandem's code count: in a cold test JVM the first use of some Netty paths links method handles
- * for a couple of hundred milliseconds, which is the JVM warming up, not a blocking call.
+ * Tandem's code count, and not those caught inside the JVM's own first-use work: in a cold test
+ * JVM the first bind or first use of some Netty paths links method handles or loads classes for a
+ * couple of hundred milliseconds, which is the JVM warming up, not a blocking call.
  */
 public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
 
@@ -21,7 +22,7 @@ public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     IThrowableProxy stack = event.getThrowableProxy();
-    if (stack == null || throughTandem(stack)) {
+    if (stack == null || (throughTandem(stack) && !jvmWarmingUp(stack))) {
       WARNINGS.add(event.getFormattedMessage());
     }
   }
@@ -30,6 +31,21 @@ public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
     for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
       if (frame.getStackTraceElement().getClassName().startsWith("io.tandem.")) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /** The blocked thread was caught linking or loading code: the frames above the first non-JDK one say so. */
+  private static boolean jvmWarmingUp(IThrowableProxy stack) {
+    for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
+      String name = frame.getStackTraceElement().getClassName();
+      if (name.startsWith("java.lang.invoke.") || name.startsWith("jdk.internal.loader.")
+          || name.equals("java.lang.ClassLoader") || name.equals("java.lang.Class")) {
+        return true;
+      }
+      if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
+        return false;
       }
     }
     return false;
