@@ -106,7 +106,12 @@ public final class TcpEchoVerticle extends VerticleBase {
   }
 
   private void echo(Message<Object> message) {
-    message.reply(message.body(), new DeliveryOptions().setHeaders(message.headers()));
+    if (message.headers().isEmpty()) {
+      // the common case: no options object to build for every reply
+      message.reply(message.body());
+    } else {
+      message.reply(message.body(), new DeliveryOptions().setHeaders(message.headers()));
+    }
   }
 
   private void send(Message<Object> message) {
