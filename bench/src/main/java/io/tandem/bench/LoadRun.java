@@ -1,8 +1,15 @@
 package io.tandem.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The frame of every load generator written here: one event loop (the generator gets one core),
@@ -55,6 +62,18 @@ final class LoadRun {
         Runtime.getRuntime().halt(0);
       });
     });
+  }
+
+  /** Opens {@code conns} connections at once; any that fails ends the run. */
+  Future<List<NetSocket>> connect(String host, int port, int conns) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
+    List<Future<NetSocket>> connecting = new ArrayList<>();
+    for (int i = 0; i < conns; i++) {
+      connecting.add(client.connect(port, host));
+    }
+    return Future.all(connecting)
+        .onFailure(err -> fail("connect: " + err))
+        .map(all -> connecting.stream().map(Future::result).toList());
   }
 
   boolean measuring() {

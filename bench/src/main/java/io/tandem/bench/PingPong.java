@@ -1,12 +1,7 @@
 package io.tandem.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * TCP echo ping-pong: each connection sends one message (a line ending in '\n'), waits for all
@@ -20,16 +15,10 @@ final class PingPong {
     int conns = args.integer("conns", 64);
     int size = args.integer("size", 64);
     LoadRun run = new LoadRun(args);
-    var client = run.vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
-    List<Future<NetSocket>> connecting = new ArrayList<>();
-    for (int i = 0; i < conns; i++) {
-      connecting.add(client.connect(port, host));
-    }
-    Future.all(connecting)
-        .onFailure(err -> LoadRun.fail("connect: " + err))
-        .onSuccess(all -> {
+    run.connect(host, port, conns)
+        .onSuccess(sockets -> {
           for (int i = 0; i < conns; i++) {
-            new Player(run, connecting.get(i).result(), i, size).serve();
+            new Player(run, sockets.get(i), i, size).serve();
           }
           run.begin(report -> report.put("conns", conns).put("size", size));
         });

@@ -1,13 +1,9 @@
 package io.tandem.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -27,16 +23,10 @@ final class Stream {
     new Random(42).nextBytes(pattern);
     Buffer chunk = Buffer.buffer(pattern);
     LoadRun run = new LoadRun(args);
-    var client = run.vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
-    List<Future<NetSocket>> connecting = new ArrayList<>();
-    for (int i = 0; i < conns; i++) {
-      connecting.add(client.connect(port, host));
-    }
-    Future.all(connecting)
-        .onFailure(err -> LoadRun.fail("connect: " + err))
-        .onSuccess(all -> {
-          for (Future<NetSocket> socket : connecting) {
-            new Streamer(run, socket.result(), pattern, chunk).serve();
+    run.connect(host, port, conns)
+        .onSuccess(sockets -> {
+          for (NetSocket socket : sockets) {
+            new Streamer(run, socket, pattern, chunk).serve();
           }
           run.begin(report -> report.put("conns", conns).put("chunk", chunkBytes)
               .put("mbPerSecond", report.getDouble("perSecond") / 1e6));
