@@ -98,14 +98,14 @@ def http_ok(url, timeout=1.0):
 
 
 class Server:
-    """A server under test, pinned to the server core, its output kept in the log folder."""
+    """A server under test, pinned to the server core (or another), its output kept in the log folder."""
 
-    def __init__(self, name, cmd, ready_url, logs, env=None, cwd=ROOT):
+    def __init__(self, name, cmd, ready_url, logs, env=None, cwd=ROOT, core=SERVER_CORE):
         self.name = name
         log_path = os.path.join(logs, re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".log")
         self.log = open(log_path, "ab")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(pinned(SERVER_CORE, cmd), cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(pinned(core, cmd), cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, **(env or {})), start_new_session=True)
         self.ready_s = self._wait_ready(ready_url)
 
@@ -414,11 +414,9 @@ class Bench:
     # 5. Fetch: Tandem's POST /fetch, the bare WebClient gather and aiohttp's, against one origin
     def fetch(self):
         origin_port = free_port()
-        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs)
-        origin.proc_core = LOAD_CORE
-        # the origin shares the load core with the drivers: re-pin it there
-        subprocess.run(["taskset", "-a", "-p", "-c", LOAD_CORE, str(origin.proc.pid)], check=True,
-                       stdout=subprocess.DEVNULL)
+        # the origin shares the load core with the drivers
+        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs,
+                        core=LOAD_CORE)
         # the JIT needs a few batches on every side: 5 warm-up rounds, then the measured ones
         rounds = self.p.runs + (0 if self.p.smoke else 5)
         try:
@@ -452,7 +450,7 @@ class Bench:
             seconds = self.figure(f"Fetch {name}: wall time" + (f" (ideal {ideal:g} s)" if ideal else ""), who,
                                   "wall time", "s", higher=False)
             rate = self.figure(f"Fetch {name}: " + ("MB/s" if size >= 1 << 20 else "URLs/s"), who,
-                               "MB/s" if size >= 1 << 20 else "URLs/s", "/s")
+                               *(["MB/s", "MB/s"] if size >= 1 << 20 else ["URLs/s", "/s"]))
             # the driver's CPU is over all rounds; the fetcher's (Tandem's server or the
             # reference's own process) likewise
             server_pct = 100 * (server.cpu() - before) / r.wall_s if server else r.cpu_pct
