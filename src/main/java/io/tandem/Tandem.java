@@ -4,7 +4,6 @@ import io.tandem.chat.ChatClient;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ListenException;
-import io.tandem.net.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
@@ -59,10 +58,6 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         System.exit(EXIT_CONFIG);
       }
     }
-    // alongside Vert.x's own start, so that start-up is not longer for it
-    Thread warmup = new Thread(Warmup::run, "tandem-warmup");
-    warmup.setDaemon(true);
-    warmup.start();
     // the JVM alone exits 143 on SIGTERM; exiting 0 here still runs the launcher's shutdown hook
     Signal.handle(new Signal("TERM"), signal -> System.exit(0));
     Signal.handle(new Signal("INT"), signal -> System.exit(0));

@@ -6,7 +6,6 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.TandemSettings;
-import io.tandem.net.Warmup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -51,9 +50,9 @@ public final class FetchVerticle extends VerticleBase {
     fetcher = new Fetcher(vertx, settings);
     permits = new Permits(context, settings.maxConcurrency());
     bus = vertx.eventBus();
-    // one-time costs that would otherwise fall on an event loop with the first URL (see Warmup);
-    // the User-Agent reads a resource
-    return vertx.executeBlocking(() -> Warmup.run() && UserAgent.VALUE != null)
+    // the User-Agent reads a resource; the JVM's one-time TLS and digest costs are paid after
+    // start-up (see MainVerticle)
+    return vertx.executeBlocking(() -> UserAgent.VALUE)
         .compose(ready -> Future.all(
             bus.consumer(Addresses.FETCH, this::fetch).completion(),
             bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),
