@@ -52,11 +52,21 @@ final class LauncherArgs {
     throw new ConfigException("-instances must be 1.." + Listener.MAX_INSTANCES + ", got \"" + value + "\"");
   }
 
+  /** Whether {@code -cluster} (a flag, no value) is given. */
+  static boolean clustered(String[] args) {
+    return flag(args, "-cluster", "--cluster");
+  }
+
   static boolean wantsHelp(String[] args) {
+    return flag(args, "-h", "-help", "--help");
+  }
+
+  private static boolean flag(String[] args, String... names) {
     for (String arg : args) {
-      String name = arg.toLowerCase(Locale.ROOT);
-      if (name.equals("-h") || name.equals("-help") || name.equals("--help")) {
-        return true;
+      for (String name : names) {
+        if (arg.equalsIgnoreCase(name)) {
+          return true;
+        }
       }
     }
     return false;

@@ -51,8 +51,8 @@ public final class MainVerticle extends VerticleBase {
     if (settings.fetcher().enabled()) {
       int instances = settings.fetcher().instances();
       deployments.add(vertx.deployVerticle(FetchVerticle::new, new DeploymentOptions().setInstances(instances).setConfig(config))
-          .onSuccess(id -> log.info("Fetcher serving {} and {} ({} instance{})", Addresses.FETCH, Addresses.FETCH_CHAIN,
-              instances, instances == 1 ? "" : "s")));
+          .onSuccess(id -> log.info("Fetcher serving {} and {} ({} instance{}{})", Addresses.FETCH, Addresses.FETCH_CHAIN,
+              instances, instances == 1 ? "" : "s", settings.fetcher().worker() ? "" : ", coordinating only")));
     }
     return Future.all(deployments).onSuccess(deployed -> {
       state(vertx).put(STARTED, true);

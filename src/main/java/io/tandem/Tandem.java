@@ -1,13 +1,23 @@
 package io.tandem;
 
+import com.hazelcast.config.Config;
 import io.tandem.chat.ChatClient;
+import io.tandem.cluster.ClusterView;
+import io.tandem.cluster.HazelcastConfigs;
+import io.tandem.config.ClusterSettings;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ListenException;
+import io.tandem.config.TandemSettings;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -22,6 +32,8 @@ import java.util.Arrays;
  * <p>The configuration is read and validated before Vert.x starts: a bad one prints
  * {@code config error: ...} and exits {@value #EXIT_CONFIG} with nothing listening. A failed start
  * (a port in use, say) prints one line too. SIGTERM and SIGINT shut down gracefully and exit 0.
+ * With {@code -cluster} the bus is clustered through Hazelcast, configured by the {@code cluster}
+ * section (see {@link HazelcastConfigs}).
  */
 public final class Tandem extends VertxApplication implements VertxApplicationHooks {
 
@@ -33,11 +45,14 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   private final ConfigLoader config;
   private final Integer instancesOption;
+  /** The Hazelcast configuration when started with {@code -cluster}, else null. */
+  private final Config hazelcast;
 
-  private Tandem(String[] args, ConfigLoader config, Integer instancesOption) {
+  private Tandem(String[] args, ConfigLoader config, Integer instancesOption, Config hazelcast) {
     super(args);
     this.config = config;
     this.instancesOption = instancesOption;
+    this.hazelcast = hazelcast;
   }
 
   public static void main(String[] args) {
@@ -47,12 +62,18 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     }
     ConfigLoader config = null;
     Integer instances = null;
+    Config hazelcast = null;
     if (!LauncherArgs.wantsHelp(args)) {
       try {
         instances = LauncherArgs.instances(args);
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
-        config.settings(defaultInstances(instances));
+        TandemSettings settings = config.settings(defaultInstances(instances));
+        if (LauncherArgs.clustered(args)) {
+          // Hazelcast logs before it reads its configuration
+          System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
+          hazelcast = HazelcastConfigs.of(settings.cluster());
+        }
       } catch (ConfigException e) {
         System.err.println("config error: " + e.getMessage());
         System.exit(EXIT_CONFIG);
@@ -61,7 +82,36 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     // the JVM alone exits 143 on SIGTERM; exiting 0 here still runs the launcher's shutdown hook
     Signal.handle(new Signal("TERM"), signal -> System.exit(0));
     Signal.handle(new Signal("INT"), signal -> System.exit(0));
-    new Tandem(args, config, instances).launch();
+    new Tandem(args, config, instances, hazelcast).launch();
+  }
+
+  /**
+   * With {@code -cluster}: Hazelcast configured from the {@code cluster} section, and the event
+   * bus bound and advertised as it says. The launcher applies its {@code -cluster-*} options to
+   * the same options after this, so they win when given.
+   */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    if (hazelcast == null) {
+      return VertxApplicationHooks.super.createVertxBuilder(options);
+    }
+    ClusterSettings cluster = config.settings(defaultInstances(instancesOption)).cluster();
+    EventBusOptions bus = options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.port());
+    if (cluster.publicHost() != null) {
+      bus.setClusterPublicHost(cluster.publicHost());
+    }
+    if (cluster.publicPort() != -1) {
+      bus.setClusterPublicPort(cluster.publicPort());
+    }
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast));
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    ClusterView cluster = ClusterView.of(context.vertx());
+    if (cluster != null) {
+      cluster.logMembership();
+    }
   }
 
   @Override

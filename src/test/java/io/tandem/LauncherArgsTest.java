@@ -23,6 +23,12 @@ class LauncherArgsTest {
   }
 
   @Test
+  void seesTheClusterFlagButNotTheClusterOptions() {
+    assertTrue(LauncherArgs.clustered(new String[] {"-conf", "a.json", "--CLUSTER"}));
+    assertFalse(LauncherArgs.clustered(new String[] {"-cluster-host", "10.0.0.1"}));
+  }
+
+  @Test
   void aBadInstanceCountOrAMissingValueIsAConfigError() {
     assertEquals("-instances must be 1..1024, got \"0\"",
         assertThrows(ConfigException.class, () -> LauncherArgs.instances(new String[] {"-instances", "0"})).getMessage());

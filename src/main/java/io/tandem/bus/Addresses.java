@@ -45,9 +45,17 @@ public final class Addresses {
   /**
    * Request/reply {@code {"connection":"<id>","text":"..."}}: writes text + LF to that
    * connection and replies {@code {"ok":true}}. Fails 404 when no such connection is open,
-   * 400 when the body is malformed.
+   * 400 when the body is malformed. On a clustered bus it reaches the connection on whichever
+   * node holds it (503 when that node does not answer).
    */
   public static final String TCP_SEND = "tandem.tcp.send";
+
+  /**
+   * Internal, on a clustered bus: {@code tandem.tcp.send.<node>} is {@link #TCP_SEND} served only
+   * by the node whose connection ids start with {@code <node>-}; a node that receives a send for
+   * another node's connection forwards it here. Same request, reply and failures.
+   */
+  public static final String TCP_SEND_NODE = "tandem.tcp.send.";
 
   /**
    * Request/reply: fetch many URLs at once (the tutorials' {@code asyncio.gather}). Request
@@ -72,6 +80,27 @@ public final class Addresses {
    * fetcher instance, stops; its unfinished URLs end with kind {@code cancelled}.
    */
   public static final String FETCH_CANCEL = "tandem.fetch.cancel";
+
+  /**
+   * Internal: one URL of a batch, for any fetcher instance in the cluster that takes work (the
+   * fetcher instance that got the batch spreads its URLs over them, inside the batch's
+   * concurrency). Request {@code {"batch","index","url","timeoutMs","maxBodyBytes","body","save","sha256"}};
+   * reply: that URL's result, as in a {@link #FETCH} reply. Fails 400 when malformed, 503 when
+   * the instance is shutting down (the job is then sent elsewhere).
+   */
+  public static final String FETCH_URL = "tandem.fetch.url";
+
+  /**
+   * Internal, on a clustered bus: {@code tandem.fetch.url.<node>} is {@link #FETCH_URL} served only
+   * by the node with that Vert.x node id, so the batch knows which of its URLs a node holds.
+   */
+  public static final String FETCH_URL_NODE = "tandem.fetch.url.";
+
+  /**
+   * Internal, publish {@code {"batch","kind","message"}}: every fetcher instance ends the URLs of
+   * that batch it holds (the batch's deadline passed, or it was cancelled).
+   */
+  public static final String FETCH_STOP = "tandem.fetch.stop";
 
   private Addresses() {
   }

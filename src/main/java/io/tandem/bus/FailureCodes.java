@@ -14,6 +14,8 @@ public final class FailureCodes {
   public static final int TOO_LARGE = 413;
   /** The service could not do the work (an unexpected error, logged on its side). */
   public static final int INTERNAL = 500;
+  /** Another node the work needed did not answer in time (a clustered bus only). */
+  public static final int UNAVAILABLE = 503;
 
   private FailureCodes() {
   }

@@ -24,6 +24,8 @@ public final class FetchMessages {
   public static final String ID = "id";
   public static final String NEXT = "next";
   public static final String MAX_HOPS = "maxHops";
+  /** A URL job's batch: the coordinator's key for it, unique in the cluster. */
+  public static final String BATCH = "batch";
 
   // body modes
   public static final String BODY_TEXT = "text";
@@ -66,7 +68,11 @@ public final class FetchMessages {
     TOO_MANY_REDIRECTS("too-many-redirects"),
     IO("io"),
     /** The batch was cancelled ({@link Addresses#FETCH_CANCEL}, or its HTTP client went away). */
-    CANCELLED("cancelled");
+    CANCELLED("cancelled"),
+    /** The node fetching it left the cluster, and so did the one it was handed to next. */
+    NODE_LOST("node-lost"),
+    /** No fetcher instance that takes work is left in the cluster. */
+    UNAVAILABLE("unavailable");
 
     private final String wire;
 
@@ -76,6 +82,16 @@ public final class FetchMessages {
 
     public String wire() {
       return wire;
+    }
+
+    /** The kind with this wire name, or null. */
+    public static Kind of(String wire) {
+      for (Kind kind : values()) {
+        if (kind.wire.equals(wire)) {
+          return kind;
+        }
+      }
+      return null;
     }
   }
 

@@ -9,4 +9,14 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String message) {
     super(message, null, false, false);
   }
+
+  /** The first line of a library's message about a file it could not use, for a one-line error. */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    String text = message.strip();
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
 }

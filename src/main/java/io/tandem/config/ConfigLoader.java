@@ -85,7 +85,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException("cannot read " + file + ": no such file");
     } catch (IOException e) {
-      throw new ConfigException("cannot read " + file + ": " + firstLine(e.getMessage()));
+      throw new ConfigException("cannot read " + file + ": " + ConfigException.firstLine(e.getMessage()));
     }
     return parse(text, file.toString());
   }
@@ -106,7 +106,7 @@ public final class ConfigLoader {
   /** Jackson's message spans lines and quotes the input; keep its gist and where the error is. */
   private static String describe(DecodeException e) {
     String message = e.getMessage() == null ? "malformed" : e.getMessage();
-    String gist = firstLine(message)
+    String gist = ConfigException.firstLine(message)
         .replaceFirst("^Failed to decode: ?", "")
         .replaceAll(" ?\\(start marker at \\[Source: [^]]*\\]\\)", "")
         .replaceAll(" ?\\[Source: [^]]*\\]", "")
@@ -116,13 +116,5 @@ public final class ConfigLoader {
       location = "line " + at.group(1) + ", column " + at.group(2);
     }
     return location == null ? gist : gist + " (" + location + ")";
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
   }
 }

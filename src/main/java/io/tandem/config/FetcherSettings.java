@@ -7,12 +7,16 @@ import java.util.List;
 
 /**
  * The {@code fetcher} section: the fetcher verticle (no server of its own; it serves the bus).
+ * Its instances coordinate the batches they receive, spreading the URLs over every instance in
+ * the cluster that is a {@code worker}; a node with {@code worker: false} coordinates only (a
+ * gateway whose fetching other nodes do).
  * The per-URL values are what a request gets when it does not say, and {@code maxBodyBytes}
  * is also the most a request may ask for, so memory stays bounded by concurrency × maxBodyBytes.
  */
 public record FetcherSettings(
     boolean enabled,
     int instances,
+    boolean worker,
     int maxUrls,
     int concurrency,
     int maxConcurrency,
@@ -42,6 +46,7 @@ public record FetcherSettings(
     FetcherSettings settings = new FetcherSettings(
         reader.bool(Listener.ENABLED, true),
         reader.integer(Listener.INSTANCES, defaultInstances, 1, Listener.MAX_INSTANCES),
+        reader.bool("worker", true),
         reader.integer("maxUrls", DEFAULT_MAX_URLS, 1, 1_000_000),
         reader.integer("concurrency", DEFAULT_CONCURRENCY, 1, 100_000),
         reader.integer("maxConcurrency", DEFAULT_MAX_CONCURRENCY, 1, 100_000),
@@ -63,6 +68,7 @@ public record FetcherSettings(
     return new JsonObject()
         .put(Listener.ENABLED, enabled)
         .put(Listener.INSTANCES, instances)
+        .put("worker", worker)
         .put("maxUrls", maxUrls)
         .put("concurrency", concurrency)
         .put("maxConcurrency", maxConcurrency)

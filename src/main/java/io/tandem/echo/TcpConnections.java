@@ -16,15 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * process-wide connection cap, connection ids, and the lookup {@code tandem.tcp.send} needs
  * whichever event loop its message lands on (NetSocket writes are thread-safe).
  *
- * <p>Ids are {@code <random prefix>-<sequence>}; the 48-bit random prefix keeps them unique
- * across processes, so they stay unique when the bus is clustered.
+ * <p>Ids are {@code <node>-<sequence>}, where the node part is 48 random bits: ids stay unique
+ * across the processes of a clustered bus, and name the process that holds the connection.
  */
 final class TcpConnections implements Shareable {
 
   private static final String MAP = "tandem.tcp";
   private static final String KEY = "connections";
 
-  private final String prefix;
+  private final String node;
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
@@ -33,7 +33,7 @@ final class TcpConnections implements Shareable {
   private TcpConnections() {
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
-    prefix = HexFormat.of().formatHex(random);
+    node = HexFormat.of().formatHex(random);
   }
 
   static TcpConnections of(Vertx vertx) {
@@ -47,7 +47,18 @@ final class TcpConnections implements Shareable {
       refused.incrementAndGet();
       return null;
     }
-    return prefix + "-" + sequence.incrementAndGet();
+    return node + "-" + sequence.incrementAndGet();
+  }
+
+  /** This process's part of every id it hands out. */
+  String node() {
+    return node;
+  }
+
+  /** The node part of a connection id, or null when the id has none. */
+  static String nodeOf(String id) {
+    int dash = id.indexOf('-');
+    return dash > 0 ? id.substring(0, dash) : null;
   }
 
   void register(String id, NetSocket socket) {

@@ -13,6 +13,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -63,6 +65,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     return Future.all(
             bus.consumer(Addresses.ECHO, this::echo).completion(),
             bus.consumer(Addresses.TCP_SEND, this::send).completion(),
+            bus.consumer(Addresses.TCP_SEND_NODE + connections.node(), this::sendHere).completion(),
             bus.consumer(Addresses.TCP_BROADCAST, this::broadcast).completion())
         .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
             .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))));
@@ -114,15 +117,42 @@ public final class TcpEchoVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Writes to a connection of this process, or hands the request to the node that holds it: the
+   * bus spreads {@code tandem.tcp.send} over every node, the id names the one with the socket.
+   */
   private void send(Message<Object> message) {
-    TcpMessages.SendRequest request;
-    try {
-      request = TcpMessages.readSend(message.body());
-    } catch (BusException e) {
-      e.failReply(message);
+    TcpMessages.SendRequest request = readSend(message);
+    if (request == null) {
       return;
     }
     NetSocket socket = connections.find(request.connection());
+    String node = TcpConnections.nodeOf(request.connection());
+    if (socket == null && node != null && !node.equals(connections.node()) && vertx.isClustered()) {
+      forward(message, request, node);
+    } else {
+      write(message, request, socket);
+    }
+  }
+
+  /** {@code tandem.tcp.send} forwarded by another node: the connection is here or nowhere. */
+  private void sendHere(Message<Object> message) {
+    TcpMessages.SendRequest request = readSend(message);
+    if (request != null) {
+      write(message, request, connections.find(request.connection()));
+    }
+  }
+
+  private TcpMessages.SendRequest readSend(Message<Object> message) {
+    try {
+      return TcpMessages.readSend(message.body());
+    } catch (BusException e) {
+      e.failReply(message);
+      return null;
+    }
+  }
+
+  private void write(Message<Object> message, TcpMessages.SendRequest request, NetSocket socket) {
     if (socket == null) {
       message.fail(FailureCodes.NOT_FOUND, "no open TCP connection " + request.connection());
       return;
@@ -132,6 +162,21 @@ public final class TcpEchoVerticle extends VerticleBase {
         message.reply(TcpMessages.sent());
       } else {
         message.fail(FailureCodes.NOT_FOUND, "TCP connection " + request.connection() + " closed before the write");
+      }
+    });
+  }
+
+  private void forward(Message<Object> message, TcpMessages.SendRequest request, String node) {
+    bus.request(Addresses.TCP_SEND_NODE + node, message.body()).onComplete(answer -> {
+      if (answer.succeeded()) {
+        message.reply(answer.result().body());
+      } else if (answer.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        message.fail(reply.failureCode(), reply.getMessage());
+      } else if (answer.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        message.fail(FailureCodes.NOT_FOUND, "no open TCP connection " + request.connection() + " (its node has left)");
+      } else {
+        message.fail(FailureCodes.UNAVAILABLE, "the node holding TCP connection " + request.connection()
+            + " did not answer: " + answer.cause().getMessage());
       }
     });
   }

@@ -4,6 +4,7 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,22 +16,26 @@ import java.util.function.Consumer;
 
 /**
  * One {@code tandem.fetch} request: the tutorials' {@code asyncio.gather} with a semaphore, done
- * as a queue of URLs and at most {@code concurrency} workers (each also holding one of the
- * instance's permits), so a batch of thousands never means thousands of waiting connects. Each
- * result is handed to {@code progress} the moment it completes; the reply holds them all in
- * input order. At the batch's deadline, or on a cancel, every unfinished URL ends at once.
- * Confined to the fetcher instance's event loop.
+ * as a queue of URLs and at most {@code concurrency} of them out at a time as jobs for the
+ * cluster's fetcher instances ({@link Workers}), each of which also bounds what it runs at once,
+ * so a batch of thousands never means thousands of waiting connects. Each result is handed to
+ * {@code progress} the moment it completes; the reply holds them all in input order. At the
+ * batch's deadline, or on a cancel, every unfinished URL ends at once and the instances holding
+ * its jobs are told to stop them. Confined to the coordinating instance's event loop.
  */
 final class Batch implements Stoppable {
 
+  /** How long past the deadline a job may stay unanswered before the bus gives up on it. */
+  private static final long JOB_TIMEOUT_MARGIN_MS = 5_000;
+
   private final FetchRequest request;
-  private final Fetcher fetcher;
-  private final Permits permits;
+  private final String key;
+  private final Workers workers;
+  private final Vertx vertx;
   private final Consumer<JsonObject> progress;
   private final JsonObject[] results;
-  private final Map<Integer, UrlFetch> running = new HashMap<>();
-  /** URLs waiting for one of the instance's permits. */
-  private final Map<Integer, Future<Void>> queued = new HashMap<>();
+  /** When each job out was sent, for the elapsed time of a URL ended by a stop. */
+  private final Map<Integer, Long> out = new HashMap<>();
   private final Promise<JsonObject> reply = Promise.promise();
   private final long started = System.nanoTime();
   private long deadlineTimer = -1;
@@ -38,21 +43,23 @@ final class Batch implements Stoppable {
   private int completed;
   private boolean stopped;
 
-  Batch(FetchRequest request, Fetcher fetcher, Permits permits, Consumer<JsonObject> progress) {
+  /** @param key unique in the cluster: the instances holding the batch's jobs know it by this */
+  Batch(FetchRequest request, String key, Workers workers, Vertx vertx, Consumer<JsonObject> progress) {
     this.request = request;
-    this.fetcher = fetcher;
-    this.permits = permits;
+    this.key = key;
+    this.workers = workers;
+    this.vertx = vertx;
     this.progress = progress;
     this.results = new JsonObject[request.urls().size()];
   }
 
   Future<JsonObject> run() {
-    deadlineTimer = fetcher.vertx.setTimer(request.deadlineMs(), fired -> {
+    deadlineTimer = vertx.setTimer(request.deadlineMs(), fired -> {
       deadlineTimer = -1;
       stop(Kind.DEADLINE, "the batch's deadline of " + request.deadlineMs() + " ms passed first");
     });
-    int workers = Math.min(request.concurrency(), results.length);
-    for (int i = 0; i < workers; i++) {
+    int concurrency = Math.min(request.concurrency(), results.length);
+    for (int i = 0; i < concurrency; i++) {
       startNext();
     }
     return reply.future();
@@ -64,16 +71,18 @@ final class Batch implements Stoppable {
       return;
     }
     stopped = true;
-    for (Future<Void> pending : queued.values()) {
-      permits.withdraw(pending);
+    if (!out.isEmpty()) {
+      workers.stop(key, kind, message);
     }
-    queued.clear();
-    for (UrlFetch fetch : new ArrayList<>(running.values())) {
-      fetch.stop(kind, message);
-    }
+    long now = System.nanoTime();
     for (int index = 0; index < results.length; index++) {
-      if (results[index] == null && !running.containsKey(index)) {
-        record(index, Results.notStarted(index, request.urls().get(index), kind, message));
+      if (results[index] == null) {
+        Long sent = out.get(index);
+        JsonObject result = Results.notStarted(index, request.urls().get(index), kind, message);
+        if (sent != null) {
+          result.put(FetchMessages.ELAPSED_MS, TimeUnit.NANOSECONDS.toMillis(now - sent));
+        }
+        record(index, result);
       }
     }
   }
@@ -83,24 +92,14 @@ final class Batch implements Stoppable {
       return;
     }
     int index = next++;
-    Future<Void> permit = permits.acquire();
-    queued.put(index, permit);
-    permit.onSuccess(granted -> {
-      queued.remove(index);
-      if (stopped) {
-        // granted just before stop() could withdraw it; stop() has given this URL its result
-        permits.release();
-        return;
-      }
-      UrlFetch fetch = fetcher.fetch(index, request.urls().get(index), request.options(), false);
-      running.put(index, fetch);
-      fetch.start().onSuccess(result -> {
-        running.remove(index);
-        record(index, result);
-        permits.release();
-        // on the next tick: the connection that just answered is back in the pool by then, for reuse
-        fetcher.vertx.runOnContext(tick -> startNext());
-      });
+    out.put(index, System.nanoTime());
+    long timeoutMs = Math.max(1, request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        + JOB_TIMEOUT_MARGIN_MS;
+    workers.run(new UrlJob(key, index, request.urls().get(index), request.options()), timeoutMs, () -> !stopped).onSuccess(result -> {
+      out.remove(index);
+      record(index, result);
+      // on the next tick: a job that ends at once (no instance left) must not recurse through the batch
+      vertx.runOnContext(tick -> startNext());
     });
   }
 
@@ -118,7 +117,7 @@ final class Batch implements Stoppable {
 
   private void finish() {
     if (deadlineTimer >= 0) {
-      fetcher.vertx.cancelTimer(deadlineTimer);
+      vertx.cancelTimer(deadlineTimer);
     }
     int succeeded = 0;
     JsonArray list = new JsonArray(new ArrayList<>(results.length));

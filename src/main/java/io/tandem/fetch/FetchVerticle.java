@@ -4,12 +4,15 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.BusException;
 import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
+import io.tandem.bus.FailureCodes;
+import io.tandem.cluster.ClusterView;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.TandemSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,16 +20,21 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The fetcher: no server of its own, it serves {@link Addresses#FETCH},
  * {@link Addresses#FETCH_CHAIN} and {@link Addresses#FETCH_CANCEL} on the bus; the HTTP verticle
- * fronts it. Each instance has its own HTTP client, connection pool and limit of
- * {@code fetcher.maxConcurrency} requests in flight across all its batches.
+ * fronts it. An instance coordinates the batches it receives, sending their URLs as jobs to every
+ * instance in the cluster that is a worker ({@link Workers}); as a worker it runs such jobs
+ * ({@link JobRunner}) with its own HTTP client, connection pool and limit of
+ * {@code fetcher.maxConcurrency} requests in flight. Chains run on the instance that receives them.
  */
 public final class FetchVerticle extends VerticleBase {
 
@@ -36,10 +44,17 @@ public final class FetchVerticle extends VerticleBase {
   private final Map<String, Set<Stoppable>> byId = new HashMap<>();
   /** All running batches and chains, with or without an id, for shutdown. */
   private final Map<Stoppable, Future<JsonObject>> running = new HashMap<>();
+  /** The consumers of URL jobs, unregistered first on shutdown so that new jobs go elsewhere. */
+  private final List<MessageConsumer<Object>> jobConsumers = new ArrayList<>();
+  /** Batch keys: unique in the cluster, so that a stop reaches only the batch it is for. */
+  private final String batchPrefix = UUID.randomUUID() + "/";
+  private long batches;
   private FetcherSettings settings;
   private int graceSeconds;
   private Fetcher fetcher;
   private Permits permits;
+  private Workers workers;
+  private JobRunner jobs;
   private EventBus bus;
 
   @Override
@@ -50,44 +65,85 @@ public final class FetchVerticle extends VerticleBase {
     fetcher = new Fetcher(vertx, settings);
     permits = new Permits(context, settings.maxConcurrency());
     bus = vertx.eventBus();
+    ClusterView cluster = ClusterView.of(vertx);
+    workers = new Workers(context, bus, cluster);
+    jobs = new JobRunner(fetcher, permits);
+    List<Future<Void>> registered = new ArrayList<>(List.of(
+        bus.consumer(Addresses.FETCH, this::fetch).completion(),
+        bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),
+        bus.consumer(Addresses.FETCH_CANCEL, this::cancel).completion(),
+        bus.consumer(Addresses.FETCH_STOP, this::stopJobs).completion()));
+    if (settings.worker()) {
+      jobConsumers.add(bus.consumer(Addresses.FETCH_URL, this::fetchUrl));
+      if (cluster != null) {
+        jobConsumers.add(bus.consumer(Addresses.FETCH_URL_NODE + cluster.nodeId(), this::fetchUrl));
+      }
+      jobConsumers.forEach(consumer -> registered.add(consumer.completion()));
+    }
     // the User-Agent reads a resource; the JVM's one-time TLS and digest costs are paid after
     // start-up (see MainVerticle)
-    return vertx.executeBlocking(() -> UserAgent.VALUE)
-        .compose(ready -> Future.all(
-            bus.consumer(Addresses.FETCH, this::fetch).completion(),
-            bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),
-            bus.consumer(Addresses.FETCH_CANCEL, this::cancel).completion()));
+    return vertx.executeBlocking(() -> UserAgent.VALUE).compose(ready -> Future.all(registered));
   }
 
-  /** Lets running batches finish (up to the grace period, then cancels them), then closes the client. */
+  /**
+   * Takes no new URL jobs, lets running batches and jobs finish (up to the grace period, then
+   * cancels the batches and hands the jobs back to their coordinators), then closes the client.
+   */
   @Override
   public Future<?> stop() {
-    long timer = vertx.setTimer(Math.max(1, graceSeconds * 1000L), late ->
-        new ArrayList<>(running.keySet()).forEach(work -> work.stop(Kind.CANCELLED, "the fetcher is shutting down")));
-    return Future.join(new ArrayList<>(running.values())).eventually(() -> {
+    List<Future<Void>> unregistered = new ArrayList<>();
+    jobConsumers.forEach(consumer -> unregistered.add(consumer.unregister()));
+    long timer = vertx.setTimer(Math.max(1, graceSeconds * 1000L), late -> {
+      new ArrayList<>(running.keySet()).forEach(work -> work.stop(Kind.CANCELLED, "the fetcher is shutting down"));
+      jobs.handBack("the fetcher instance is shutting down");
+    });
+    List<Future<?>> work = new ArrayList<>(running.values());
+    work.add(jobs.drain());
+    return Future.join(unregistered).eventually(() -> Future.join(work)).eventually(() -> {
       vertx.cancelTimer(timer);
+      workers.close();
       return fetcher.close();
     });
   }
 
   private void fetch(Message<Object> message) {
-    FetchRequest request;
-    try {
-      request = FetchRequest.read(message.body(), settings);
-    } catch (BusException e) {
-      e.failReply(message);
+    FetchRequest request = read(message, FetchRequest::read);
+    if (request == null) {
       return;
     }
-    Batch batch = new Batch(request, fetcher, permits, progressTo(request.progressAddress()));
-    track(request.id(), batch, batch::run, message);
+    workers.available(settings.worker()).onComplete(available -> {
+      if (available.failed()) {
+        log.error("cannot read the cluster's fetcher instances", available.cause());
+        message.fail(FailureCodes.INTERNAL, "internal error");
+      } else if (!available.result()) {
+        message.fail(FailureCodes.UNAVAILABLE, "no fetcher instance that fetches URLs is up");
+      } else {
+        Batch batch = new Batch(request, batchPrefix + ++batches, workers, vertx, progressTo(request.progressAddress()));
+        track(request.id(), batch, batch::run, message);
+      }
+    });
+  }
+
+  private void fetchUrl(Message<Object> message) {
+    UrlJob job = read(message, UrlJob::read);
+    if (job != null) {
+      jobs.run(job, message);
+    }
+  }
+
+  private void stopJobs(Message<Object> message) {
+    if (message.body() instanceof JsonObject body && body.getValue(FetchMessages.BATCH) instanceof String batch
+        && body.getValue(FetchMessages.KIND) instanceof String wire && Kind.of(wire) != null
+        && body.getValue(FetchMessages.MESSAGE) instanceof String why) {
+      jobs.stop(batch, Kind.of(wire), why);
+    } else {
+      log.warn("dropped a malformed {} message", Addresses.FETCH_STOP);
+    }
   }
 
   private void chain(Message<Object> message) {
-    ChainRequest request;
-    try {
-      request = ChainRequest.read(message.body(), settings);
-    } catch (BusException e) {
-      e.failReply(message);
+    ChainRequest request = read(message, ChainRequest::read);
+    if (request == null) {
       return;
     }
     Chain chain = new Chain(request, fetcher, permits, progressTo(request.progressAddress()));
@@ -127,6 +183,16 @@ public final class FetchVerticle extends VerticleBase {
         message.fail(500, "internal error");
       }
     });
+  }
+
+  /** The request in the message, or null once the message has been failed with what is wrong. */
+  private <T> T read(Message<Object> message, BiFunction<Object, FetcherSettings, T> reader) {
+    try {
+      return reader.apply(message.body(), settings);
+    } catch (BusException e) {
+      e.failReply(message);
+      return null;
+    }
   }
 
   private Consumer<JsonObject> progressTo(String address) {

@@ -3,6 +3,7 @@ package io.tandem.fetch;
 import io.tandem.bus.FetchMessages;
 import io.tandem.bus.RequestReader;
 import io.tandem.config.FetcherSettings;
+import io.vertx.core.json.JsonObject;
 
 /**
  * How to fetch each URL of a batch or chain.
@@ -25,6 +26,16 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
         reader.choice(FetchMessages.BODY, FetchMessages.BODY_TEXT, FetchMessages.BODY_BASE64, FetchMessages.BODY_NONE),
         reader.bool(FetchMessages.SAVE, false),
         reader.bool(FetchMessages.SHA256, false));
+  }
+
+  /** The options as request fields, for a URL job ({@link UrlJob}). */
+  JsonObject writeTo(JsonObject json) {
+    return json
+        .put(FetchMessages.TIMEOUT_MS, timeoutMs)
+        .put(FetchMessages.MAX_BODY_BYTES, maxBodyBytes)
+        .put(FetchMessages.BODY, body)
+        .put(FetchMessages.SAVE, save)
+        .put(FetchMessages.SHA256, sha256);
   }
 
   boolean keepsBody() {

@@ -39,10 +39,17 @@ final class FetchRoutes {
 
   private final EventBus bus;
   private final long defaultDeadlineMs;
+  /**
+   * This node runs the fetcher: its batches are coordinated here, not on another node of a
+   * clustered bus, so that losing any other node loses none of them (their URLs are spread over
+   * the cluster all the same), and their results never leave the node on their way back.
+   */
+  private final boolean local;
 
   FetchRoutes(Vertx vertx, TandemSettings settings) {
     this.bus = vertx.eventBus();
     this.defaultDeadlineMs = settings.fetcher().deadlineMs();
+    this.local = settings.fetcher().enabled();
   }
 
   void register(Router router, BodyHandler body) {
@@ -63,7 +70,7 @@ final class FetchRoutes {
     }
     String id = "http-" + UUID.randomUUID();
     request.put(FetchMessages.ID, id);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS);
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS).setLocalOnly(local);
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     Format format = accept == null ? Format.JSON
         : accept.contains(NDJSON) ? Format.NDJSON
@@ -93,7 +100,10 @@ final class FetchRoutes {
     Stream stream = new Stream(response, format);
     String progress = "tandem.fetch.progress." + UUID.randomUUID();
     request.put(FetchMessages.PROGRESS_ADDRESS, progress);
-    MessageConsumer<JsonObject> results = bus.consumer(progress, message -> stream.result(message.body()));
+    // a local consumer costs no cluster-wide registration, and a local coordinator is all that publishes to it
+    MessageConsumer<JsonObject> results = local
+        ? bus.localConsumer(progress, message -> stream.result(message.body()))
+        : bus.consumer(progress, message -> stream.result(message.body()));
     results.completion()
         // a client gone before the request left: do not start the work at all
         .compose(registered -> answered[0] ? Future.failedFuture("the client went away") : bus.<JsonObject>request(address, request, delivery))

@@ -2,6 +2,7 @@ package io.tandem.http;
 
 import io.tandem.MainVerticle;
 import io.tandem.bus.Addresses;
+import io.tandem.cluster.ClusterView;
 import io.tandem.config.TandemSettings;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -23,7 +24,9 @@ import java.util.List;
 /**
  * {@code GET /ready}: 200 when every enabled verticle is deployed and its bus service answers,
  * else 503 naming what is not. A service "answers" when it replies or fails the request on
- * purpose; no handler or no answer within a second means it is not ready.
+ * purpose; no handler or no answer within a second means it is not ready. On a clustered bus the
+ * fetcher is checked even when this node runs none, and a {@code cluster} check shows this node's
+ * id and the members it sees.
  */
 final class Readiness implements Handler<RoutingContext> {
 
@@ -42,9 +45,15 @@ final class Readiness implements Handler<RoutingContext> {
     if (settings.http().listener().enabled()) {
       checks.register("http", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.HELLO, new JsonObject(), done));
     }
-    if (settings.fetcher().enabled()) {
-      // an empty request is malformed: a 400 back proves the service answers, without fetching anything
-      checks.register("fetcher", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.FETCH, new JsonObject(), done));
+    ClusterView cluster = ClusterView.of(vertx);
+    // the URLs of POST /fetch are fetched by whichever instances take work, on this node or (on a
+    // clustered bus) any other: ready means one answers. An empty job is malformed: a 400 back
+    // proves it answers, without fetching anything.
+    if (settings.fetcher().enabled() || cluster != null) {
+      checks.register("fetcher", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.FETCH_URL, new JsonObject(), done));
+    }
+    if (cluster != null) {
+      checks.register("cluster", done -> done.complete(Status.OK(cluster.toJson())));
     }
   }
 

@@ -62,12 +62,14 @@ class ConfigLoaderTest {
     TandemSettings defaults = load("{}", Map.of(), NO_PROPERTIES);
     assertEquals(defaults.tcp(), shipped.tcp());
     assertEquals(defaults.http(), shipped.http());
+    assertEquals(defaults.cluster(), shipped.cluster());
     assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
-    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION));
+    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION)
+        && file.containsKey(ClusterSettings.SECTION));
     // the one deliberate difference, so that the README's demos can fetch from Tandem itself
     assertEquals(List.of(HostPattern.parse("localhost")), shipped.fetcher().allowHosts());
     assertEquals(defaults.fetcher(), new FetcherSettings(shipped.fetcher().enabled(), shipped.fetcher().instances(),
-        shipped.fetcher().maxUrls(), shipped.fetcher().concurrency(), shipped.fetcher().maxConcurrency(), shipped.fetcher().timeoutMs(),
+        shipped.fetcher().worker(), shipped.fetcher().maxUrls(), shipped.fetcher().concurrency(), shipped.fetcher().maxConcurrency(), shipped.fetcher().timeoutMs(),
         shipped.fetcher().deadlineMs(), shipped.fetcher().maxBodyBytes(), shipped.fetcher().maxRedirects(),
         shipped.fetcher().allowPrivateNetworks(), List.of(), shipped.fetcher().denyHosts(), shipped.fetcher().downloadDir()));
   }
@@ -78,6 +80,31 @@ class ConfigLoaderTest {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void theClusterDefaultsLetThreeNodesOnOneMachineFindEachOtherOnLoopback() {
+    assertEquals(new ClusterSettings("tandem", "127.0.0.1", 0, null, -1, 5701,
+            List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "conf/cluster.xml"),
+        load("{}", Map.of(), NO_PROPERTIES).cluster());
+    TandemSettings settings = load("{\"cluster\":{\"host\":\"0.0.0.0\",\"publicHost\":\"10.0.0.7\",\"publicPort\":7000}}",
+        Map.of("TANDEM_CLUSTER_MEMBERS", "10.0.0.7:5701, 10.0.0.8:5701"), NO_PROPERTIES);
+    ClusterSettings set = settings.cluster();
+    assertEquals(List.of("10.0.0.7:5701", "10.0.0.8:5701"), set.members());
+    assertEquals("10.0.0.7", set.publicHost());
+    assertEquals(7000, set.publicPort());
+    assertFalse(set.bindsOneInterface());
+    assertEquals(settings, TandemSettings.fromJson(settings.toJson()));
+  }
+
+  @Test
+  void clusterMembersAreListedOneByOneAsHostAndPort() {
+    assertEquals("cluster.members must be host:port entries (one per member, no ranges), got [127.0.0.1:5701-5703]",
+        error("{\"cluster\":{\"members\":[\"127.0.0.1:5701-5703\"]}}", Map.of(), NO_PROPERTIES));
+    assertEquals("cluster.members must list at least one host:port, got []",
+        error("{}", Map.of("TANDEM_CLUSTER_MEMBERS", " , "), NO_PROPERTIES));
+    assertEquals("cluster.members must be host:port entries (one per member, no ranges), got [node-a]",
+        error("{\"cluster\":{\"members\":[\"node-a\"]}}", Map.of(), NO_PROPERTIES));
   }
 
   @Test
@@ -163,7 +190,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, shutdownGraceSeconds",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, cluster, shutdownGraceSeconds",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);

@@ -200,6 +200,23 @@ class TcpEchoBusTest {
   }
 
   @Test
+  void anIdNamesTheNodeWhoseAddressServesItsSends(Vertx vertx) throws Exception {
+    int port = EchoServer.deploy(vertx, new JsonObject()).port();
+    BlockingQueue<JsonObject> events = subscribe(vertx, Addresses.TCP_CONNECTIONS);
+    try (Socket socket = Sockets.connect(port)) {
+      String id = next(events).getString(TcpMessages.CONNECTION);
+      String node = TcpConnections.nodeOf(id);
+      assertEquals(12, node.length(), id);
+      // where another node of a clustered bus hands a send for this connection
+      vertx.eventBus().request(Addresses.TCP_SEND_NODE + node, TcpMessages.send(id, "handed over")).await(5, TimeUnit.SECONDS);
+      assertEquals("handed over", Sockets.readLine(socket.getInputStream()));
+      ReplyException gone = failure(vertx, Addresses.TCP_SEND_NODE + node, TcpMessages.send(node + "-999", "x"));
+      assertEquals(FailureCodes.NOT_FOUND, gone.failureCode());
+    }
+    assertEquals(null, TcpConnections.nodeOf("nodash"));
+  }
+
+  @Test
   void sendFails404ForAnUnknownConnection(Vertx vertx) throws Exception {
     EchoServer.deploy(vertx, new JsonObject());
     ReplyException reply = failure(vertx, Addresses.TCP_SEND, TcpMessages.send("nobody-1", "hi"));

@@ -126,6 +126,25 @@ public final class Origin {
     return "http://127.0.0.1:" + garbagePort + "/";
   }
 
+  /** The most requests it has had in flight at once since the start or the last reset. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  public void resetMaxInFlight() {
+    maxInFlight.set(inFlight.get());
+  }
+
+  /** Every request it has had. */
+  public int requestCount() {
+    return requested.size();
+  }
+
+  /** Forgets the requests that arrived so far, for {@link #awaitRequests} to wait for new ones. */
+  public void clearArrivals() {
+    arrivals.clear();
+  }
+
   /** Waits until {@code n} more requests have arrived. */
   public void awaitRequests(int n) throws InterruptedException {
     for (int i = 0; i < n; i++) {

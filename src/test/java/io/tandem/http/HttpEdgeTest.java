@@ -86,7 +86,7 @@ class HttpEdgeTest {
     assertTrue(message.startsWith("not ready: "), message);
     assertTrue(message.contains("deployment (verticles are still being deployed)"), message);
     assertTrue(message.contains("tcp (no handler for tandem.echo)"), message);
-    assertTrue(message.contains("fetcher (no handler for tandem.fetch)"), message);
+    assertTrue(message.contains("fetcher (no handler for tandem.fetch.url)"), message);
     assertFalse(message.contains("http ("), message);
     assertEquals(4, new JsonObject(response.body()).getJsonArray("checks").size());
   }

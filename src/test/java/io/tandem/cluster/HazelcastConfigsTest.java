@@ -1,0 +1,81 @@
+package io.tandem.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MultiMapConfig;
+import io.tandem.config.ClusterSettings;
+import io.tandem.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HazelcastConfigsTest {
+
+  private static final List<String> MEMBERS = List.of("127.0.0.1:5801", "127.0.0.1:5802");
+
+  @TempDir
+  Path dir;
+
+  private static ClusterSettings settings(String host, String hazelcastConfig) {
+    return new ClusterSettings("blue", host, 0, null, -1, 5801, MEMBERS, hazelcastConfig);
+  }
+
+  @Test
+  void theShippedFileWithTheSectionOnTopJoinsTheListedMembersOnly() {
+    Config config = HazelcastConfigs.of(settings("localhost", "conf/cluster.xml"));
+    assertEquals("blue", config.getClusterName());
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertFalse(join.getMulticastConfig().isEnabled());
+    assertFalse(join.getAutoDetectionConfig().isEnabled());
+    assertTrue(join.getTcpIpConfig().isEnabled());
+    assertEquals(MEMBERS, join.getTcpIpConfig().getMembers());
+    assertTrue(config.getNetworkConfig().getInterfaces().isEnabled());
+    assertEquals(List.of("127.0.0.1"), List.copyOf(config.getNetworkConfig().getInterfaces().getInterfaces()));
+    assertEquals(5801, config.getNetworkConfig().getPort());
+    assertEquals("0", config.getProperty("hazelcast.wait.seconds.before.join"));
+    assertEquals("false", config.getProperty("hazelcast.shutdownhook.enabled"));
+    // what Vert.x keeps in the cluster: a subscription is registered once per handler
+    MultiMapConfig subscriptions = config.getMultiMapConfig("__vertx.subs");
+    assertEquals(MultiMapConfig.ValueCollectionType.SET, subscriptions.getValueCollectionType());
+  }
+
+  @Test
+  void aWildcardHostLeavesHazelcastFreeToBindAnyInterface() {
+    Config config = HazelcastConfigs.of(settings("0.0.0.0", "conf/cluster.xml"));
+    assertFalse(config.getNetworkConfig().getInterfaces().isEnabled());
+  }
+
+  @Test
+  void withoutTheDefaultFileVertxsOwnConfigurationIsTheBaseButNeverItsMulticast() {
+    // a working directory without conf/cluster.xml, say the jar run from elsewhere
+    Config config = HazelcastConfigs.of(settings("127.0.0.1", ClusterSettings.DEFAULT_HAZELCAST_CONFIG), dir);
+    assertFalse(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
+    assertEquals(MEMBERS, config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    assertEquals(MultiMapConfig.ValueCollectionType.SET, config.getMultiMapConfig("__vertx.subs").getValueCollectionType());
+  }
+
+  @Test
+  void aMissingOrBrokenFileIsAConfigError() throws Exception {
+    String missing = dir.resolve("nope.xml").toString();
+    assertEquals("cluster.hazelcastConfig: cannot read " + missing + ": no such file",
+        assertThrows(ConfigException.class, () -> HazelcastConfigs.of(settings("127.0.0.1", missing))).getMessage());
+    Path broken = Files.writeString(dir.resolve("broken.xml"), "<hazelcast><network><port>x</port></network></hazelcast>");
+    String message = assertThrows(ConfigException.class, () -> HazelcastConfigs.of(settings("127.0.0.1", broken.toString()))).getMessage();
+    assertTrue(message.startsWith("cluster.hazelcastConfig: " + broken + " is not a usable Hazelcast configuration: "), message);
+    assertFalse(message.contains("\n"), message);
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsAConfigError() {
+    assertEquals("cluster.host: cannot resolve \"no-such-host.invalid\"",
+        assertThrows(ConfigException.class, () -> HazelcastConfigs.of(settings("no-such-host.invalid", "conf/cluster.xml"))).getMessage());
+  }
+}

@@ -1,0 +1,367 @@
+package io.tandem.e2e;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.tandem.bus.Addresses;
+import io.tandem.cluster.ClusterView;
+import io.tandem.cluster.HazelcastConfigs;
+import io.tandem.config.ClusterSettings;
+import io.tandem.fetch.Origin;
+import io.tandem.testing.Http;
+import io.tandem.testing.Sockets;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Processes of the fat jar forming one bus through Hazelcast on loopback: a gateway (HTTP + TCP,
+ * coordinating fetch batches but fetching nothing itself) and worker nodes (TCP + fetcher, no
+ * HTTP, each allowed {@value #WORKER_CAP} requests at once), plus this test JVM joining as one
+ * more member, the way a user's own JVM would, to talk to them over the bus.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final Pattern NODE_LINE = Pattern.compile("Cluster node ([0-9a-f-]+) sees");
+  private static final int WORKER_CAP = 4;
+
+  private Path workDir;
+  private final String clusterName = "tandem-it-" + UUID.randomUUID();
+  private final int[] memberPorts = new int[4];
+  private TandemProcess gateway;
+  private TandemProcess workerB;
+  private TandemProcess workerC;
+  private Vertx member;
+  private Vertx originVertx;
+  private Origin origin;
+
+  @BeforeAll
+  void formTheCluster(@TempDir Path dir) throws Exception {
+    workDir = dir;
+    for (int i = 0; i < memberPorts.length; i++) {
+      memberPorts[i] = freePort();
+    }
+    originVertx = Vertx.vertx();
+    origin = Origin.start(originVertx);
+    gateway = startNode(memberPorts[0], Map.of("TANDEM_FETCHER_WORKER", "false"));
+    workerB = startWorker(memberPorts[1]);
+    ClusterSettings mine = new ClusterSettings(clusterName, "127.0.0.1", 0, null, -1, memberPorts[3], members(),
+        hazelcastXml());
+    member = Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
+        .buildClustered().await(60, TimeUnit.SECONDS);
+    gateway.awaitStdout(line -> line.contains("Tandem ready in "));
+    workerB.awaitStdout(line -> line.contains("Tandem ready in "));
+    // whichever came up last, the gateway has seen all three by the time it logs three members
+    awaitMembers(gateway, 3);
+  }
+
+  @AfterAll
+  void leave() throws Exception {
+    for (TandemProcess node : new TandemProcess[] {gateway, workerB, workerC}) {
+      if (node != null) {
+        node.close();
+      }
+    }
+    if (member != null) {
+      member.close().await(30, TimeUnit.SECONDS);
+    }
+    if (originVertx != null) {
+      originVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void readyShowsThisNodeAndEveryMemberItSees() throws Exception {
+    HttpResponse<String> ready = gatewayHttp().get("/ready");
+    assertEquals(200, ready.statusCode(), ready.body());
+    JsonObject checks = byId(new JsonObject(ready.body()).getJsonArray("checks"));
+    assertEquals("UP", checks.getJsonObject("fetcher").getString("status"), "the worker's fetcher answers: " + ready.body());
+    JsonObject cluster = checks.getJsonObject("cluster").getJsonObject("data");
+    assertEquals(nodeId(gateway), cluster.getString("node"));
+    List<Object> members = cluster.getJsonArray("members").getList();
+    assertEquals(3, members.size(), ready.body());
+    assertTrue(members.contains(nodeId(workerB)), ready.body());
+    assertTrue(members.contains(((VertxInternal) member).clusterManager().getNodeId()), ready.body());
+  }
+
+  @Test
+  @Order(2)
+  void aFetchThroughTheGatewayIsDoneByTheWorkerNode() throws Exception {
+    JsonObject reply = fetch(List.of(origin.url("/status/200"), origin.url("/bytes/5")), 2);
+    assertEquals(2, reply.getInteger("succeeded"), reply.encode());
+    assertEquals("status body", reply.getJsonArray("results").getJsonObject(0).getString("body"), reply.encode());
+  }
+
+  @Test
+  @Order(3)
+  void aBroadcastReachesTheTcpClientsOfEveryNode() throws Exception {
+    try (Socket onGateway = Sockets.connect(gateway.port("TCP echo"));
+         Socket onWorker = Sockets.connect(workerB.port("TCP echo"))) {
+      // an echo back means the connection is accepted and counted among its node's clients
+      assertEquals("first\n", Sockets.roundTrip(onGateway, "first\n"));
+      assertEquals("first\n", Sockets.roundTrip(onWorker, "first\n"));
+      HttpResponse<String> response = gatewayHttp().postJson("/tcp/broadcast", "{\"text\":\"to every node\"}");
+      assertEquals(202, response.statusCode(), response.body());
+      assertEquals("to every node", Sockets.readLine(onGateway.getInputStream()));
+      assertEquals("to every node", Sockets.readLine(onWorker.getInputStream()));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aSendReachesTheConnectionOnWhicheverNodeHoldsIt() throws Exception {
+    BlockingQueue<JsonObject> events = new ArrayBlockingQueue<>(16);
+    MessageConsumer<JsonObject> consumer = member.eventBus().consumer(Addresses.TCP_CONNECTIONS, message -> events.add(message.body()));
+    consumer.completion().await(30, TimeUnit.SECONDS);
+    try (Socket onWorker = Sockets.connect(workerB.port("TCP echo"))) {
+      // the event of this socket, not of another test's going away
+      String remote = "127.0.0.1:" + onWorker.getLocalPort();
+      JsonObject connected;
+      do {
+        connected = events.poll(30, TimeUnit.SECONDS);
+        assertNotNull(connected, "no connected event for " + remote + " reached this member");
+      } while (!connected.getString("type").equals("connected") || !connected.getString("remote").equals(remote));
+      String id = connected.getString("connection");
+      // both nodes serve tandem.tcp.send, one instance each, and the bus takes turns: half of
+      // these land on the gateway, which hands them to the worker
+      for (int i = 0; i < 4; i++) {
+        JsonObject sent = (JsonObject) member.eventBus().request(Addresses.TCP_SEND, new JsonObject().put("connection", id).put("text", "line " + i))
+            .await(30, TimeUnit.SECONDS).body();
+        assertEquals(true, sent.getBoolean("ok"));
+      }
+      for (int i = 0; i < 4; i++) {
+        assertEquals("line " + i, Sockets.readLine(onWorker.getInputStream()));
+      }
+      ReplyException unknown = assertThrows(ReplyException.class, () -> member.eventBus()
+          .request(Addresses.TCP_SEND, new JsonObject().put("connection", "000000000000-1").put("text", "x"))
+          .await(30, TimeUnit.SECONDS));
+      assertEquals(404, unknown.failureCode(), unknown.getMessage());
+    } finally {
+      consumer.unregister().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aSecondWorkerNodeDoublesWhatABatchHasInFlight() throws Exception {
+    List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
+    origin.resetMaxInFlight();
+    assertEquals(urls.size(), fetch(urls, urls.size()).getInteger("succeeded"));
+    assertEquals(WORKER_CAP, origin.maxInFlight(), "one worker node, " + WORKER_CAP + " at a time");
+
+    workerC = startWorker(memberPorts[2]);
+    awaitMembers(gateway, 4);
+    assertBothWorkersTakeWork("two worker nodes, twice as many at a time");
+  }
+
+  @Test
+  @Order(6)
+  void aWorkerKilledMidBatchHasItsUrlsRetriedElsewhereAndRejoinsWhenRestarted() throws Exception {
+    BatchInFlight batch = aBatchInFlightOnBothWorkers();
+    String killed = nodeId(workerC);
+    workerC.close();
+
+    batch.assertAllSucceeded();
+    assertEquals(batch.size + WORKER_CAP, batch.requestsSince(), "the killed node's URLs were fetched once more");
+    gateway.awaitStdout(line -> line.contains("Cluster node " + killed + " left"));
+
+    workerC = startWorker(memberPorts[2]);
+    assertBothWorkersTakeWork("the restarted node takes work again");
+  }
+
+  @Test
+  @Order(7)
+  void aWorkerStoppedWithSigtermFinishesItsUrlsThenLeaves() throws Exception {
+    BatchInFlight batch = aBatchInFlightOnBothWorkers();
+    String stopped = nodeId(workerC);
+    workerC.terminate();
+
+    batch.assertAllSucceeded();
+    assertEquals(batch.size, batch.requestsSince(), "nothing was fetched twice");
+    assertEquals(0, workerC.exitCode());
+    gateway.awaitStdout(line -> line.contains("Cluster node " + stopped + " left"));
+    workerC = null;
+  }
+
+  @Test
+  @Order(8)
+  void withEveryWorkerGoneFetchAndReadyAre503UntilOneRejoins() throws Exception {
+    BlockingQueue<String> left = new ArrayBlockingQueue<>(4);
+    ((HazelcastClusterManager) ((VertxInternal) member).clusterManager()).getHazelcastInstance().getCluster()
+        .addMembershipListener(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            left.add(ClusterView.nodeIdOf(event.getMember()));
+          }
+        });
+    String lastWorker = nodeId(workerB);
+    workerB.close();
+    assertEquals(lastWorker, left.poll(60, TimeUnit.SECONDS), "the killed node was never reported gone");
+    gateway.awaitStdout(line -> line.contains("Cluster node " + lastWorker + " left"));
+
+    String batch = "{\"urls\":[\"" + origin.url("/status/200") + "\"]}";
+    String error = Http.assertError(503, gatewayHttp().postJson("/fetch", batch));
+    assertTrue(error.contains("no fetcher instance"), error);
+    HttpResponse<String> notReady = gatewayHttp().get("/ready");
+    assertEquals(503, notReady.statusCode(), notReady.body());
+    assertTrue(new JsonObject(notReady.body()).getString("error").contains("fetcher"), notReady.body());
+
+    workerB = startWorker(memberPorts[1]);
+    workerB.awaitStdout(line -> line.contains("Tandem ready in "));
+    assertEquals(1, fetch(List.of(origin.url("/status/200")), 1).getInteger("succeeded"));
+    assertEquals(200, gatewayHttp().get("/ready").statusCode());
+  }
+
+  /** A batch of twice a worker's cap, once all of it has reached the origin: half on each worker. */
+  private BatchInFlight aBatchInFlightOnBothWorkers() throws Exception {
+    List<String> urls = Collections.nCopies(2 * WORKER_CAP, origin.url("/delay/1500"));
+    origin.clearArrivals();
+    int before = origin.requestCount();
+    CompletableFuture<JsonObject> reply = fetchAsync(urls, urls.size());
+    origin.awaitRequests(urls.size());
+    return new BatchInFlight(reply, urls.size(), before);
+  }
+
+  private final class BatchInFlight {
+    final CompletableFuture<JsonObject> reply;
+    final int size;
+    final int requestsBefore;
+
+    BatchInFlight(CompletableFuture<JsonObject> reply, int size, int requestsBefore) {
+      this.reply = reply;
+      this.size = size;
+      this.requestsBefore = requestsBefore;
+    }
+
+    void assertAllSucceeded() throws Exception {
+      JsonObject result = reply.get(60, TimeUnit.SECONDS);
+      assertEquals(size, result.getInteger("succeeded"), result.encode());
+    }
+
+    int requestsSince() {
+      return origin.requestCount() - requestsBefore;
+    }
+  }
+
+  /** Once worker C is ready, a batch has both workers' caps' worth in flight. */
+  private void assertBothWorkersTakeWork(String why) throws Exception {
+    workerC.awaitStdout(line -> line.contains("Tandem ready in "));
+    // each worker's share takes two rounds of a second: time enough to overlap a node's cold start
+    List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
+    origin.resetMaxInFlight();
+    assertEquals(urls.size(), fetch(urls, urls.size()).getInteger("succeeded"));
+    assertEquals(2 * WORKER_CAP, origin.maxInFlight(), why);
+  }
+
+  private JsonObject fetch(List<String> urls, int concurrency) throws Exception {
+    return fetchAsync(urls, concurrency).get(60, TimeUnit.SECONDS);
+  }
+
+  private CompletableFuture<JsonObject> fetchAsync(List<String> urls, int concurrency) throws Exception {
+    String body = new JsonObject().put("urls", new JsonArray(urls)).put("concurrency", concurrency).put("body", "text").encode();
+    Http http = gatewayHttp();
+    return http.sendAsync(http.request("/fetch").header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build())
+        .thenApply(response -> {
+          assertEquals(200, response.statusCode(), response.body());
+          return new JsonObject(response.body());
+        });
+  }
+
+  private TandemProcess startWorker(int memberPort) throws IOException {
+    return startNode(memberPort, Map.of(
+        "TANDEM_HTTP_ENABLED", "false",
+        "TANDEM_FETCHER_INSTANCES", "1",
+        "TANDEM_FETCHER_MAX_CONCURRENCY", Integer.toString(WORKER_CAP),
+        "TANDEM_FETCHER_CONCURRENCY", Integer.toString(WORKER_CAP),
+        "TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"));
+  }
+
+  private TandemProcess startNode(int memberPort, Map<String, String> roles) throws IOException {
+    Map<String, String> env = new HashMap<>(roles);
+    env.put("TANDEM_CLUSTER_NAME", clusterName);
+    env.put("TANDEM_CLUSTER_MEMBER_PORT", Integer.toString(memberPort));
+    env.put("TANDEM_CLUSTER_MEMBERS", String.join(",", members()));
+    env.put("TANDEM_CLUSTER_HAZELCAST_CONFIG", hazelcastXml());
+    env.put("TANDEM_TCP_INSTANCES", "1");
+    return TandemProcess.start(workDir, env, "-cluster", "-conf",
+        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}");
+  }
+
+  private List<String> members() {
+    return Arrays.stream(memberPorts).mapToObj(port -> "127.0.0.1:" + port).toList();
+  }
+
+  private static String hazelcastXml() {
+    return Path.of("conf", "cluster.xml").toAbsolutePath().toString();
+  }
+
+  private Http gatewayHttp() throws InterruptedException {
+    return new Http(gateway.port("HTTP"));
+  }
+
+  private static void awaitMembers(TandemProcess node, int count) throws InterruptedException {
+    node.awaitStdout(line -> line.matches(".*Cluster node .* (sees|joined;) " + count + " members.*"));
+  }
+
+  private static String nodeId(TandemProcess node) throws InterruptedException {
+    Matcher matcher = NODE_LINE.matcher(node.awaitStdout(line -> NODE_LINE.matcher(line).find()));
+    assertTrue(matcher.find());
+    return matcher.group(1);
+  }
+
+  private static JsonObject byId(JsonArray checks) {
+    JsonObject byId = new JsonObject();
+    checks.forEach(check -> byId.put(((JsonObject) check).getString("id"), check));
+    return byId;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
