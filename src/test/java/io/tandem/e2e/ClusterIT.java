@@ -129,6 +129,17 @@ class ClusterIT {
     JsonObject reply = fetch(List.of(origin.url("/status/200"), origin.url("/bytes/5")), 2);
     assertEquals(2, reply.getInteger("succeeded"), reply.encode());
     assertEquals("status body", reply.getJsonArray("results").getJsonObject(0).getString("body"), reply.encode());
+
+    // streamed in completion order: the slow first URL's line comes last, then the summary
+    String batch = new JsonObject().put("urls", new JsonArray().add(origin.url("/delay/800")).add(origin.url("/status/200"))).encode();
+    Http http = gatewayHttp();
+    String streamed = http.send(http.request("/fetch").header("Content-Type", "application/json")
+        .header("Accept", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(batch)).build()).body();
+    List<JsonObject> lines = streamed.lines().map(JsonObject::new).toList();
+    assertEquals(3, lines.size(), streamed);
+    assertEquals(1, lines.get(0).getInteger("index"), streamed);
+    assertEquals(0, lines.get(1).getInteger("index"), streamed);
+    assertEquals(2, lines.get(2).getJsonObject("summary").getInteger("succeeded"), streamed);
   }
 
   @Test
