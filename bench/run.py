@@ -194,7 +194,7 @@ def tandem(logs, name="Tandem", env=None):
     """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are chosen here."""
     tcp, http = free_port(), free_port()
     s = Server(name, ["java", "-jar", TANDEM_JAR], f"http://127.0.0.1:{http}/ready", logs,
-               env=dict(env or {}, TANDEM_TCP_PORT=str(tcp), TANDEM_HTTP_PORT=str(http)))
+               env=dict(env or {}, TANDEM_TCP_PORT=str(tcp), TANDEM_HTTP_PORT=str(http), TANDEM_BRIDGE_TCP_PORT="0"))
     s.tcp, s.http = tcp, http
     return s
 

@@ -1,5 +1,6 @@
 package io.tandem;
 
+import io.tandem.bridge.TcpBridgeVerticle;
 import io.tandem.bus.Addresses;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
@@ -34,6 +35,7 @@ public final class MainVerticle extends VerticleBase {
 
   private volatile int tcpPort = -1;
   private volatile int httpPort = -1;
+  private volatile int bridgePort = -1;
 
   @Override
   public Future<?> start() {
@@ -47,6 +49,10 @@ public final class MainVerticle extends VerticleBase {
     if (settings.http().listener().enabled()) {
       deployments.add(deploy("HTTP", HttpVerticle::new, HttpVerticle::actualPort, settings.http().listener(), config)
           .onSuccess(port -> httpPort = port));
+    }
+    if (settings.bridge().tcpEnabled()) {
+      deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(), config)
+          .onSuccess(port -> bridgePort = port));
     }
     if (settings.fetcher().enabled()) {
       int instances = settings.fetcher().instances();
@@ -78,6 +84,11 @@ public final class MainVerticle extends VerticleBase {
   /** The port the HTTP server listens on, or -1 when it is not deployed. */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The port the TCP bridge listens on, or -1 when it is not deployed. */
+  public int bridgePort() {
+    return bridgePort;
   }
 
   /** True once every enabled verticle of this process is deployed, until shutdown begins. */

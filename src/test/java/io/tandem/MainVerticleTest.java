@@ -34,10 +34,12 @@ class MainVerticleTest {
   @Test
   void deploysOnlyTheEnabledVerticles(Vertx vertx) throws Exception {
     MainVerticle main = new MainVerticle();
-    JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false)).put("http", listen(0));
+    JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false)).put("http", listen(0))
+        .put("bridge", new JsonObject().put("tcpPort", 0));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     assertEquals(-1, main.tcpPort());
     assertTrue(main.httpPort() > 0);
+    assertTrue(main.bridgePort() > 0);
     assertTrue(MainVerticle.isStarted(vertx));
     ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.eventBus().request(Addresses.ECHO, "x")
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
@@ -51,7 +53,8 @@ class MainVerticleTest {
       try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
         httpPort = probe.getLocalPort();
       }
-      JsonObject config = new JsonObject().put("tcp", listen(taken.getLocalPort())).put("http", listen(httpPort));
+      JsonObject config = new JsonObject().put("tcp", listen(taken.getLocalPort())).put("http", listen(httpPort))
+          .put("bridge", new JsonObject().put("tcpEnabled", false));
       ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.deployVerticle(new MainVerticle(),
           new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       Throwable cause = e.getCause();

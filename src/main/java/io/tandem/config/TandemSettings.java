@@ -9,14 +9,14 @@ import java.util.List;
  * layers by {@link ConfigLoader}; every verticle receives {@link #toJson()} (every key filled in)
  * as its {@code config()} and reads its own section with {@link #fromJson(JsonObject)}.
  */
-public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, ClusterSettings cluster,
-                             int shutdownGraceSeconds) {
+public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
+                             ClusterSettings cluster, int shutdownGraceSeconds) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
   public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
-      ClusterSettings.SECTION);
+      BridgeSettings.SECTION, ClusterSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -48,6 +48,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),
         HttpSettings.read(section(root, HttpSettings.SECTION, origin, overrides), defaultInstances),
         FetcherSettings.read(section(root, FetcherSettings.SECTION, origin, overrides), defaultInstances),
+        BridgeSettings.read(section(root, BridgeSettings.SECTION, origin, overrides), defaultInstances),
         ClusterSettings.read(section(root, ClusterSettings.SECTION, origin, overrides)),
         grace);
     overrides.rejectUnused();
@@ -64,6 +65,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(TcpSettings.SECTION, tcp.toJson())
         .put(HttpSettings.SECTION, http.toJson())
         .put(FetcherSettings.SECTION, fetcher.toJson())
+        .put(BridgeSettings.SECTION, bridge.toJson())
         .put(ClusterSettings.SECTION, cluster.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds);
   }

@@ -63,9 +63,12 @@ class ConfigLoaderTest {
     assertEquals(defaults.tcp(), shipped.tcp());
     assertEquals(defaults.http(), shipped.http());
     assertEquals(defaults.cluster(), shipped.cluster());
+    assertEquals(defaults.bridge(), new BridgeSettings(shipped.bridge().tcpEnabled(), shipped.bridge().tcpHost(), shipped.bridge().tcpPort(),
+        defaults.bridge().instances(), shipped.bridge().maxFrameBytes(), shipped.bridge().maxFramesPerSecond(),
+        shipped.bridge().maxRequestsInFlight(), shipped.bridge().inbound(), shipped.bridge().outbound()));
     assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
     assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION)
-        && file.containsKey(ClusterSettings.SECTION));
+        && file.containsKey(ClusterSettings.SECTION) && file.containsKey(BridgeSettings.SECTION));
     // the one deliberate difference, so that the README's demos can fetch from Tandem itself
     assertEquals(List.of(HostPattern.parse("localhost")), shipped.fetcher().allowHosts());
     assertEquals(defaults.fetcher(), new FetcherSettings(shipped.fetcher().enabled(), shipped.fetcher().instances(),
@@ -190,7 +193,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, cluster, shutdownGraceSeconds",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, shutdownGraceSeconds",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);

@@ -339,7 +339,7 @@ class ClusterIT {
     env.put("TANDEM_CLUSTER_HAZELCAST_CONFIG", hazelcastXml());
     env.put("TANDEM_TCP_INSTANCES", "1");
     return TandemProcess.start(workDir, env, "-cluster", "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}");
+        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
   }
 
   private List<String> members() {

@@ -61,7 +61,8 @@ class TandemJarIT {
   @Test
   void fetchesManyUrlsAtOnceAndStreamsThemAsTheyComplete() throws Exception {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf",
-        "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"fetcher\":{\"allowHosts\":[\"localhost\"]}}")) {
+        "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false},"
+            + "\"fetcher\":{\"allowHosts\":[\"localhost\"]}}")) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       int port = tandem.port("HTTP");
       String slow = "\"http://localhost:" + port + "/?delay=100\"";
@@ -144,7 +145,7 @@ class TandemJarIT {
   void aPortInUseIsOneLineNamingHostAndPortAndANonZeroExit() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String conf = "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":" + taken.getLocalPort() + "},"
-          + "\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}";
+          + "\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}";
       try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf)) {
         assertEquals(15, tandem.exitCode());
         assertEquals(List.of("start error: TCP echo cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),

@@ -31,7 +31,8 @@ class AccessLogTest {
     JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1);
     JsonObject config = new JsonObject()
         .put("tcp", listen.copy())
-        .put("http", listen.copy().put("accessLog", true));
+        .put("http", listen.copy().put("accessLog", true))
+        .put("bridge", new JsonObject().put("tcpEnabled", false));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     http = new Http(main.httpPort());
   }

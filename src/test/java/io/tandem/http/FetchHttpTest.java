@@ -43,6 +43,7 @@ class FetchHttpTest {
     MainVerticle main = new MainVerticle();
     JsonObject config = new JsonObject()
         .put("tcp", new JsonObject().put("enabled", false))
+        .put("bridge", new JsonObject().put("tcpEnabled", false))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1).put("maxBodyBytes", 10_000))
         .put("fetcher", new JsonObject().put("instances", 1).put("allowHosts", new JsonArray().add("127.0.0.1")));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);

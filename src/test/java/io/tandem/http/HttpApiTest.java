@@ -40,7 +40,8 @@ class HttpApiTest {
     JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2);
     JsonObject config = new JsonObject()
         .put("tcp", listen.copy())
-        .put("http", listen.copy().put("maxBodyBytes", 4096).put("maxDelayMs", 5000));
+        .put("http", listen.copy().put("maxBodyBytes", 4096).put("maxDelayMs", 5000))
+        .put("bridge", new JsonObject().put("tcpEnabled", false));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     http = new Http(main.httpPort());
     tcpPort = main.tcpPort();

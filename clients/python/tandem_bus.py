@@ -1,0 +1,188 @@
+"""Tandem's event bus from Python asyncio, through Tandem's TCP bridge.
+
+Standard library only. Every frame is a 4-byte big-endian length, then that many bytes of
+UTF-8 JSON::
+
+    bus = await TandemBus.connect("127.0.0.1", 7000)
+    reply = await bus.request("tandem.hello", {"name": "Ada"}, timeout=5)
+    await bus.publish("tandem.tcp.broadcast", {"text": "hi all"})
+    async for line in bus.subscribe("tandem.tcp.messages"):
+        print(line["text"])
+    await bus.close()
+
+A failed request raises BusError, with the bus's failure type (RECIPIENT_FAILURE, NO_HANDLERS,
+TIMEOUT, ACCESS_DENIED, ...) and code; so does a subscription the bridge refuses.
+"""
+
+import asyncio
+import itertools
+import json
+import struct
+import uuid
+
+__all__ = ["TandemBus", "Subscription", "BusError"]
+
+_LENGTH = struct.Struct(">I")
+
+
+class BusError(Exception):
+    """A request the bus failed, or a frame the bridge refused."""
+
+    def __init__(self, failure_type, code, message):
+        super().__init__(f"{failure_type} ({code}): {message}")
+        self.failure_type = failure_type
+        self.code = code
+        self.message = message
+
+
+class TandemBus:
+    """One connection to the TCP bridge; use it from one event loop."""
+
+    def __init__(self, reader, writer, ping_interval):
+        self._reader = reader
+        self._writer = writer
+        self._pending = {}
+        self._subscriptions = {}
+        self._replies = itertools.count(1)
+        self._prefix = "py." + uuid.uuid4().hex + "."
+        self._closed = None
+        self._reading = asyncio.get_running_loop().create_task(self._read_frames())
+        self._pinging = asyncio.get_running_loop().create_task(self._ping(ping_interval))
+
+    @classmethod
+    async def connect(cls, host="127.0.0.1", port=7000, *, ping_interval=10.0):
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer, ping_interval)
+
+    async def request(self, address, body=None, *, headers=None, timeout=30.0):
+        """Sends a request and returns the reply's body; raises BusError when it fails."""
+        reply_address = self._prefix + str(next(self._replies))
+        reply = asyncio.get_running_loop().create_future()
+        self._pending[reply_address] = reply
+        frame_headers = dict(headers or {})
+        frame_headers["timeout"] = max(1, int(timeout * 1000))
+        try:
+            await self._send({"type": "send", "address": address, "replyAddress": reply_address,
+                              "headers": frame_headers, "body": body})
+            # the bus answers TIMEOUT itself; this only guards against a bridge gone quiet
+            return await asyncio.wait_for(reply, timeout + 5)
+        except asyncio.TimeoutError:
+            raise BusError("TIMEOUT", -1, f"no answer from {address} within {timeout} s") from None
+        finally:
+            self._pending.pop(reply_address, None)
+
+    async def send(self, address, body=None, *, headers=None):
+        """Point-to-point, no reply wanted."""
+        await self._send({"type": "send", "address": address, "headers": dict(headers or {}), "body": body})
+
+    async def publish(self, address, body=None, *, headers=None):
+        await self._send({"type": "publish", "address": address, "headers": dict(headers or {}), "body": body})
+
+    def subscribe(self, address):
+        """A Subscription, registered at once: iterate it (``async for``) for each message's body."""
+        return Subscription(self, address)
+
+    async def close(self):
+        self._pinging.cancel()
+        self._writer.close()
+        try:
+            await self._writer.wait_closed()
+        except ConnectionError:
+            pass
+        await asyncio.gather(self._reading, return_exceptions=True)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+    async def _send(self, frame):
+        self._write(frame)
+        await self._writer.drain()
+
+    def _write(self, frame):
+        """Queues a frame after every frame written before it: the bridge handles them in order."""
+        if self._closed is not None:
+            raise self._closed
+        data = json.dumps(frame, separators=(",", ":")).encode("utf-8")
+        self._writer.write(_LENGTH.pack(len(data)) + data)
+
+    def _add_queue(self, address, queue):
+        queues = self._subscriptions.setdefault(address, [])
+        queues.append(queue)
+        if len(queues) == 1:
+            self._write({"type": "register", "address": address})
+
+    def _remove_queue(self, address, queue):
+        queues = self._subscriptions.get(address, [])
+        if queue in queues:
+            queues.remove(queue)
+            if not queues:
+                del self._subscriptions[address]
+                if self._closed is None:
+                    self._write({"type": "unregister", "address": address})
+
+    async def _read_frames(self):
+        try:
+            while True:
+                (length,) = _LENGTH.unpack(await self._reader.readexactly(4))
+                self._dispatch(json.loads(await self._reader.readexactly(length)))
+        except (asyncio.IncompleteReadError, ConnectionError) as e:
+            self._closed = BusError("CLOSED", -1, f"the bridge connection closed: {e!r}")
+        except asyncio.CancelledError:
+            self._closed = BusError("CLOSED", -1, "the bridge connection was closed")
+        for reply in self._pending.values():
+            if not reply.done():
+                reply.set_exception(self._closed)
+        for queues in self._subscriptions.values():
+            for queue in queues:
+                queue.put_nowait(self._closed)
+
+    def _dispatch(self, frame):
+        kind = frame.get("type")
+        address = frame.get("address")
+        if kind == "message":
+            reply = self._pending.get(address)
+            if reply is not None and not reply.done():
+                reply.set_result(frame.get("body"))
+            for queue in self._subscriptions.get(address, ()):
+                queue.put_nowait(frame.get("body"))
+        elif kind == "err":
+            error = BusError(frame.get("failureType", frame.get("message", "ERROR").upper()), frame.get("failureCode", -1),
+                             frame.get("reason") or frame.get("message", ""))
+            reply = self._pending.get(address)
+            if reply is not None and not reply.done():
+                reply.set_exception(error)
+            for queue in self._subscriptions.get(address, ()):
+                queue.put_nowait(error)
+
+    async def _ping(self, interval):
+        try:
+            while True:
+                await asyncio.sleep(interval)
+                await self._send({"type": "ping"})
+        except (BusError, ConnectionError, asyncio.CancelledError):
+            pass
+
+
+class Subscription:
+    """Messages on one address, in arrival order; registered when made, unregistered by close()."""
+
+    def __init__(self, bus, address):
+        self.address = address
+        self._bus = bus
+        self._queue = asyncio.Queue()
+        bus._add_queue(address, self._queue)
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        item = await self._queue.get()
+        if isinstance(item, BusError):
+            raise item
+        return item
+
+    async def close(self):
+        self._bus._remove_queue(self.address, self._queue)

@@ -1,0 +1,308 @@
+package io.tandem.bridge;
+
+import io.tandem.bus.FetchMessages;
+import io.tandem.config.BridgeSettings;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client of the TCP bridge. Every frame gets a defined answer: a reply, a message, a pong, or
+ * an error frame naming what was wrong ({@link Frames#refused}); only a length prefix over
+ * {@code bridge.maxFrameBytes} closes the connection, after saying so, because the stream cannot
+ * be resynchronised past it. A client that sends more than {@code maxFramesPerSecond} frames, or
+ * has {@code maxRequestsInFlight} requests unanswered, is not read until that passes: it slows
+ * down, nothing it sent is lost, and nobody else waits. Confined to the connection's event loop.
+ */
+final class BridgeConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final int MAX_REGISTRATIONS = 256;
+  private static final long MAX_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
+  private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Vertx vertx;
+  private final NetSocket socket;
+  private final EventBus bus;
+  private final BridgeSettings settings;
+  private final Permissions inbound;
+  private final Permissions outbound;
+  private final String remote;
+  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private RecordParser parser;
+  private boolean awaitingLength = true;
+  private long second;
+  private int framesThisSecond;
+  private boolean rateLimited;
+  private int requestsInFlight;
+  private boolean paused;
+  private long droppedMessages;
+  private long lastRefusalLog;
+  private boolean closed;
+
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, Permissions inbound, Permissions outbound) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.bus = vertx.eventBus();
+    this.settings = settings;
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.remote = String.valueOf(socket.remoteAddress());
+    this.lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+  }
+
+  void start() {
+    parser = RecordParser.newFixed(4, socket);
+    parser.handler(this::record);
+    parser.exceptionHandler(err -> log.debug("bridge client {}: {}", remote, err.toString()));
+    socket.closeHandler(gone -> {
+      closed = true;
+      registrations.values().forEach(MessageConsumer::unregister);
+      registrations.clear();
+    });
+  }
+
+  private void record(Buffer record) {
+    if (awaitingLength) {
+      long length = record.getUnsignedInt(0);
+      if (length > settings.maxFrameBytes()) {
+        refuse("frame_too_large", "a frame of " + length + " bytes is over bridge.maxFrameBytes ("
+            + settings.maxFrameBytes() + "); closing, as the stream cannot be followed past it", null);
+        parser.pause();
+        socket.end();
+        return;
+      }
+      if (length == 0) {
+        refuse("invalid_json", "an empty frame", null);
+        return;
+      }
+      awaitingLength = false;
+      parser.fixedSizeMode((int) length);
+      return;
+    }
+    awaitingLength = true;
+    parser.fixedSizeMode(4);
+    countFrame();
+    frame(record);
+  }
+
+  private void frame(Buffer bytes) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(bytes);
+    } catch (DecodeException | ClassCastException e) {
+      refuse("invalid_json", "a frame must be one JSON object", null);
+      return;
+    }
+    String type = frame.getValue(Frames.TYPE) instanceof String text ? text : null;
+    if (type == null) {
+      refuse("unknown_type", "type is missing: it must be send, publish, register, unregister or ping", null);
+      return;
+    }
+    switch (type) {
+      case "ping" -> write(Frames.pong());
+      case "send", "publish" -> sendOrPublish(frame, type.equals("publish"));
+      case "register" -> register(frame);
+      case "unregister" -> unregister(frame);
+      default -> refuse("unknown_type", "type must be send, publish, register, unregister or ping, got \"" + type + "\"", null);
+    }
+  }
+
+  private void sendOrPublish(JsonObject frame, boolean publish) {
+    String address = address(frame);
+    String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
+    if (address == null) {
+      return;
+    }
+    if (!inbound.allows(address)) {
+      denied(address, replyAddress, "sending to " + address + " is not on bridge.inbound");
+      return;
+    }
+    Object body = frame.getValue(Frames.BODY);
+    String progress = body instanceof JsonObject request ? request.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String p ? p : null : null;
+    if (progress != null && !outbound.allows(progress)) {
+      // else a client could have the fetcher publish to any address, tandem.tcp.broadcast say
+      denied(address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
+      return;
+    }
+    DeliveryOptions options = options(frame, replyAddress);
+    if (options == null) {
+      return;
+    }
+    if (publish) {
+      bus.publish(address, body, options);
+    } else if (replyAddress == null) {
+      bus.send(address, body, options);
+    } else {
+      request(address, replyAddress, body, options);
+    }
+  }
+
+  private void request(String address, String replyAddress, Object body, DeliveryOptions options) {
+    requestsInFlight++;
+    updateReading();
+    bus.request(address, body, options).onComplete(answer -> {
+      requestsInFlight--;
+      updateReading();
+      if (answer.succeeded()) {
+        write(Frames.message(replyAddress, answer.result().headers(), answer.result().body(), true));
+      } else if (answer.cause() instanceof ReplyException failure) {
+        write(Frames.failure(replyAddress, address, failure.failureCode(), failure.failureType().name(), failure.getMessage()));
+      } else {
+        write(Frames.failure(replyAddress, address, -1, "RECIPIENT_FAILURE", String.valueOf(answer.cause().getMessage())));
+      }
+    });
+  }
+
+  private void register(JsonObject frame) {
+    String address = address(frame);
+    if (address == null || registrations.containsKey(address)) {
+      return;
+    }
+    if (!outbound.allows(address)) {
+      denied(address, null, "subscribing to " + address + " is not on bridge.outbound");
+      return;
+    }
+    if (registrations.size() >= MAX_REGISTRATIONS) {
+      refuse("too_many_registrations", "a client may subscribe to at most " + MAX_REGISTRATIONS + " addresses", address);
+      return;
+    }
+    registrations.put(address, bus.consumer(address, message -> {
+      if (socket.writeQueueFull()) {
+        // a client that does not keep up loses messages, not the process its memory
+        droppedMessages++;
+        logRefusal("is not reading fast enough; " + droppedMessages + " messages dropped so far");
+        return;
+      }
+      write(Frames.message(address, message.headers(), message.body(), false));
+    }));
+  }
+
+  private void unregister(JsonObject frame) {
+    String address = address(frame);
+    if (address == null) {
+      return;
+    }
+    MessageConsumer<Object> consumer = registrations.remove(address);
+    if (consumer == null) {
+      refuse("unknown_address", "not subscribed to " + address, address);
+    } else {
+      consumer.unregister();
+    }
+  }
+
+  /** The frame's address, or null once the client has been told it is missing. */
+  private String address(JsonObject frame) {
+    if (frame.getValue(Frames.ADDRESS) instanceof String address && !address.isEmpty()) {
+      return address;
+    }
+    refuse("missing_address", "address must be a non-empty string", null);
+    return null;
+  }
+
+  /** Headers become message headers; {@code timeout} (ms) is the request's send timeout. */
+  private DeliveryOptions options(JsonObject frame, String replyAddress) {
+    DeliveryOptions options = new DeliveryOptions();
+    Object headers = frame.getValue(Frames.HEADERS);
+    if (headers == null) {
+      return options;
+    }
+    if (!(headers instanceof JsonObject json)) {
+      refuse("invalid_frame", "headers must be a JSON object", replyAddress);
+      return null;
+    }
+    MultiMap map = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, Object> header : json) {
+      if (header.getKey().equals("timeout")) {
+        if (!(header.getValue() instanceof Number timeout) || timeout.longValue() < 1 || timeout.longValue() > MAX_TIMEOUT_MS) {
+          refuse("invalid_frame", "headers.timeout must be 1.." + MAX_TIMEOUT_MS + " milliseconds", replyAddress);
+          return null;
+        }
+        options.setSendTimeout(timeout.longValue());
+      } else if (header.getValue() instanceof String || header.getValue() instanceof Number || header.getValue() instanceof Boolean) {
+        map.add(header.getKey(), String.valueOf(header.getValue()));
+      } else {
+        refuse("invalid_frame", "header " + header.getKey() + " must be a string, number or boolean", replyAddress);
+        return null;
+      }
+    }
+    return options.setHeaders(map);
+  }
+
+  private void denied(String address, String replyAddress, String reason) {
+    logRefusal("refused: " + reason);
+    JsonObject frame = Frames.refused("access_denied", reason).put(Frames.ADDRESS, address);
+    if (replyAddress != null) {
+      // a request waiting on its reply address learns of the refusal there
+      frame = Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason);
+    }
+    write(frame);
+  }
+
+  private void refuse(String code, String reason, String address) {
+    logRefusal(code + ": " + reason);
+    JsonObject frame = Frames.refused(code, reason);
+    if (address != null) {
+      frame.put(Frames.ADDRESS, address);
+    }
+    write(frame);
+  }
+
+  private void write(JsonObject frame) {
+    if (!closed) {
+      socket.write(Frames.encode(frame));
+    }
+  }
+
+  /** At most maxFramesPerSecond frames a second: past that, the client is not read until the next second. */
+  private void countFrame() {
+    long now = System.nanoTime() / 1_000_000_000L;
+    if (now != second) {
+      second = now;
+      framesThisSecond = 0;
+    }
+    if (++framesThisSecond >= settings.maxFramesPerSecond() && !rateLimited) {
+      rateLimited = true;
+      updateReading();
+      long untilNextSecond = Math.max(1, 1000 - (System.nanoTime() / 1_000_000L) % 1000);
+      vertx.setTimer(untilNextSecond, next -> {
+        rateLimited = false;
+        updateReading();
+      });
+    }
+  }
+
+  private void updateReading() {
+    boolean shouldPause = rateLimited || requestsInFlight >= settings.maxRequestsInFlight();
+    if (shouldPause != paused) {
+      paused = shouldPause;
+      if (paused) {
+        parser.pause();
+      } else {
+        parser.resume();
+      }
+    }
+  }
+
+  private void logRefusal(String what) {
+    long now = System.nanoTime();
+    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
+      lastRefusalLog = now;
+      log.warn("bridge client {} {}", remote, what);
+    }
+  }
+}

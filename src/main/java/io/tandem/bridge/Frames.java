@@ -1,0 +1,50 @@
+package io.tandem.bridge;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The TCP bridge's frames: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (an
+ * object). The shapes are those of Vert.x's own TCP bridge, so its clients work unchanged; the
+ * errors it has no frame for get {@code {"type":"err","message":"<code>","reason":"..."}}.
+ */
+final class Frames {
+
+  static final String TYPE = "type";
+  static final String ADDRESS = "address";
+  static final String REPLY_ADDRESS = "replyAddress";
+  static final String HEADERS = "headers";
+  static final String BODY = "body";
+  static final String MESSAGE = "message";
+
+  private Frames() {
+  }
+
+  static Buffer encode(JsonObject frame) {
+    Buffer json = frame.toBuffer();
+    return Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
+  }
+
+  /** A message for a subscription, or a reply to a request ({@code send: true}). */
+  static JsonObject message(String address, MultiMap headers, Object body, boolean send) {
+    JsonObject headerJson = new JsonObject();
+    headers.forEach(header -> headerJson.put(header.getKey(), header.getValue()));
+    return new JsonObject().put(TYPE, "message").put(ADDRESS, address).put(HEADERS, headerJson).put(BODY, body).put("send", send);
+  }
+
+  /** A failed request, as the bus reports it. */
+  static JsonObject failure(String replyAddress, String sourceAddress, int code, String type, String message) {
+    return new JsonObject().put(TYPE, "err").put(ADDRESS, replyAddress).put("sourceAddress", sourceAddress)
+        .put("failureCode", code).put("failureType", type).put(MESSAGE, message);
+  }
+
+  /** A frame refused by the bridge; {@code code} is a short stable word, {@code reason} says why in words. */
+  static JsonObject refused(String code, String reason) {
+    return new JsonObject().put(TYPE, "err").put(MESSAGE, code).put("reason", reason);
+  }
+
+  static JsonObject pong() {
+    return new JsonObject().put(TYPE, "pong");
+  }
+}

@@ -1,0 +1,73 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The {@code bridge} section: the event bus opened to other languages through a TCP bridge
+ * (4-byte big-endian length + JSON frames), held to a permission list. An entry is an address,
+ * or a prefix ending in {@code .*}.
+ *
+ * @param inbound  addresses clients may send, request and publish to
+ * @param outbound addresses clients may subscribe to
+ */
+public record BridgeSettings(
+    boolean tcpEnabled,
+    String tcpHost,
+    int tcpPort,
+    int instances,
+    int maxFrameBytes,
+    int maxFramesPerSecond,
+    int maxRequestsInFlight,
+    List<String> inbound,
+    List<String> outbound) {
+
+  public static final String SECTION = "bridge";
+
+  public static final String DEFAULT_TCP_HOST = "127.0.0.1";
+  public static final int DEFAULT_TCP_PORT = 7000;
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 1000;
+  public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
+  public static final List<String> DEFAULT_INBOUND = List.of("tandem.echo", "tandem.hello", "tandem.fetch",
+      "tandem.fetch.chain", "tandem.tcp.broadcast", "tandem.tcp.send");
+  /** Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks. */
+  public static final String PROGRESS_PREFIX = "tandem.fetch.progress.";
+  public static final List<String> DEFAULT_OUTBOUND = List.of("tandem.tcp.messages", "tandem.tcp.connections",
+      PROGRESS_PREFIX + "*");
+
+  static BridgeSettings read(SectionReader reader, int defaultInstances) {
+    BridgeSettings settings = new BridgeSettings(
+        reader.bool("tcpEnabled", true),
+        reader.text("tcpHost", DEFAULT_TCP_HOST),
+        reader.integer("tcpPort", DEFAULT_TCP_PORT, 0, 65535),
+        reader.integer(Listener.INSTANCES, defaultInstances, 1, Listener.MAX_INSTANCES),
+        reader.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 64, 64 * 1024 * 1024),
+        reader.integer("maxFramesPerSecond", DEFAULT_MAX_FRAMES_PER_SECOND, 1, 1_000_000_000),
+        reader.integer("maxRequestsInFlight", DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 1_000_000),
+        reader.strings("inbound", DEFAULT_INBOUND),
+        reader.strings("outbound", DEFAULT_OUTBOUND));
+    reader.finish();
+    return settings;
+  }
+
+  /** Where the TCP bridge listens, as the other listeners are described. */
+  public Listener tcpListener() {
+    return new Listener(tcpEnabled, tcpHost, tcpPort, instances);
+  }
+
+  JsonObject toJson() {
+    return new JsonObject()
+        .put("tcpEnabled", tcpEnabled)
+        .put("tcpHost", tcpHost)
+        .put("tcpPort", tcpPort)
+        .put(Listener.INSTANCES, instances)
+        .put("maxFrameBytes", maxFrameBytes)
+        .put("maxFramesPerSecond", maxFramesPerSecond)
+        .put("maxRequestsInFlight", maxRequestsInFlight)
+        .put("inbound", new JsonArray(inbound))
+        .put("outbound", new JsonArray(outbound));
+  }
+}
