@@ -60,7 +60,9 @@ public final class MainVerticle extends VerticleBase {
           .onSuccess(id -> log.info("Fetcher serving {} and {} ({} instance{}{})", Addresses.FETCH, Addresses.FETCH_CHAIN,
               instances, instances == 1 ? "" : "s", settings.fetcher().worker() ? "" : ", coordinating only")));
     }
-    return Future.all(deployments).onSuccess(deployed -> {
+    // join, not all: a failed start must wait for the other deployments to settle, so that
+    // Vert.x undeploys every one of them with this verticle and nothing is left half-started
+    return Future.join(deployments).onSuccess(deployed -> {
       state(vertx).put(STARTED, true);
       warmUp();
     });

@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The {@code bridge} section: the event bus opened to other languages through a TCP bridge
- * (4-byte big-endian length + JSON frames), held to a permission list. An entry is an address,
- * or a prefix ending in {@code .*}.
+ * The {@code bridge} section: the event bus opened to other languages, through a TCP bridge
+ * (4-byte big-endian length + JSON frames) and a SockJS bridge at {@code /eventbus} on the HTTP
+ * server, both held to one permission list. An entry is an address, or a prefix ending in {@code .*}.
  *
  * @param inbound  addresses clients may send, request and publish to
  * @param outbound addresses clients may subscribe to
@@ -18,6 +18,7 @@ public record BridgeSettings(
     String tcpHost,
     int tcpPort,
     int instances,
+    boolean sockjsEnabled,
     int maxFrameBytes,
     int maxFramesPerSecond,
     int maxRequestsInFlight,
@@ -44,6 +45,7 @@ public record BridgeSettings(
         reader.text("tcpHost", DEFAULT_TCP_HOST),
         reader.integer("tcpPort", DEFAULT_TCP_PORT, 0, 65535),
         reader.integer(Listener.INSTANCES, defaultInstances, 1, Listener.MAX_INSTANCES),
+        reader.bool("sockjsEnabled", true),
         reader.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 64, 64 * 1024 * 1024),
         reader.integer("maxFramesPerSecond", DEFAULT_MAX_FRAMES_PER_SECOND, 1, 1_000_000_000),
         reader.integer("maxRequestsInFlight", DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 1_000_000),
@@ -64,6 +66,7 @@ public record BridgeSettings(
         .put("tcpHost", tcpHost)
         .put("tcpPort", tcpPort)
         .put(Listener.INSTANCES, instances)
+        .put("sockjsEnabled", sockjsEnabled)
         .put("maxFrameBytes", maxFrameBytes)
         .put("maxFramesPerSecond", maxFramesPerSecond)
         .put("maxRequestsInFlight", maxRequestsInFlight)

@@ -62,7 +62,15 @@ public final class FetchVerticle extends VerticleBase {
     TandemSettings all = TandemSettings.fromJson(config());
     settings = all.fetcher();
     graceSeconds = all.shutdownGraceSeconds();
-    fetcher = new Fetcher(vertx, settings);
+    // the first HTTP client of a process loads and links a good part of Vert.x's and Netty's
+    // client, a few hundred milliseconds on a cold JVM: off the event loop, with the User-Agent's
+    // resource read; the JVM's one-time TLS and digest costs come after start-up (see MainVerticle)
+    return vertx.executeBlocking(() -> UserAgent.VALUE == null ? null : new Fetcher(vertx, settings))
+        .compose(this::serve);
+  }
+
+  private Future<?> serve(Fetcher built) {
+    fetcher = built;
     permits = new Permits(context, settings.maxConcurrency());
     bus = vertx.eventBus();
     ClusterView cluster = ClusterView.of(vertx);
@@ -80,9 +88,7 @@ public final class FetchVerticle extends VerticleBase {
       }
       jobConsumers.forEach(consumer -> registered.add(consumer.completion()));
     }
-    // the User-Agent reads a resource; the JVM's one-time TLS and digest costs are paid after
-    // start-up (see MainVerticle)
-    return vertx.executeBlocking(() -> UserAgent.VALUE).compose(ready -> Future.all(registered));
+    return Future.all(registered);
   }
 
   /**

@@ -5,6 +5,8 @@ import io.tandem.bus.BusException;
 import io.tandem.bus.HelloMessages;
 import io.tandem.bus.TcpMessages;
 import io.tandem.config.HttpSettings;
+import io.tandem.bridge.SockJsBridge;
+import io.tandem.config.BridgeSettings;
 import io.tandem.config.TandemSettings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -37,6 +39,7 @@ final class ApiRoutes {
 
   private final Vertx vertx;
   private final HttpSettings settings;
+  private final BridgeSettings bridge;
   private final EventBus bus;
   private final DeliveryOptions delivery;
   private final Buffer greeting;
@@ -46,6 +49,7 @@ final class ApiRoutes {
   ApiRoutes(Vertx vertx, TandemSettings all) {
     this.vertx = vertx;
     this.settings = all.http();
+    this.bridge = all.bridge();
     this.fetch = new FetchRoutes(vertx, all);
     this.bus = vertx.eventBus();
     this.delivery = new DeliveryOptions().setSendTimeout(settings.busTimeoutMs());
@@ -86,6 +90,9 @@ final class ApiRoutes {
     fetch.register(router, body);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
+    if (bridge.sockjsEnabled()) {
+      router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridge));
+    }
     ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());
     router.route().failureHandler(errors::handleFailure);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

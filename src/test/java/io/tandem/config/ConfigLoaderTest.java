@@ -64,7 +64,7 @@ class ConfigLoaderTest {
     assertEquals(defaults.http(), shipped.http());
     assertEquals(defaults.cluster(), shipped.cluster());
     assertEquals(defaults.bridge(), new BridgeSettings(shipped.bridge().tcpEnabled(), shipped.bridge().tcpHost(), shipped.bridge().tcpPort(),
-        defaults.bridge().instances(), shipped.bridge().maxFrameBytes(), shipped.bridge().maxFramesPerSecond(),
+        defaults.bridge().instances(), shipped.bridge().sockjsEnabled(), shipped.bridge().maxFrameBytes(), shipped.bridge().maxFramesPerSecond(),
         shipped.bridge().maxRequestsInFlight(), shipped.bridge().inbound(), shipped.bridge().outbound()));
     assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
     assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION)

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test. Only warnings whose stack (captured while the thread is still blocked) runs through
  * Tandem's code count, and not those caught inside the JVM's own first-use work: in a cold test
  * JVM the first bind or first use of some Netty paths links method handles or loads classes for a
- * couple of hundred milliseconds, which is the JVM warming up, not a blocking call.
+ * couple of hundred milliseconds, which is the JVM warming up, not a blocking call; nor those of
+ * a server waiting for another's bind.
  */
 public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
 
@@ -22,7 +23,7 @@ public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     IThrowableProxy stack = event.getThrowableProxy();
-    if (stack == null || (throughTandem(stack) && !jvmWarmingUp(stack))) {
+    if (stack == null || (throughTandem(stack) && !jvmWarmingUp(stack) && !waitingToBind(stack))) {
       WARNINGS.add(event.getFormattedMessage());
     }
   }
@@ -49,6 +50,17 @@ public final class BlockedThreadRecorder extends AppenderBase<ILoggingEvent> {
       }
     }
     return false;
+  }
+
+  /**
+   * The blocked thread was caught in {@code NetServerImpl.bind}: every server of a Vert.x instance
+   * binds under one lock, so while one server's first bind loads its classes the others wait for
+   * it. That is deployment, never a request being served.
+   */
+  private static boolean waitingToBind(IThrowableProxy stack) {
+    StackTraceElementProxy[] frames = stack.getStackTraceElementProxyArray();
+    return frames.length > 0 && frames[0].getStackTraceElement().getClassName().equals("io.vertx.core.net.impl.NetServerImpl")
+        && frames[0].getStackTraceElement().getMethodName().equals("bind");
   }
 
   /** The warnings recorded since the last call, which clears them. */

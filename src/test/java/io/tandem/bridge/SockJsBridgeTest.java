@@ -1,0 +1,121 @@
+package io.tandem.bridge;
+
+import io.tandem.MainVerticle;
+import io.tandem.bus.Addresses;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The SockJS bridge through its raw WebSocket endpoint, as a browser's client would use it. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SockJsBridgeTest {
+
+  /** The JDK's WebSocket client: a browser's view of the bridge, off the server's event loops. */
+  private static final class Client implements java.net.http.WebSocket.Listener {
+    final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    final java.net.http.WebSocket socket;
+    private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+    Client(int port) throws Exception {
+      socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), this).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+      // the bridge answers in binary frames
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      partial.writeBytes(bytes);
+      if (last) {
+        frames.add(new JsonObject(partial.toString(java.nio.charset.StandardCharsets.UTF_8)));
+        partial.reset();
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    void send(JsonObject frame) throws Exception {
+      sendText(frame.encode());
+    }
+
+    void sendText(String text) throws Exception {
+      socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    JsonObject next() throws InterruptedException {
+      JsonObject frame = frames.poll(10, TimeUnit.SECONDS);
+      assertNotNull(frame, "no frame came");
+      return frame;
+    }
+  }
+
+  private static int deploy(Vertx vertx) throws Exception {
+    MainVerticle main = new MainVerticle();
+    JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1);
+    vertx.deployVerticle(main, new DeploymentOptions().setConfig(new JsonObject()
+        .put("tcp", listen.copy()).put("http", listen.copy())
+        .put("fetcher", new JsonObject().put("enabled", false))
+        .put("bridge", new JsonObject().put("tcpEnabled", false)))).await(10, TimeUnit.SECONDS);
+    return main.httpPort();
+  }
+
+  @Test
+  void requestsRepliesAndSubscriptionsWithinThePermissionList(Vertx vertx) throws Exception {
+    Client client = new Client(deploy(vertx));
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.HELLO).put("replyAddress", "r1")
+        .put("body", new JsonObject().put("name", "Ada")));
+    JsonObject reply = client.next();
+    assertEquals("rec", reply.getString("type"));
+    assertEquals("r1", reply.getString("address"));
+    assertEquals("Hello, Ada!", reply.getJsonObject("body").getString("message"));
+
+    client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_MESSAGES));
+    // a request answered after the register means the register was handled
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r2").put("body", "x"));
+    assertEquals("r2", client.next().getString("address"));
+    vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put("text", "typed"));
+    JsonObject message = client.next();
+    assertEquals(Addresses.TCP_MESSAGES, message.getString("address"));
+    assertEquals("typed", message.getJsonObject("body").getString("text"));
+  }
+
+  @Test
+  void whatThePermissionListDoesNotAllowIsRefused(Vertx vertx) throws Exception {
+    Client client = new Client(deploy(vertx));
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH_CANCEL).put("body", new JsonObject()));
+    assertEquals("access_denied", client.next().getString("body"));
+    client.send(new JsonObject().put("type", "register").put("address", Addresses.FETCH_URL));
+    assertEquals("access_denied", client.next().getString("body"));
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH).put("replyAddress", "r1")
+        .put("body", new JsonObject().put("urls", new JsonArray().add("http://x/")).put("progressAddress", Addresses.TCP_BROADCAST)));
+    // refused by Tandem's own rule rather than the list: the bridge calls that "rejected"
+    assertEquals("rejected", client.next().getString("body"));
+  }
+
+  @Test
+  void badFramesAreAnsweredAndTheConnectionGoesOn(Vertx vertx) throws Exception {
+    Client client = new Client(deploy(vertx));
+    client.sendText("not json");
+    assertEquals("invalid_json", client.next().getString("body"));
+    client.send(new JsonObject().put("type", "bogus").put("address", "x"));
+    assertEquals("invalid_type", client.next().getString("body"));
+    client.send(new JsonObject().put("address", "x"));
+    assertEquals("missing_type", client.next().getString("body"));
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r9").put("body", "still?"));
+    assertEquals("still?", client.next().getString("body"));
+  }
+}
