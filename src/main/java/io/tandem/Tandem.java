@@ -45,13 +45,15 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   private final ConfigLoader config;
   private final Integer instancesOption;
-  /** The Hazelcast configuration when started with {@code -cluster}, else null. */
+  /** The cluster section and the Hazelcast configuration built from it, with {@code -cluster}; else null. */
+  private final ClusterSettings cluster;
   private final Config hazelcast;
 
-  private Tandem(String[] args, ConfigLoader config, Integer instancesOption, Config hazelcast) {
+  private Tandem(String[] args, ConfigLoader config, Integer instancesOption, ClusterSettings cluster, Config hazelcast) {
     super(args);
     this.config = config;
     this.instancesOption = instancesOption;
+    this.cluster = cluster;
     this.hazelcast = hazelcast;
   }
 
@@ -62,6 +64,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     }
     ConfigLoader config = null;
     Integer instances = null;
+    ClusterSettings cluster = null;
     Config hazelcast = null;
     if (!LauncherArgs.wantsHelp(args)) {
       try {
@@ -72,7 +75,8 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         if (LauncherArgs.clustered(args)) {
           // Hazelcast logs before it reads its configuration
           System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
-          hazelcast = HazelcastConfigs.of(settings.cluster());
+          cluster = settings.cluster();
+          hazelcast = HazelcastConfigs.of(cluster);
         }
       } catch (ConfigException e) {
         System.err.println("config error: " + e.getMessage());
@@ -82,7 +86,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     // the JVM alone exits 143 on SIGTERM; exiting 0 here still runs the launcher's shutdown hook
     Signal.handle(new Signal("TERM"), signal -> System.exit(0));
     Signal.handle(new Signal("INT"), signal -> System.exit(0));
-    new Tandem(args, config, instances, hazelcast).launch();
+    new Tandem(args, config, instances, cluster, hazelcast).launch();
   }
 
   /**
@@ -95,7 +99,6 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     if (hazelcast == null) {
       return VertxApplicationHooks.super.createVertxBuilder(options);
     }
-    ClusterSettings cluster = config.settings(defaultInstances(instancesOption)).cluster();
     EventBusOptions bus = options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.port());
     if (cluster.publicHost() != null) {
       bus.setClusterPublicHost(cluster.publicHost());
@@ -108,9 +111,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVertxStarted(HookContext context) {
-    ClusterView cluster = ClusterView.of(context.vertx());
-    if (cluster != null) {
-      cluster.logMembership();
+    ClusterView view = ClusterView.of(context.vertx());
+    if (view != null) {
+      view.logMembership();
     }
   }
 

@@ -133,7 +133,7 @@ final class BridgeConnection {
       return;
     }
     Object body = frame.getValue(Frames.BODY);
-    String progress = body instanceof JsonObject request ? request.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String p ? p : null : null;
+    String progress = progressAddressOf(body);
     if (progress != null && !outbound.allows(progress)) {
       // else a client could have the fetcher publish to any address, tandem.tcp.broadcast say
       denied(address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
@@ -203,6 +203,12 @@ final class BridgeConnection {
     } else {
       consumer.unregister();
     }
+  }
+
+  /** The {@code progressAddress} a fetch request names, if the body is one that does. */
+  private static String progressAddressOf(Object body) {
+    return body instanceof JsonObject request && request.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String address
+        ? address : null;
   }
 
   /** The frame's address, or null once the client has been told it is missing. */

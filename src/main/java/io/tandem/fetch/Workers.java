@@ -37,7 +37,6 @@ import java.util.function.BooleanSupplier;
  */
 final class Workers {
 
-  private final Context context;
   private final EventBus bus;
   private final ClusterView cluster;
   /** Jobs sent and not answered, by the node they were sent to (clustered bus only). */
@@ -48,7 +47,6 @@ final class Workers {
   private int turn;
 
   Workers(Context context, EventBus bus, ClusterView cluster) {
-    this.context = context;
     this.bus = bus;
     this.cluster = cluster;
     // membership events come on Hazelcast's threads
