@@ -1,8 +1,7 @@
 package io.tandem.bridge;
 
-import io.tandem.MainVerticle;
 import io.tandem.bus.Addresses;
-import io.vertx.core.DeploymentOptions;
+import io.tandem.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,13 +63,7 @@ class SockJsBridgeTest {
   }
 
   private static int deploy(Vertx vertx) throws Exception {
-    MainVerticle main = new MainVerticle();
-    JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1);
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(new JsonObject()
-        .put("tcp", listen.copy()).put("http", listen.copy())
-        .put("fetcher", new JsonObject().put("enabled", false))
-        .put("bridge", new JsonObject().put("tcpEnabled", false)))).await(10, TimeUnit.SECONDS);
-    return main.httpPort();
+    return TestService.deploy(vertx, new JsonObject().put("fetcher", new JsonObject().put("enabled", false))).httpPort();
   }
 
   @Test

@@ -1,9 +1,8 @@
 package io.tandem.http;
 
-import io.tandem.MainVerticle;
+import io.tandem.testing.TestService;
 import io.tandem.testing.Http;
 import io.tandem.testing.LogCapture;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -27,14 +26,7 @@ class AccessLogTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    MainVerticle main = new MainVerticle();
-    JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1);
-    JsonObject config = new JsonObject()
-        .put("tcp", listen.copy())
-        .put("http", listen.copy().put("accessLog", true))
-        .put("bridge", new JsonObject().put("tcpEnabled", false));
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
-    http = new Http(main.httpPort());
+    http = new Http(TestService.deploy(vertx, new JsonObject().put("http", new JsonObject().put("accessLog", true))).httpPort());
   }
 
   @Test

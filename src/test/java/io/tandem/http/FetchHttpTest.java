@@ -1,11 +1,10 @@
 package io.tandem.http;
 
-import io.tandem.MainVerticle;
 import io.tandem.fetch.Origin;
+import io.tandem.testing.TestService;
 import io.tandem.testing.Http;
 import io.tandem.testing.RawHttp;
 import io.tandem.testing.Sockets;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,14 +39,10 @@ class FetchHttpTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     origin = Origin.start(vertx);
-    MainVerticle main = new MainVerticle();
-    JsonObject config = new JsonObject()
+    port = TestService.deploy(vertx, new JsonObject()
         .put("tcp", new JsonObject().put("enabled", false))
-        .put("bridge", new JsonObject().put("tcpEnabled", false))
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1).put("maxBodyBytes", 10_000))
-        .put("fetcher", new JsonObject().put("instances", 1).put("allowHosts", new JsonArray().add("127.0.0.1")));
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
-    port = main.httpPort();
+        .put("http", new JsonObject().put("maxBodyBytes", 10_000))
+        .put("fetcher", new JsonObject().put("instances", 1).put("allowHosts", new JsonArray().add("127.0.0.1")))).httpPort();
     http = new Http(port);
   }
 

@@ -1,9 +1,9 @@
 package io.tandem.http;
 
 import io.tandem.MainVerticle;
+import io.tandem.testing.TestService;
 import io.tandem.testing.Http;
 import io.tandem.testing.Sockets;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -36,13 +36,9 @@ class HttpApiTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    MainVerticle main = new MainVerticle();
-    JsonObject listen = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2);
-    JsonObject config = new JsonObject()
-        .put("tcp", listen.copy())
-        .put("http", listen.copy().put("maxBodyBytes", 4096).put("maxDelayMs", 5000))
-        .put("bridge", new JsonObject().put("tcpEnabled", false));
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
+    MainVerticle main = TestService.deploy(vertx, new JsonObject()
+        .put("tcp", new JsonObject().put("instances", 2))
+        .put("http", new JsonObject().put("instances", 2).put("maxBodyBytes", 4096).put("maxDelayMs", 5000)));
     http = new Http(main.httpPort());
     tcpPort = main.tcpPort();
   }
