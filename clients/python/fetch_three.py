@@ -12,8 +12,9 @@ from tandem_bus import TandemBus
 
 async def main(port, urls):
     async with await TandemBus.connect("127.0.0.1", port) as bus:
-        # a progress address of this client's own: registered before the request that names it
+        # a progress address of this client's own, in place before the request that names it
         results = bus.subscribe("tandem.fetch.progress." + uuid.uuid4().hex)
+        await results.ready()
         batch = asyncio.ensure_future(bus.request("tandem.fetch", {"urls": urls, "progressAddress": results.address}, timeout=60))
         arrived = 0
         async for result in results:

@@ -43,6 +43,7 @@ class TandemBus:
         self._writer = writer
         self._pending = {}
         self._subscriptions = {}
+        self._placed = {}
         self._replies = itertools.count(1)
         self._prefix = "py." + uuid.uuid4().hex + "."
         self._closed = None
@@ -112,7 +113,13 @@ class TandemBus:
         queues = self._subscriptions.setdefault(address, [])
         queues.append(queue)
         if len(queues) == 1:
-            self._write({"type": "register", "address": address})
+            # the bridge answers "registered" once the subscription is in place
+            placed = asyncio.get_running_loop().create_future()
+            # a refusal also reaches the subscription's iterator: no "exception never retrieved"
+            placed.add_done_callback(lambda f: f.cancelled() or f.exception())
+            self._placed[address] = placed
+            self._write({"type": "register", "address": address, "ack": True})
+        return self._placed[address]
 
     def _remove_queue(self, address, queue):
         queues = self._subscriptions.get(address, [])
@@ -120,6 +127,7 @@ class TandemBus:
             queues.remove(queue)
             if not queues:
                 del self._subscriptions[address]
+                self._placed.pop(address, None)
                 if self._closed is None:
                     self._write({"type": "unregister", "address": address})
 
@@ -138,6 +146,9 @@ class TandemBus:
         for queues in self._subscriptions.values():
             for queue in queues:
                 queue.put_nowait(self._closed)
+        for placed in self._placed.values():
+            if not placed.done():
+                placed.set_exception(self._closed)
 
     def _dispatch(self, frame):
         kind = frame.get("type")
@@ -148,6 +159,10 @@ class TandemBus:
                 reply.set_result(frame.get("body"))
             for queue in self._subscriptions.get(address, ()):
                 queue.put_nowait(frame.get("body"))
+        elif kind == "registered":
+            placed = self._placed.get(address)
+            if placed is not None and not placed.done():
+                placed.set_result(None)
         elif kind == "err":
             error = BusError(frame.get("failureType", frame.get("message", "ERROR").upper()), frame.get("failureCode", -1),
                              frame.get("reason") or frame.get("message", ""))
@@ -156,6 +171,9 @@ class TandemBus:
                 reply.set_exception(error)
             for queue in self._subscriptions.get(address, ()):
                 queue.put_nowait(error)
+            placed = self._placed.get(address)
+            if placed is not None and not placed.done():
+                placed.set_exception(error)
 
     async def _ping(self, interval):
         try:
@@ -173,7 +191,11 @@ class Subscription:
         self.address = address
         self._bus = bus
         self._queue = asyncio.Queue()
-        bus._add_queue(address, self._queue)
+        self._placed = bus._add_queue(address, self._queue)
+
+    async def ready(self):
+        """Returns once the bridge has the subscription in place; raises BusError if it refused it."""
+        await asyncio.shield(self._placed)
 
     def __aiter__(self):
         return self

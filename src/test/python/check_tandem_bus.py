@@ -30,8 +30,7 @@ async def main(bridge_port, tcp_port, http_port):
         print("request/reply:", reply)
 
         lines = bus.subscribe("tandem.tcp.messages")
-        # frames are handled in order: once this is answered, the subscription is registered
-        await bus.request("tandem.echo", "after the register", timeout=5)
+        await asyncio.wait_for(lines.ready(), 10)
         reader, writer = await asyncio.open_connection("127.0.0.1", tcp_port)
         writer.write("typed in a TCP client\n".encode())
         await writer.drain()
@@ -47,6 +46,7 @@ async def main(bridge_port, tcp_port, http_port):
         denied = bus.subscribe("tandem.fetch.url")
         refused = await expect_failure(asyncio.wait_for(denied.__anext__(), 10), "ACCESS_DENIED")
         print("refused subscription raised:", refused)
+        await expect_failure(asyncio.wait_for(denied.ready(), 10), "ACCESS_DENIED")
 
         slow = {"urls": [f"http://127.0.0.1:{http_port}/?delay=3000"]}
         timeout = await expect_failure(bus.request("tandem.fetch", slow, timeout=0.5), "TIMEOUT")

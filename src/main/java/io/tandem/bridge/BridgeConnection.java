@@ -170,7 +170,12 @@ final class BridgeConnection {
 
   private void register(JsonObject frame) {
     String address = address(frame);
-    if (address == null || registrations.containsKey(address)) {
+    if (address == null) {
+      return;
+    }
+    MessageConsumer<Object> existing = registrations.get(address);
+    if (existing != null) {
+      acknowledge(frame, existing);
       return;
     }
     if (!outbound.allows(address)) {
@@ -181,7 +186,7 @@ final class BridgeConnection {
       refuse("too_many_registrations", "a client may subscribe to at most " + MAX_REGISTRATIONS + " addresses", address);
       return;
     }
-    registrations.put(address, bus.consumer(address, message -> {
+    MessageConsumer<Object> consumer = bus.consumer(address, message -> {
       if (socket.writeQueueFull()) {
         // a client that does not keep up loses messages, not the process its memory
         droppedMessages++;
@@ -189,7 +194,20 @@ final class BridgeConnection {
         return;
       }
       write(Frames.message(address, message.headers(), message.body(), false));
-    }));
+    });
+    registrations.put(address, consumer);
+    acknowledge(frame, consumer);
+  }
+
+  /** Tells a client that asked when its subscription is in place: on a clustered bus, on every node. */
+  private void acknowledge(JsonObject frame, MessageConsumer<Object> consumer) {
+    if (Frames.wantsAck(frame)) {
+      consumer.completion().onSuccess(done -> {
+        if (registrations.get(consumer.address()) == consumer) {
+          write(Frames.registered(consumer.address()));
+        }
+      });
+    }
   }
 
   private void unregister(JsonObject frame) {

@@ -17,6 +17,7 @@ final class Frames {
   static final String HEADERS = "headers";
   static final String BODY = "body";
   static final String MESSAGE = "message";
+  static final String ACK = "ack";
 
   private Frames() {
   }
@@ -42,6 +43,16 @@ final class Frames {
   /** A frame refused by the bridge; {@code code} is a short stable word, {@code reason} says why in words. */
   static JsonObject refused(String code, String reason) {
     return new JsonObject().put(TYPE, "err").put(MESSAGE, code).put("reason", reason);
+  }
+
+  /** The answer to a register frame with {@code "ack":true}, once the subscription is in place. */
+  static JsonObject registered(String address) {
+    return new JsonObject().put(TYPE, "registered").put(ADDRESS, address);
+  }
+
+  /** Whether a register frame asks to be told when its subscription is in place. */
+  static boolean wantsAck(JsonObject frame) {
+    return Boolean.TRUE.equals(frame.getValue(ACK));
   }
 
   static JsonObject pong() {

@@ -1,6 +1,7 @@
 package io.tandem.bridge;
 
 import io.tandem.bus.Addresses;
+import io.tandem.testing.LogCapture;
 import io.tandem.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -10,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SockJS bridge through its raw WebSocket endpoint, as a browser's client would use it. */
 @ExtendWith(VertxExtension.class)
@@ -87,6 +90,19 @@ class SockJsBridgeTest {
   }
 
   @Test
+  void aRegisterThatAsksIsAcknowledgedOnceTheSubscriptionIsInPlace(Vertx vertx) throws Exception {
+    Client client = new Client(deploy(vertx));
+    client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_CONNECTIONS).put("ack", true));
+    assertEquals(new JsonObject().put("type", "registered").put("address", Addresses.TCP_CONNECTIONS), client.next());
+    vertx.eventBus().publish(Addresses.TCP_CONNECTIONS, new JsonObject().put("type", "connected"));
+    assertEquals("connected", client.next().getJsonObject("body").getString("type"));
+
+    client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_MESSAGES));
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r1").put("body", "x"));
+    assertEquals("r1", client.next().getString("address"), "no ack unasked");
+  }
+
+  @Test
   void whatThePermissionListDoesNotAllowIsRefused(Vertx vertx) throws Exception {
     Client client = new Client(deploy(vertx));
     client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH_CANCEL).put("body", new JsonObject()));
@@ -95,8 +111,39 @@ class SockJsBridgeTest {
     assertEquals("access_denied", client.next().getString("body"));
     client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH).put("replyAddress", "r1")
         .put("body", new JsonObject().put("urls", new JsonArray().add("http://x/")).put("progressAddress", Addresses.TCP_BROADCAST)));
-    // refused by Tandem's own rule rather than the list: the bridge calls that "rejected"
+    // refused by Tandem's own rule: first on the reply address, as on the TCP bridge, so the request fails at once
+    JsonObject failure = client.next();
+    assertEquals("r1", failure.getString("address"));
+    assertEquals("ACCESS_DENIED", failure.getString("failureType"));
+    assertEquals(403, failure.getInteger("failureCode"));
+    assertTrue(failure.getString("reason").contains(Addresses.TCP_BROADCAST), failure.encode());
+    // then Vert.x Web's own answer for a frame its hook refused
     assertEquals("rejected", client.next().getString("body"));
+  }
+
+  @Test
+  void refusalsAreLoggedAtMostOnceASecondPerClient(Vertx vertx) throws Exception {
+    int port = deploy(vertx);
+    try (LogCapture refusals = new LogCapture(SockJsBridge.class.getName())) {
+      Client client = new Client(port);
+      long start = System.nanoTime();
+      for (int i = 0; i < 50; i++) {
+        client.send(new JsonObject().put("type", "publish").put("address", Addresses.FETCH_CANCEL).put("body", new JsonObject()));
+      }
+      for (int i = 0; i < 50; i++) {
+        assertEquals("access_denied", client.next().getString("body"), "every frame is answered");
+      }
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      List<String> logged = refusals.drain();
+      assertTrue(!logged.isEmpty() && logged.size() <= 1 + seconds, logged.toString());
+      assertTrue(logged.get(0).endsWith("refused: sending to " + Addresses.FETCH_CANCEL + " is not on bridge.inbound"), logged.get(0));
+
+      Client other = new Client(port);
+      other.send(new JsonObject().put("type", "register").put("address", Addresses.FETCH_URL));
+      assertEquals("access_denied", other.next().getString("body"));
+      assertTrue(refusals.next().endsWith("refused: subscribing to " + Addresses.FETCH_URL + " is not on bridge.outbound"),
+          "another client's refusal has its own line");
+    }
   }
 
   @Test

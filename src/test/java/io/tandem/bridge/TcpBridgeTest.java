@@ -108,6 +108,26 @@ class TcpBridgeTest {
   }
 
   @Test
+  void aRegisterThatAsksIsAcknowledgedOnceTheSubscriptionIsInPlace(Vertx vertx) throws Exception {
+    int[] ports = deploy(vertx);
+    try (BridgeClient client = new BridgeClient(ports[0])) {
+      client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_CONNECTIONS).put("ack", true));
+      assertEquals(new JsonObject().put("type", "registered").put("address", Addresses.TCP_CONNECTIONS), client.read());
+      vertx.eventBus().publish(Addresses.TCP_CONNECTIONS, new JsonObject().put("type", "connected"));
+      assertEquals("connected", client.read().getJsonObject("body").getString("type"));
+
+      // asking again acks again and subscribes once; without asking, nothing comes back
+      client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_CONNECTIONS).put("ack", true));
+      assertEquals("registered", client.read().getString("type"));
+      client.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_MESSAGES));
+      vertx.eventBus().publish(Addresses.TCP_CONNECTIONS, new JsonObject().put("type", "disconnected"));
+      assertEquals("disconnected", client.read().getJsonObject("body").getString("type"));
+      client.send(new JsonObject().put("type", "ping"));
+      assertEquals("pong", client.read().getString("type"), "one message for one subscription, no ack unasked");
+    }
+  }
+
+  @Test
   void everyBadFrameIsAnsweredAndTheConnectionGoesOn(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(deploy(vertx)[0])) {
       client.sendFrameBytes("not json".getBytes(StandardCharsets.UTF_8));
