@@ -8,6 +8,7 @@ import io.tandem.config.HttpSettings;
 import io.tandem.bridge.SockJsBridge;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.TandemSettings;
+import io.tandem.ui.UiPage;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -92,6 +93,7 @@ final class ApiRoutes {
     router.get("/ready").handler(readiness);
     if (bridge.sockjsEnabled()) {
       router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridge));
+      UiPage.mount(router, vertx); // the page speaks that bridge, so it is there only with it
     }
     ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());
     router.route().failureHandler(errors::handleFailure);

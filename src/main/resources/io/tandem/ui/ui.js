@@ -1,0 +1,196 @@
+// The page: a chat window on the TCP echo's lines and a fetch panel, over the bus.
+// Everything that came from outside is put in the page as text (textContent), never as markup.
+import {BusError, TandemBus, randomId} from './eventbus.js';
+
+const MAX_CHAT_LINES = 500; // older lines go, so a chatty server cannot grow the page forever
+// the bridge gives up on a request after 30 s; a batch's own deadline comes first
+const FETCH_DEADLINE_MS = 25000;
+
+const $ = id => document.getElementById(id);
+const bridge = new URL('../eventbus/websocket', location.href);
+bridge.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+const bus = new TandemBus(bridge.href);
+
+let fetching = false;
+
+bus.on('state', state => {
+  $('state').textContent = state === 'open' ? 'connected' : 'not connected, trying again…';
+  document.body.dataset.bus = state;
+  $('chat-button').disabled = state !== 'open';
+  $('fetch-button').disabled = state !== 'open' || fetching;
+});
+bus.on('refused', reason => note($('chat-note'), `The bridge refused a frame: ${reason}`));
+
+// ---- chat --------------------------------------------------------------------------------
+
+function chatLine(kind, who, text) {
+  const log = $('chat-log');
+  const stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+  const line = document.createElement('li');
+  line.className = kind;
+  const time = document.createElement('time');
+  time.textContent = new Date().toLocaleTimeString();
+  const from = document.createElement('span');
+  from.className = 'who';
+  from.textContent = who;
+  const said = document.createElement('span');
+  said.className = 'text';
+  said.textContent = text;
+  line.append(time, from, said);
+  log.append(line);
+  while (log.childElementCount > MAX_CHAT_LINES) {
+    log.firstElementChild.remove();
+  }
+  if (stick) {
+    log.scrollTop = log.scrollHeight;
+  }
+}
+
+bus.subscribe('tandem.tcp.messages', line => {
+  let text = line.text;
+  if (line.truncated) {
+    text += ' … (cut: the line was longer than the server keeps)';
+  }
+  if (line.skippedBytes) {
+    text = `(${line.skippedBytes} bytes before this line were not shown: the client typed too fast) ` + text;
+  }
+  chatLine('line', line.remote, text);
+});
+
+bus.subscribe('tandem.tcp.connections', event => {
+  chatLine('event', event.remote, event.type === 'connected' ? 'joined' : 'left');
+});
+
+$('chat-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = $('chat-text');
+  const text = input.value;
+  if (text.trim() === '') {
+    note($('chat-note'), 'Type something to send to every TCP client.');
+    return;
+  }
+  bus.publish('tandem.tcp.broadcast', {text});
+  chatLine('self', 'you, to all', text);
+  note($('chat-note'), '');
+  input.value = '';
+});
+
+// ---- fetch -------------------------------------------------------------------------------
+
+/** What went wrong, in words, for each error kind of the fetcher. */
+const KINDS = {
+  'invalid-url': 'Not a valid URL',
+  'blocked': 'Refused by the safety rules',
+  'dns': 'The host name does not resolve',
+  'connect': 'Could not connect',
+  'reset': 'The connection broke mid-answer',
+  'timeout': 'No complete answer in time',
+  'deadline': 'The batch ran out of time first',
+  'too-many-redirects': 'Too many redirects',
+  'io': 'Not an HTTP answer, or not saved',
+  'cancelled': 'Cancelled',
+  'node-lost': 'The node fetching it left the cluster',
+  'unavailable': 'No fetcher was left to fetch it',
+};
+
+function outcome(result) {
+  if (result.error) {
+    return [KINDS[result.error.kind] || result.error.kind, result.error.message];
+  }
+  if (result.ok) {
+    return ['OK', result.truncated ? 'cut at the size cap' : ''];
+  }
+  return [`The server answered ${result.status}`, ''];
+}
+
+function size(bytes) {
+  if (bytes === undefined) {
+    return '—';
+  }
+  if (bytes < 1024) {
+    return `${bytes} B`;
+  }
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) {
+    td.className = className;
+  }
+  return td;
+}
+
+function showResult(result) {
+  const row = $('results').tBodies[0].insertRow();
+  row.className = result.ok ? 'ok' : 'failed';
+  row.dataset.index = result.index;
+  cell(row, result.index + 1, 'num');
+  cell(row, result.url, 'url');
+  cell(row, result.status ?? '—', 'num');
+  cell(row, size(result.bytes), 'num');
+  cell(row, `${result.elapsedMs} ms`, 'num');
+  const [words, detail] = outcome(result);
+  const td = cell(row, words, 'outcome');
+  if (detail) {
+    const small = document.createElement('small');
+    small.textContent = detail;
+    td.append(small);
+  }
+}
+
+$('fetch-form').addEventListener('submit', async event => {
+  event.preventDefault();
+  const urls = $('urls').value.split('\n').map(url => url.trim()).filter(url => url !== '');
+  if (urls.length === 0) {
+    note($('fetch-note'), 'Paste at least one URL, one per line.');
+    return;
+  }
+  const button = $('fetch-button');
+  $('results').tBodies[0].replaceChildren();
+  fetching = true;
+  button.disabled = true;
+  const shown = new Set();
+  const show = result => {
+    if (!shown.has(result.index)) {
+      shown.add(result.index);
+      showResult(result);
+      note($('fetch-note'), `${shown.size} of ${urls.length} done…`);
+    }
+  };
+  const progress = bus.subscribe('tandem.fetch.progress.' + randomId(), show);
+  note($('fetch-note'), `Fetching ${urls.length} URL${urls.length === 1 ? '' : 's'}…`);
+  try {
+    await progress.ready;
+    // sizes only: the page shows no bodies, so none cross the bus
+    const request = {urls, deadlineMs: FETCH_DEADLINE_MS, body: 'none', progressAddress: progress.address};
+    if ($('concurrency').value !== '') {
+      request.concurrency = Number($('concurrency').value);
+    }
+    if ($('timeout').value !== '') {
+      request.timeoutMs = Math.round(Number($('timeout').value) * 1000);
+    }
+    const reply = await bus.request('tandem.fetch', request, FETCH_DEADLINE_MS + 5000);
+    // a progress message can be dropped on a slow page; the reply has every result
+    reply.results.forEach(show);
+    note($('fetch-note'), `Done: ${reply.succeeded} succeeded, ${reply.failed} failed, in ${reply.elapsedMs} ms.`);
+  } catch (e) {
+    note($('fetch-note'), e instanceof BusError ? `The fetch failed: ${e.message}` : `The fetch failed: ${e}`);
+  } finally {
+    progress.close();
+    fetching = false;
+    button.disabled = !bus.open;
+  }
+});
+
+function note(element, text) {
+  element.textContent = text;
+}
