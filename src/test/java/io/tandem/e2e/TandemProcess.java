@@ -1,5 +1,7 @@
 package io.tandem.e2e;
 
+import io.tandem.testing.BlockedStacks;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,9 @@ final class TandemProcess implements AutoCloseable {
         "-Dvertx.options.maxEventLoopExecuteTime=200",
         "-Dvertx.options.maxEventLoopExecuteTimeUnit=MILLISECONDS",
         "-Dvertx.options.blockedThreadCheckInterval=50",
+        // each warning with the blocked thread's stack, so a test can tell a block from class loading
+        "-Dvertx.options.warningExceptionTime=200",
+        "-Dvertx.options.warningExceptionTimeUnit=MILLISECONDS",
         "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
@@ -133,10 +138,11 @@ final class TandemProcess implements AutoCloseable {
   }
 
   /**
-   * Fails if Vert.x in the process reported a blocked event loop once the service was ready.
-   * During deployment every server instance binds under one lock Vert.x shares between all
-   * servers, and on a loaded two-core machine the holder's class loading can keep the others
-   * waiting past 200 ms; that is start-up, not an event loop blocked while serving.
+   * Fails if Vert.x in the process reported a blocked event loop once the service was ready, by
+   * the unit tests' rule ({@link BlockedStacks}) applied to the stack logged with each warning.
+   * Before ready, every server instance binds under one lock Vert.x shares between all servers,
+   * and on a loaded two-core machine the holder's class loading can keep the others waiting past
+   * 200 ms; that is start-up, not an event loop blocked while serving.
    */
   void assertNoBlockedEventLoop() {
     List<String> all = new ArrayList<>(stdout());
@@ -145,8 +151,21 @@ final class TandemProcess implements AutoCloseable {
     while (ready < all.size() && !all.get(ready).contains("Tandem ready in ")) {
       ready++;
     }
-    List<String> serving = all.subList(Math.min(ready, all.size()), all.size());
-    assertTrue(serving.stream().noneMatch(line -> line.contains("has been blocked for")), all.toString());
+    List<String> blocked = new ArrayList<>();
+    for (int i = ready; i < all.size(); i++) {
+      if (all.get(i).contains("has been blocked for")) {
+        List<BlockedStacks.Frame> stack = new ArrayList<>();
+        for (int j = i + 1; j < all.size() && (all.get(j).startsWith("\t") || all.get(j).startsWith("io.vertx.core.VertxException")); j++) {
+          if (all.get(j).startsWith("\tat ")) {
+            stack.add(BlockedStacks.Frame.parse(all.get(j)));
+          }
+        }
+        if (stack.isEmpty() || BlockedStacks.counts(stack)) {
+          blocked.add(all.get(i) + " " + stack);
+        }
+      }
+    }
+    assertTrue(blocked.isEmpty(), "blocked after ready: " + blocked + "; output: " + all);
   }
 
   @Override
