@@ -127,7 +127,9 @@ class TandemBus:
             queues.remove(queue)
             if not queues:
                 del self._subscriptions[address]
-                self._placed.pop(address, None)
+                placed = self._placed.pop(address, None)
+                if placed is not None and not placed.done():
+                    placed.set_exception(BusError("CLOSED", -1, f"the subscription to {address} was closed"))
                 if self._closed is None:
                     self._write({"type": "unregister", "address": address})
 

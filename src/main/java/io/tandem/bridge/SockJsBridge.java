@@ -4,7 +4,6 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
@@ -27,9 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>Vert.x Web decides and answers the permission list itself; its bridge-event hook, called
  * before that for every frame, is where Tandem adds what the TCP bridge also does: the progress
- * rule, the {@code "ack":true} answer to a register, and refusals logged at most once a second
- * per client (Vert.x Web logs those at debug only, and a bad frame type at ERROR every time, so
- * its own logger is off in logback.xml).
+ * rule, refusals that name what was refused, the {@code "ack":true} answer to a register, and
+ * refusals logged at most once a second per client (Vert.x Web logs those at debug only).
  */
 public final class SockJsBridge {
 
@@ -39,11 +37,19 @@ public final class SockJsBridge {
   private static final String REPLY_ADDRESS_PREFIX = "__vertx.reply.";
   /** Vert.x Web refuses longer reply addresses ({@code invalid_reply_address}). */
   private static final int MAX_REPLY_ADDRESS_LENGTH = 36;
+  private static final long PING_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(90);
 
   private final Permissions inbound;
   private final Permissions outbound;
-  /** per client, when its last refusal was logged; only this router's event loop touches it */
-  private final Map<SockJSSocket, Long> lastRefusalLog = new HashMap<>();
+  /** per connected client; only this router's event loop touches it */
+  private final Map<SockJSSocket, Client> clients = new HashMap<>();
+
+  /** What the hook keeps about one client between its frames. */
+  private static final class Client {
+    long lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+    /** register frames that asked for an ack, by address, until Vert.x Web reports them in place */
+    final Map<String, JsonObject> awaitingAck = new HashMap<>();
+  }
 
   private SockJsBridge(BridgeSettings settings) {
     this.inbound = new Permissions(settings.inbound());
@@ -51,7 +57,10 @@ public final class SockJsBridge {
   }
 
   public static Router router(Vertx vertx, BridgeSettings settings) {
-    SockJSBridgeOptions options = new SockJSBridgeOptions();
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+        // clients ping every 5 s, but a browser tab in the background may run its timers only once a
+        // minute: with the default 10 s such a tab would be cut off and lose what came meanwhile
+        .setPingTimeout(PING_TIMEOUT_MS);
     settings.inbound().forEach(entry -> options.addInboundPermitted(permitted(entry)));
     settings.outbound().forEach(entry -> options.addOutboundPermitted(permitted(entry)));
     SockJsBridge bridge = new SockJsBridge(settings);
@@ -61,33 +70,28 @@ public final class SockJsBridge {
   /** Whether Vert.x Web may go on with the frame (and apply the permission list to it). */
   private boolean allowed(BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
-    if (frame == null && event.type() != BridgeEventType.SOCKET_CLOSED) {
-      return true; // socket events without a frame
-    }
+    SockJSSocket socket = event.socket();
     switch (event.type()) {
       case SEND, PUBLISH -> {
-        return sendAllowed(event.socket(), frame);
+        return sendAllowed(socket, frame);
       }
       case REGISTER -> {
-        String address = frame.getString(Frames.ADDRESS);
-        if (address != null && !outbound.allows(address)) {
-          logRefusal(event.socket(), "subscribing to " + address + " is not on bridge.outbound");
-        }
+        register(socket, frame);
         return true;
       }
       case REGISTERED -> {
-        if (Frames.wantsAck(frame)) {
-          event.socket().write(Frames.registered(frame.getString(Frames.ADDRESS)).toBuffer());
+        acknowledge(socket, frame);
+        return true;
+      }
+      case UNREGISTER -> {
+        Client client = clients.get(socket);
+        if (client != null && frame.getValue(Frames.ADDRESS) instanceof String address) {
+          client.awaitingAck.remove(address);
         }
         return true;
       }
-      case SOCKET_ERROR -> {
-        log.warn("SockJS bridge client {} failed: {}", event.socket().remoteAddress(), frame.getString("message"));
-        lastRefusalLog.remove(event.socket());
-        return true;
-      }
-      case SOCKET_CLOSED -> {
-        lastRefusalLog.remove(event.socket());
+      case SOCKET_CLOSED, SOCKET_ERROR -> {
+        clients.remove(socket);
         return true;
       }
       default -> {
@@ -97,13 +101,17 @@ public final class SockJsBridge {
   }
 
   private boolean sendAllowed(SockJSSocket socket, JsonObject frame) {
-    String address = frame.getString(Frames.ADDRESS);
-    if (address == null) {
+    if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
       return true; // Vert.x Web answers missing_address
     }
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
     if (!inbound.allows(address) && !address.startsWith(REPLY_ADDRESS_PREFIX)) {
-      logRefusal(socket, "sending to " + address + " is not on bridge.inbound");
+      String reason = "sending to " + address + " is not on bridge.inbound";
+      if (replyAddress == null) {
+        logRefusal(socket, reason);
+      } else {
+        denied(socket, address, replyAddress, reason);
+      }
       return true; // Vert.x Web answers access_denied
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
@@ -113,21 +121,61 @@ public final class SockJsBridge {
     if (frame.getValue(Frames.BODY) instanceof JsonObject body
         && body.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String progress && !outbound.allows(progress)) {
       String reason = "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)";
-      logRefusal(socket, reason);
-      if (replyAddress != null) {
-        // as on the TCP bridge, a request waiting on its reply address learns of the refusal there
-        socket.write(Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason).toBuffer());
+      if (replyAddress == null) {
+        logRefusal(socket, reason);
+      } else {
+        denied(socket, address, replyAddress, reason);
       }
       return false; // Vert.x Web answers rejected
     }
     return true;
   }
 
+  private void register(SockJSSocket socket, JsonObject frame) {
+    if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
+      return; // Vert.x Web answers missing_address
+    }
+    if (!outbound.allows(address)) {
+      denied(socket, address, null, "subscribing to " + address + " is not on bridge.outbound");
+    } else if (Frames.wantsAck(frame)) {
+      // the first of two registers is the one Vert.x Web keeps (it refuses the second)
+      clients.computeIfAbsent(socket, s -> new Client()).awaitingAck.putIfAbsent(address, frame);
+    }
+  }
+
+  /**
+   * Tandem's addition, as on the TCP bridge: a client that asked learns its subscription is in
+   * place. Only for the register still waiting: after an unregister and a new register, the old
+   * consumer's completion must not vouch for the new one.
+   */
+  private void acknowledge(SockJSSocket socket, JsonObject frame) {
+    Client client = clients.get(socket);
+    String address = frame.getString(Frames.ADDRESS);
+    if (client != null && client.awaitingAck.get(address) == frame) {
+      client.awaitingAck.remove(address);
+      socket.write(Frames.registered(address).toBuffer());
+    }
+  }
+
+  /**
+   * Logs a refusal and, before Vert.x Web's own answer (which names no address), answers where the
+   * client can tell what was refused: a request on its reply address, as the TCP bridge does, so it
+   * fails at once; a subscription with the address, so the client can drop it. (A refused send
+   * without a reply address has only Vert.x Web's answer.)
+   */
+  private void denied(SockJSSocket socket, String address, String replyAddress, String reason) {
+    logRefusal(socket, reason);
+    JsonObject frame = replyAddress != null
+        ? Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason)
+        : Frames.refused("access_denied", reason).put(Frames.ADDRESS, address);
+    socket.write(frame.toBuffer());
+  }
+
   private void logRefusal(SockJSSocket socket, String reason) {
+    Client client = clients.computeIfAbsent(socket, s -> new Client());
     long now = System.nanoTime();
-    Long last = lastRefusalLog.get(socket);
-    if (last == null || now - last >= REFUSAL_LOG_INTERVAL_NANOS) {
-      lastRefusalLog.put(socket, now);
+    if (now - client.lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
+      client.lastRefusalLog = now;
       log.warn("SockJS bridge client {} refused: {}", socket.remoteAddress(), reason);
     }
   }

@@ -30,6 +30,7 @@ export class TandemBus {
     this.pending = new Map(); // reply address -> {resolve, reject, timer}
     this.listeners = {state: [], refused: []};
     this.retryMs = FIRST_RETRY_MS;
+    this.explained = false;
     this.decoder = new TextDecoder();
     this.connect();
   }
@@ -60,8 +61,9 @@ export class TandemBus {
     });
   }
 
+  /** Returns false when not connected: then nothing was sent. */
   publish(address, body) {
-    this.write({type: 'publish', address, body});
+    return this.write({type: 'publish', address, body});
   }
 
   /**
@@ -77,12 +79,16 @@ export class TandemBus {
       this.write({type: 'register', address, ack: true});
     }
     subscription.handlers.add(handler);
-    const ready = subscription.placed ? Promise.resolve() : new Promise(resolve => subscription.waiting.push(resolve));
+    const ready = subscription.placed
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => subscription.waiting.push({resolve, reject}));
+    ready.catch(() => {}); // a caller that never waits for it is told through 'refused' instead
     const close = () => {
       subscription.handlers.delete(handler);
       if (subscription.handlers.size === 0 && this.subscriptions.get(address) === subscription) {
         this.subscriptions.delete(address);
         this.write({type: 'unregister', address});
+        this.announceOpen();
       }
     };
     return {address, ready, close};
@@ -92,8 +98,17 @@ export class TandemBus {
     const subscription = this.subscriptions.get(address);
     if (subscription) {
       subscription.placed = true;
-      subscription.waiting.splice(0).forEach(resolve => resolve());
+      subscription.waiting.splice(0).forEach(waiting => waiting.resolve());
     }
+    this.announceOpen();
+  }
+
+  /** The bridge refused a subscription: it is dropped, and whoever waits for it is told why. */
+  refusedSubscription(address, reason) {
+    const subscription = this.subscriptions.get(address);
+    this.subscriptions.delete(address);
+    const error = new BusError('ACCESS_DENIED', 403, reason);
+    subscription.waiting.splice(0).forEach(waiting => waiting.reject(error));
     this.announceOpen();
   }
 
@@ -137,9 +152,11 @@ export class TandemBus {
   }
 
   write(frame) {
-    if (this.open) {
-      this.socket.send(JSON.stringify(frame));
+    if (!this.open) {
+      return false;
     }
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   receive(text) {
@@ -150,8 +167,16 @@ export class TandemBus {
       this.emit('refused', 'the bridge sent something that is not JSON');
       return;
     }
+    // Tandem names what it refuses (with the address or reply address, and a reason), then Vert.x
+    // Web answers the same frame again without them: that second answer has nothing more to say
+    const explained = this.explained;
+    this.explained = false;
+    if (explained && frame.type === 'err' && (frame.body === 'access_denied' || frame.body === 'rejected')) {
+      return;
+    }
     const waiting = frame.address === undefined ? undefined : this.pending.get(frame.address);
     if (waiting) {
+      this.explained = frame.failureType === 'ACCESS_DENIED';
       this.pending.delete(frame.address);
       clearTimeout(waiting.timer);
       if (frame.type === 'err') {
@@ -165,9 +190,13 @@ export class TandemBus {
       }
     } else if (frame.type === 'registered') {
       this.placed(frame.address);
+    } else if (frame.type === 'err' && this.subscriptions.has(frame.address)) {
+      this.explained = true;
+      this.refusedSubscription(frame.address, frame.reason || frame.message);
+      this.emit('refused', frame.reason || frame.message);
     } else if (frame.type === 'err') {
-      // a refused frame names no address over SockJS: access_denied, rejected, invalid_json...
-      this.emit('refused', frame.body || frame.message);
+      // Vert.x Web's refusals name no address: access_denied, rejected, invalid_json...
+      this.emit('refused', frame.reason || frame.body || frame.message);
     }
   }
 

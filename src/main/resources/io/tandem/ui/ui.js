@@ -5,6 +5,7 @@ import {BusError, TandemBus, randomId} from './eventbus.js';
 const MAX_CHAT_LINES = 500; // older lines go, so a chatty server cannot grow the page forever
 // the bridge gives up on a request after 30 s; a batch's own deadline comes first
 const FETCH_DEADLINE_MS = 25000;
+const SUBSCRIBE_TIMEOUT_MS = 10000;
 
 const $ = id => document.getElementById(id);
 const bridge = new URL('../eventbus/websocket', location.href);
@@ -69,7 +70,10 @@ $('chat-form').addEventListener('submit', event => {
     note($('chat-note'), 'Type something to send to every TCP client.');
     return;
   }
-  bus.publish('tandem.tcp.broadcast', {text});
+  if (!bus.publish('tandem.tcp.broadcast', {text})) {
+    note($('chat-note'), 'Not connected: the line was not sent.');
+    return;
+  }
   chatLine('self', 'you, to all', text);
   note($('chat-note'), '');
   input.value = '';
@@ -95,7 +99,7 @@ const KINDS = {
 
 function outcome(result) {
   if (result.error) {
-    return [KINDS[result.error.kind] || result.error.kind, result.error.message];
+    return [Object.hasOwn(KINDS, result.error.kind) ? KINDS[result.error.kind] : result.error.kind, result.error.message];
   }
   if (result.ok) {
     return ['OK', result.truncated ? 'cut at the size cap' : ''];
@@ -169,7 +173,7 @@ $('fetch-form').addEventListener('submit', async event => {
   const progress = bus.subscribe('tandem.fetch.progress.' + randomId(), show);
   note($('fetch-note'), `Fetching ${urls.length} URL${urls.length === 1 ? '' : 's'}…`);
   try {
-    await progress.ready;
+    await withTimeout(progress.ready, SUBSCRIBE_TIMEOUT_MS, 'the bridge did not confirm the progress subscription');
     // sizes only: the page shows no bodies, so none cross the bus
     const request = {urls, deadlineMs: FETCH_DEADLINE_MS, body: 'none', progressAddress: progress.address};
     if ($('concurrency').value !== '') {
@@ -190,6 +194,14 @@ $('fetch-form').addEventListener('submit', async event => {
     button.disabled = !bus.open;
   }
 });
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new BusError('TIMEOUT', -1, `${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 function note(element, text) {
   element.textContent = text;

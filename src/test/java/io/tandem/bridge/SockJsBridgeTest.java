@@ -107,8 +107,22 @@ class SockJsBridgeTest {
     Client client = new Client(deploy(vertx));
     client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH_CANCEL).put("body", new JsonObject()));
     assertEquals("access_denied", client.next().getString("body"));
-    client.send(new JsonObject().put("type", "register").put("address", Addresses.FETCH_URL));
+
+    // a request and a subscription are refused first where the client can tell which it was,
+    // then with Vert.x Web's own answer
+    client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH_CANCEL).put("replyAddress", "r0")
+        .put("body", new JsonObject()));
+    JsonObject request = client.next();
+    assertEquals("r0", request.getString("address"));
+    assertEquals("ACCESS_DENIED", request.getString("failureType"));
+    assertEquals(403, request.getInteger("failureCode"));
     assertEquals("access_denied", client.next().getString("body"));
+    client.send(new JsonObject().put("type", "register").put("address", Addresses.FETCH_URL).put("ack", true));
+    JsonObject subscription = client.next();
+    assertEquals(Addresses.FETCH_URL, subscription.getString("address"));
+    assertEquals("access_denied", subscription.getString("message"));
+    assertEquals("access_denied", client.next().getString("body"));
+
     client.send(new JsonObject().put("type", "send").put("address", Addresses.FETCH).put("replyAddress", "r1")
         .put("body", new JsonObject().put("urls", new JsonArray().add("http://x/")).put("progressAddress", Addresses.TCP_BROADCAST)));
     // refused by Tandem's own rule: first on the reply address, as on the TCP bridge, so the request fails at once
@@ -140,6 +154,7 @@ class SockJsBridgeTest {
 
       Client other = new Client(port);
       other.send(new JsonObject().put("type", "register").put("address", Addresses.FETCH_URL));
+      assertEquals(Addresses.FETCH_URL, other.next().getString("address"));
       assertEquals("access_denied", other.next().getString("body"));
       assertTrue(refusals.next().endsWith("refused: subscribing to " + Addresses.FETCH_URL + " is not on bridge.outbound"),
           "another client's refusal has its own line");

@@ -88,7 +88,7 @@ class BrowserUiIT {
   @Test
   void thePageChatsWithTcpClientsAndShowsFetchResultsAsTheyComplete() throws Exception {
     Origin origin = Origin.start(vertx);
-    try (TandemProcess tandem = start(0)) {
+    try (TandemProcess tandem = start(0, "")) {
       int http = tandem.port("HTTP");
       WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
@@ -158,7 +158,7 @@ class BrowserUiIT {
   void thePageReconnectsAndSubscribesAgainWhenTandemComesBack() throws Exception {
     WebDriverWait wait = new WebDriverWait(browser, WAIT);
     int http;
-    try (TandemProcess first = start(0)) {
+    try (TandemProcess first = start(0, "")) {
       http = first.port("HTTP");
       browser.get("http://127.0.0.1:" + http + "/ui/");
       wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
@@ -168,8 +168,12 @@ class BrowserUiIT {
     wait.until(ExpectedConditions.textToBe(By.id("state"), "not connected, trying again…"));
     assertTrue(browser.findElement(By.id("fetch-button")).getAttribute("disabled") != null, "nothing to send to");
 
-    try (TandemProcess second = start(http)) {
+    // back with a narrower permission list: the refused subscription is named, and does not keep
+    // the page from being connected with the other
+    try (TandemProcess second = start(http, ",\"outbound\":[\"tandem.tcp.messages\",\"tandem.fetch.progress.*\"]")) {
       wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+      assertEquals("The bridge refused a frame: subscribing to tandem.tcp.connections is not on bridge.outbound",
+          browser.findElement(By.id("chat-note")).getText());
       try (Socket tcp = new Socket()) {
         tcp.connect(new InetSocketAddress("127.0.0.1", second.port("TCP echo")), 5000);
         tcp.getOutputStream().write("after the restart\n".getBytes(StandardCharsets.UTF_8));
@@ -178,11 +182,11 @@ class BrowserUiIT {
     }
   }
 
-  /** The fat jar on loopback, HTTP on the given port (0: any), ready. */
-  private TandemProcess start(int httpPort) throws Exception {
+  /** The fat jar on loopback, HTTP on the given port (0: any), ready; {@code bridge} adds keys to that section. */
+  private TandemProcess start(int httpPort, String bridge) throws Exception {
     TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"), "-conf",
         "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":" + httpPort
-            + "},\"bridge\":{\"tcpPort\":0}}");
+            + "},\"bridge\":{\"tcpPort\":0" + bridge + "}}");
     tandem.awaitStdout(line -> line.contains("Tandem ready in "));
     return tandem;
   }

@@ -74,6 +74,10 @@ class UiPageTest {
 
     HttpResponse<String> otherFile = http.send(http.request("/ui/ui.css").header("If-None-Match", etag).build());
     assertEquals(200, otherFile.statusCode(), "another file's tag does not match");
+
+    for (String validators : new String[] {"W/" + etag, "\"other\", " + etag, "*"}) {
+      assertEquals(304, http.send(http.request("/ui/ui.js").header("If-None-Match", validators).build()).statusCode(), validators);
+    }
   }
 
   @Test
@@ -91,6 +95,8 @@ class UiPageTest {
     for (String path : new String[] {"/ui/nope.js", "/ui/ui.js/", "/ui/../conf/config.json", "/ui/%2e%2e/pom.xml", "/ui/UiPage.class"}) {
       Http.assertError(404, http.get(path));
     }
+    HttpResponse<String> head = http.send(http.request("/ui/nope.js").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(404, head.statusCode());
   }
 
   @Test

@@ -1,0 +1,35 @@
+package io.tandem.bridge;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.Marker;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * At most one line a second from Vert.x Web's SockJS bridge (installed in logback.xml). It logs
+ * some bad frames at ERROR every time they come — a frame with an unknown type, a reply address
+ * over 36 characters — so any browser could fill the log; its rarer lines (a socket's error, a
+ * registration that failed) are worth keeping, so they are limited, not silenced.
+ */
+public final class StockBridgeLogLimit extends TurboFilter {
+
+  static final String STOCK_BRIDGE_LOGGER = "io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl";
+  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+
+  @Override
+  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    // format is null when a caller only asks whether a level is enabled: that costs no line
+    if (format == null || !level.isGreaterOrEqual(Level.WARN) || !STOCK_BRIDGE_LOGGER.equals(logger.getName())) {
+      return FilterReply.NEUTRAL;
+    }
+    long last = lastLogged.get();
+    long now = System.nanoTime();
+    return now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now) ? FilterReply.NEUTRAL : FilterReply.DENY;
+  }
+}
