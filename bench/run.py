@@ -568,8 +568,8 @@ def ratio(a, b, higher):
 
 
 class Report:
-    def __init__(self, bench, profile, started):
-        self.b, self.p, self.started = bench, profile, started
+    def __init__(self, bench, profile, started, suites):
+        self.b, self.p, self.started, self.suites = bench, profile, started, suites
 
     def workloads(self):
         seen = []
@@ -678,7 +678,9 @@ class Report:
         ])
 
     def markdown(self):
-        mode = "smoke run (numbers meaningless)" if self.p.smoke else "full run"
+        full = set(self.suites) == set(SUITES)
+        mode = ("smoke run (numbers meaningless)" if self.p.smoke
+                else "full run" if full else "suites " + ", ".join(self.suites) + " only")
         return "\n".join([
             f"# Benchmark run {self.started:%Y-%m-%d %H:%M}: {mode}",
             "", self.machine(), "",
@@ -721,17 +723,19 @@ def main():
     stamp = started.strftime("%Y%m%d-%H%M%S")
     # servers' logs are scratch: beside the report only in a smoke run's temporary folder
     bench = Bench(profile, out_dir if args.smoke else os.path.join(BENCH, "target", "logs-" + stamp))
-    for suite in args.suites or SUITES:
+    suites = args.suites or SUITES
+    full = set(suites) == set(SUITES)
+    for suite in suites:
         bench.log(f"suite {suite}")
         getattr(bench, suite)()
-    report = Report(bench, profile, started)
+    report = Report(bench, profile, started, suites)
     os.makedirs(out_dir, exist_ok=True)
-    result_name = stamp + ".md"
+    result_name = stamp + ("" if full else "-" + "-".join(suites)) + ".md"
     with open(os.path.join(out_dir, result_name), "w") as f:
         f.write(report.markdown())
     print(report.summary())
     print(f"\nreport: {os.path.join(out_dir, result_name)}")
-    if not args.smoke and set(args.suites or SUITES) == set(SUITES):
+    if not args.smoke and full:
         update_benchmarks_md(report, result_name)
         print("BENCHMARKS.md summary updated")
     if bench.failures:
