@@ -106,12 +106,7 @@ public final class SockJsBridge {
     }
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
     if (!inbound.allows(address) && !address.startsWith(REPLY_ADDRESS_PREFIX)) {
-      String reason = "sending to " + address + " is not on bridge.inbound";
-      if (replyAddress == null) {
-        logRefusal(socket, reason);
-      } else {
-        denied(socket, address, replyAddress, reason);
-      }
+      sendDenied(socket, address, replyAddress, "sending to " + address + " is not on bridge.inbound");
       return true; // Vert.x Web answers access_denied
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
@@ -120,12 +115,7 @@ public final class SockJsBridge {
     }
     if (frame.getValue(Frames.BODY) instanceof JsonObject body
         && body.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String progress && !outbound.allows(progress)) {
-      String reason = "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)";
-      if (replyAddress == null) {
-        logRefusal(socket, reason);
-      } else {
-        denied(socket, address, replyAddress, reason);
-      }
+      sendDenied(socket, address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
       return false; // Vert.x Web answers rejected
     }
     return true;
@@ -136,7 +126,10 @@ public final class SockJsBridge {
       return; // Vert.x Web answers missing_address
     }
     if (!outbound.allows(address)) {
-      denied(socket, address, null, "subscribing to " + address + " is not on bridge.outbound");
+      String reason = "subscribing to " + address + " is not on bridge.outbound";
+      logRefusal(socket, reason);
+      // before Vert.x Web's answer, which names no address: the client can drop this subscription
+      socket.write(Frames.refused("access_denied", reason).put(Frames.ADDRESS, address).toBuffer());
     } else if (Frames.wantsAck(frame)) {
       // the first of two registers is the one Vert.x Web keeps (it refuses the second)
       clients.computeIfAbsent(socket, s -> new Client()).awaitingAck.putIfAbsent(address, frame);
@@ -158,17 +151,15 @@ public final class SockJsBridge {
   }
 
   /**
-   * Logs a refusal and, before Vert.x Web's own answer (which names no address), answers where the
-   * client can tell what was refused: a request on its reply address, as the TCP bridge does, so it
-   * fails at once; a subscription with the address, so the client can drop it. (A refused send
-   * without a reply address has only Vert.x Web's answer.)
+   * Logs a refused send and, for a request, answers on its reply address before Vert.x Web's own
+   * answer (which names nothing), as the TCP bridge does, so the request fails at once instead of
+   * waiting for its timeout. A send without a reply address has only Vert.x Web's answer.
    */
-  private void denied(SockJSSocket socket, String address, String replyAddress, String reason) {
+  private void sendDenied(SockJSSocket socket, String address, String replyAddress, String reason) {
     logRefusal(socket, reason);
-    JsonObject frame = replyAddress != null
-        ? Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason)
-        : Frames.refused("access_denied", reason).put(Frames.ADDRESS, address);
-    socket.write(frame.toBuffer());
+    if (replyAddress != null) {
+      socket.write(Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason).toBuffer());
+    }
   }
 
   private void logRefusal(SockJSSocket socket, String reason) {
