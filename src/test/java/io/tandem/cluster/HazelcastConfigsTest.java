@@ -50,6 +50,13 @@ class HazelcastConfigsTest {
   }
 
   @Test
+  void theOwnVerticleExampleJoinsWithTheShippedFileAsItIs() throws Exception {
+    assertEquals(Files.readString(Path.of("conf", "cluster.xml")),
+        Files.readString(Path.of("examples", "own-verticle", "src", "main", "resources", "cluster.xml")),
+        "examples/own-verticle/src/main/resources/cluster.xml is a copy of conf/cluster.xml");
+  }
+
+  @Test
   void aWildcardHostLeavesHazelcastFreeToBindAnyInterface() {
     Config config = HazelcastConfigs.of(settings("0.0.0.0", "conf/cluster.xml"));
     assertFalse(config.getNetworkConfig().getInterfaces().isEnabled());

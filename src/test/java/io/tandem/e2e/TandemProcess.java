@@ -59,6 +59,14 @@ final class TandemProcess implements AutoCloseable {
     return new TandemProcess(builder.start());
   }
 
+  /** Any other program (an example, a shell line), its output collected the same way. */
+  static TandemProcess command(Path workDir, Map<String, String> env, List<String> command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("TANDEM_"));
+    builder.environment().putAll(env);
+    return new TandemProcess(builder.start());
+  }
+
   /** Starts the service on loopback with every listener on a free port, and waits until it is ready. */
   static TandemProcess startService(Path workDir, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>(List.of("-conf",
