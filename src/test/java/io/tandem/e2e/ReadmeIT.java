@@ -77,6 +77,20 @@ class ReadmeIT {
     assertEquals(3, largestCluster, "the README's one-machine cluster has three nodes");
   }
 
+  @Test
+  void aLineOfNoKnownKindIsAFailureAndACommentIsHeldToTheOutput() {
+    assertEquals(Kind.UNKNOWN, kind(Line.parse("rm -rf downloads   # tidy up")));
+    assertEquals(Kind.UNKNOWN, kind(Line.parse("docker run tandem")));
+    assertEquals(Kind.SERVER, kind(Line.parse("TANDEM_HTTP_PORT=9000 java -jar target/tandem.jar -c   # a node")));
+    assertEquals(Kind.NC_INTERACTIVE, kind(Line.parse("nc localhost 8080")));
+    assertEquals(Kind.ONE_SHOT, kind(Line.parse("printf 'x\\n' | nc -q1 localhost 8080")));
+    assertEquals(new Line("curl -s 'a#b'", "Hello, world!"), Line.parse("curl -s 'a#b'   # Hello, world!"));
+    assertTrue(commentIsOutput("Hello, world! after 1 s (the tutorial's asyncio.sleep)", "Hello, world!"));
+    assertTrue(commentIsOutput("{\"status\":\"UP\",\"checks\":[...]}", "{\"status\":\"UP\",\"checks\":[{\"id\":\"tcp\"}]}"));
+    assertTrue(!commentIsOutput("Hello, world!", "Hello"), "a prefix of the comment is not its output");
+    assertTrue(!commentIsOutput("lines as they complete", "{\"index\":1}"));
+  }
+
   private void runBlock(List<String> lines) throws Exception {
     List<Line> block = new ArrayList<>();
     for (String text : lines) {
