@@ -2,7 +2,7 @@
 # Tandem's benchmarks: installs the load generators and the asyncio peers' libraries from Debian,
 # builds target/tandem.jar (unless BENCH_TANDEM_JAR names one; not TANDEM_*, which Tandem reads as its settings) and bench/target/tandem-bench.jar, then
 # runs bench/run.py. Usage: bench/run.sh [--smoke] [suite ...]; see BENCHMARKS.md.
-# bench/run.sh --install only installs the tools (.ci/run does that before the tests).
+# bench/run.sh --install only installs the tools (./test installs the same packages before the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

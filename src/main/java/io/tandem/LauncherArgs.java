@@ -3,15 +3,25 @@ package io.tandem;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.Listener;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.launcher.application.impl.VertxApplicationCommand;
+import picocli.CommandLine;
 
 import java.util.Locale;
 
 /**
  * Reads the few launcher options Tandem must see before the launcher does ({@code -conf},
- * {@code -instances}, help), with the launcher's syntax: case-insensitive names, one or two
- * dashes, and the value either next or after '='.
+ * {@code -instances}, {@code -cluster}, help), with the launcher's syntax: case-insensitive names,
+ * one or two dashes, and the value either next or after '='. The flags are read by the launcher's
+ * own parser on its own option declarations, so that every name it takes for them ({@code -c} is
+ * {@code -cluster}) means the same to Tandem: a clustered start Tandem did not see would be one
+ * without Tandem's Hazelcast configuration, joining strangers by multicast.
  */
 final class LauncherArgs {
+
+  /** One name of the launcher's cluster flag; its other names come from the launcher. */
+  static final String CLUSTER_OPTION = "-cluster";
 
   private LauncherArgs() {
   }
@@ -52,13 +62,33 @@ final class LauncherArgs {
     throw new ConfigException("-instances must be 1.." + Listener.MAX_INSTANCES + ", got \"" + value + "\"");
   }
 
-  /** Whether {@code -cluster} (a flag, no value) is given. */
+  /** Whether the launcher will start clustered: {@code -cluster} under any of its names. */
   static boolean clustered(String[] args) {
-    return flag(args, "-cluster", "--cluster");
+    CommandLine.ParseResult parsed = parse(args);
+    return parsed != null && Boolean.TRUE.equals(parsed.matchedOptionValue(CLUSTER_OPTION, null));
   }
 
+  /** Whether the launcher will print its usage instead of starting. */
   static boolean wantsHelp(String[] args) {
-    return flag(args, "-h", "-help", "--help");
+    CommandLine.ParseResult parsed = parse(args);
+    return parsed != null ? parsed.isUsageHelpRequested() : flag(args, "-h", "-help", "--help");
+  }
+
+  /**
+   * The arguments as the launcher parses them (the same command object, case-insensitive as it
+   * sets it), or null when it refuses them: then it exits 2 with its usage, starting nothing.
+   */
+  private static CommandLine.ParseResult parse(String[] args) {
+    VertxApplicationCommand command = new VertxApplicationCommand(new VertxApplication(args), VertxApplicationHooks.DEFAULT, null);
+    CommandLine parser = new CommandLine(command).setOptionsCaseInsensitive(true);
+    if (parser.getCommandSpec().findOption(CLUSTER_OPTION) == null) {
+      throw new IllegalStateException("the Vert.x launcher has no " + CLUSTER_OPTION + " option any more: Tandem cannot tell when it clusters");
+    }
+    try {
+      return parser.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      return null;
+    }
   }
 
   private static boolean flag(String[] args, String... names) {

@@ -1,7 +1,11 @@
 package io.tandem;
 
 import io.tandem.config.ConfigException;
+import io.tandem.testing.LauncherOptions;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +30,28 @@ class LauncherArgsTest {
   void seesTheClusterFlagButNotTheClusterOptions() {
     assertTrue(LauncherArgs.clustered(new String[] {"-conf", "a.json", "--CLUSTER"}));
     assertFalse(LauncherArgs.clustered(new String[] {"-cluster-host", "10.0.0.1"}));
+    assertFalse(LauncherArgs.clustered(new String[] {"-conf", "a.json"}));
+  }
+
+  @Test
+  void everyNameTheLauncherTakesForTheClusterFlagClustersTandemToo() {
+    List<String> names = LauncherOptions.clusterNames();
+    assertTrue(names.contains("-c"), "5.0.8 declares -c: " + names);
+    for (String name : names) {
+      for (String spelling : List.of(name, name.toUpperCase(Locale.ROOT))) {
+        assertTrue(LauncherArgs.clustered(new String[] {spelling}), spelling);
+        assertTrue(LauncherArgs.clustered(new String[] {"-conf", "{}", spelling, "-instances", "2"}), spelling);
+      }
+    }
+    // short flags run together, as the launcher reads them: -c and -w
+    assertTrue(LauncherArgs.clustered(new String[] {"-cw"}));
+  }
+
+  @Test
+  void argumentsTheLauncherRefusesStartNothingClustered() {
+    // the launcher exits 2 with its usage for these
+    assertFalse(LauncherArgs.clustered(new String[] {"-c", "-nope"}));
+    assertFalse(LauncherArgs.clustered(new String[] {"-c=true"}));
   }
 
   @Test

@@ -35,7 +35,7 @@ class MainVerticleTest {
   void deploysOnlyTheEnabledVerticles(Vertx vertx) throws Exception {
     MainVerticle main = new MainVerticle();
     JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false)).put("http", listen(0))
-        .put("bridge", new JsonObject().put("tcpPort", 0));
+        .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     assertEquals(-1, main.tcpPort());
     assertTrue(main.httpPort() > 0);

@@ -5,9 +5,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import io.tandem.config.ClusterSettings;
 import io.tandem.config.ConfigException;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -16,12 +15,16 @@ import java.util.ArrayList;
 
 /**
  * The Hazelcast configuration of a node: the XML file {@code cluster.hazelcastConfig} names (the
- * shipped {@code conf/cluster.xml}, or Vert.x's built-in one when that default file is absent),
+ * shipped {@code conf/cluster.xml}, or the copy of it in the jar when that default file is absent),
  * with the {@code cluster} section on top. The join is always TCP-IP to the listed members, with
- * multicast and auto-detection off. Reads files and may resolve a name: call it before Vert.x
+ * multicast and auto-detection off. Tandem always hands this to the cluster manager itself, so
+ * Vert.x's Hazelcast never reads its own {@code default-cluster.xml}, which joins by multicast. Reads files and may resolve a name: call it before Vert.x
  * starts, where blocking is fine and a mistake can still be a config error.
  */
 public final class HazelcastConfigs {
+
+  /** conf/cluster.xml as the build packs it. */
+  private static final String PACKED = "cluster.xml";
 
   private HazelcastConfigs() {
   }
@@ -38,6 +41,8 @@ public final class HazelcastConfigs {
     config.getNetworkConfig().setPort(settings.memberPort()).setPortAutoIncrement(true);
     if (settings.bindsOneInterface()) {
       config.getNetworkConfig().getInterfaces().setEnabled(true).clear().addInterface(address(settings.host()));
+    } else {
+      config.getNetworkConfig().getInterfaces().setEnabled(false).clear();
     }
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
@@ -54,8 +59,7 @@ public final class HazelcastConfigs {
     Path path = workDir.resolve(file);
     if (!Files.isRegularFile(path)) {
       if (file.equals(ClusterSettings.DEFAULT_HAZELCAST_CONFIG)) {
-        // keeps the maps Vert.x needs; its multicast join is replaced above
-        return ConfigUtil.loadConfig();
+        return packed();
       }
       throw new ConfigException("cluster.hazelcastConfig: cannot read " + file + ": no such file");
     }
@@ -64,6 +68,18 @@ public final class HazelcastConfigs {
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("cluster.hazelcastConfig: " + file + " is not a usable Hazelcast configuration: "
           + ConfigException.firstLine(e.getMessage()));
+    }
+  }
+
+  /** The jar's copy of the shipped file: the maps Vert.x keeps, the heartbeats. */
+  private static Config packed() {
+    try (InputStream xml = HazelcastConfigs.class.getResourceAsStream(PACKED)) {
+      if (xml == null) {
+        throw new IllegalStateException(PACKED + " is missing from the jar");
+      }
+      return new XmlConfigBuilder(xml).build();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + PACKED + " from the jar", e);
     }
   }
 

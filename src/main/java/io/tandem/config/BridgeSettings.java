@@ -9,6 +9,8 @@ import java.util.List;
  * The {@code bridge} section: the event bus opened to other languages, through a TCP bridge
  * (4-byte big-endian length + JSON frames) and a SockJS bridge at {@code /eventbus} on the HTTP
  * server, both held to one permission list. An entry is an address, or a prefix ending in {@code .*}.
+ * The TCP bridge is off unless asked for: a listener nobody asked for is more than they asked for
+ * (and its fixed port would keep a second node on the same machine from starting).
  *
  * @param inbound  addresses clients may send, request and publish to
  * @param outbound addresses clients may subscribe to
@@ -27,6 +29,7 @@ public record BridgeSettings(
 
   public static final String SECTION = "bridge";
 
+  public static final boolean DEFAULT_TCP_ENABLED = false;
   public static final String DEFAULT_TCP_HOST = "127.0.0.1";
   public static final int DEFAULT_TCP_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -41,7 +44,7 @@ public record BridgeSettings(
 
   static BridgeSettings read(SectionReader reader, int defaultInstances) {
     BridgeSettings settings = new BridgeSettings(
-        reader.bool("tcpEnabled", true),
+        reader.bool("tcpEnabled", DEFAULT_TCP_ENABLED),
         reader.text("tcpHost", DEFAULT_TCP_HOST),
         reader.integer("tcpPort", DEFAULT_TCP_PORT, 0, 65535),
         reader.integer(Listener.INSTANCES, defaultInstances, 1, Listener.MAX_INSTANCES),

@@ -3,6 +3,7 @@ package io.tandem.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.XmlConfigBuilder;
 import io.tandem.config.ClusterSettings;
 import io.tandem.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,18 +50,46 @@ class HazelcastConfigsTest {
   }
 
   @Test
+  void theOwnVerticleExampleJoinsWithTheShippedFileAsItIs() throws Exception {
+    assertEquals(Files.readString(Path.of("conf", "cluster.xml")),
+        Files.readString(Path.of("examples", "own-verticle", "src", "main", "resources", "cluster.xml")),
+        "examples/own-verticle/src/main/resources/cluster.xml is a copy of conf/cluster.xml");
+  }
+
+  @Test
   void aWildcardHostLeavesHazelcastFreeToBindAnyInterface() {
     Config config = HazelcastConfigs.of(settings("0.0.0.0", "conf/cluster.xml"));
     assertFalse(config.getNetworkConfig().getInterfaces().isEnabled());
   }
 
   @Test
-  void withoutTheDefaultFileVertxsOwnConfigurationIsTheBaseButNeverItsMulticast() {
+  void withoutTheDefaultFileTheJarsCopyOfItIsTheBaseNeverVertxsMulticastOne() {
     // a working directory without conf/cluster.xml, say the jar run from elsewhere
     Config config = HazelcastConfigs.of(settings("127.0.0.1", ClusterSettings.DEFAULT_HAZELCAST_CONFIG), dir);
     assertFalse(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
+    assertFalse(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled());
     assertEquals(MEMBERS, config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     assertEquals(MultiMapConfig.ValueCollectionType.SET, config.getMultiMapConfig("__vertx.subs").getValueCollectionType());
+    // conf/cluster.xml's heartbeats: Vert.x's default-cluster.xml has none of them
+    assertEquals("10", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
+    assertEquals("blue", config.getClusterName());
+  }
+
+  @Test
+  void theShippedFileAloneJoinsTheDefaultNodesOnLoopbackWithoutMulticastOrSlf4j() throws Exception {
+    // what a plain Vert.x project that reads conf/cluster.xml gets, with no Tandem on top
+    Config plain = new XmlConfigBuilder(Path.of("conf", "cluster.xml").toString()).build();
+    assertEquals(ClusterSettings.DEFAULT_NAME, plain.getClusterName());
+    JoinConfig join = plain.getNetworkConfig().getJoin();
+    assertFalse(join.getMulticastConfig().isEnabled());
+    assertFalse(join.getAutoDetectionConfig().isEnabled());
+    assertTrue(join.getTcpIpConfig().isEnabled());
+    assertEquals(ClusterSettings.DEFAULT_MEMBERS, join.getTcpIpConfig().getMembers());
+    assertEquals(ClusterSettings.DEFAULT_MEMBER_PORT, plain.getNetworkConfig().getPort());
+    assertEquals(List.of(ClusterSettings.DEFAULT_HOST), List.copyOf(plain.getNetworkConfig().getInterfaces().getInterfaces()));
+    assertNull(plain.getProperty("hazelcast.logging.type"), "a plain project may have no SLF4J");
+    // Tandem logs through SLF4J all the same
+    assertEquals("slf4j", HazelcastConfigs.of(settings("127.0.0.1", "conf/cluster.xml")).getProperty("hazelcast.logging.type"));
   }
 
   @Test

@@ -53,6 +53,7 @@ class ConfigLoaderTest {
     assertEquals(10_000, settings.http().maxDelayMs());
     assertEquals(1024 * 1024, settings.http().maxBodyBytes());
     assertEquals(10, settings.shutdownGraceSeconds());
+    assertFalse(settings.bridge().tcpEnabled(), "the TCP bridge listens only when asked to");
   }
 
   @Test

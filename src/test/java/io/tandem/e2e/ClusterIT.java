@@ -8,6 +8,7 @@ import io.tandem.cluster.HazelcastConfigs;
 import io.tandem.config.ClusterSettings;
 import io.tandem.fetch.Origin;
 import io.tandem.testing.Http;
+import io.tandem.testing.LauncherOptions;
 import io.tandem.testing.Sockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -62,12 +63,14 @@ class ClusterIT {
 
   private static final Pattern NODE_LINE = Pattern.compile("Cluster node ([0-9a-f-]+) sees");
   private static final int WORKER_CAP = 4;
+  private static final List<String> CLUSTER_FLAGS = LauncherOptions.clusterNames();
 
   private Path workDir;
   private final String clusterName = "tandem-it-" + UUID.randomUUID();
   private final int[] memberPorts = new int[4];
   private TandemProcess gateway;
   private TandemProcess workerB;
+  private int nodesStarted;
   private TandemProcess workerC;
   private Vertx member;
   private Vertx originVertx;
@@ -334,6 +337,10 @@ class ClusterIT {
         "TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"));
   }
 
+  /**
+   * Each node starts with the next of the launcher's names for {@code -cluster}, so every name is
+   * seen to join this test's cluster through Tandem's configuration (its name, its TCP-IP members).
+   */
   private TandemProcess startNode(int memberPort, Map<String, String> roles) throws IOException {
     Map<String, String> env = new HashMap<>(roles);
     env.put("TANDEM_CLUSTER_NAME", clusterName);
@@ -341,7 +348,8 @@ class ClusterIT {
     env.put("TANDEM_CLUSTER_MEMBERS", String.join(",", members()));
     env.put("TANDEM_CLUSTER_HAZELCAST_CONFIG", hazelcastXml());
     env.put("TANDEM_TCP_INSTANCES", "1");
-    return TandemProcess.start(workDir, env, "-cluster", "-conf",
+    String clusterFlag = CLUSTER_FLAGS.get(nodesStarted++ % CLUSTER_FLAGS.size());
+    return TandemProcess.start(workDir, env, clusterFlag, "-conf",
         "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
   }
 

@@ -31,7 +31,8 @@ class PythonClientIT {
 
   @Test
   void thePythonClientTalksToTheBusThroughTheTcpBridge() throws Exception {
-    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"), "-conf",
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1",
+        "TANDEM_BRIDGE_TCP_ENABLED", "true"), "-conf",
         "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}")) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       int bridge = tandem.port("TCP bridge");

@@ -38,6 +38,7 @@ class TandemJarIT {
       int tcp = tandem.port("TCP echo");
       int httpPort = tandem.port("HTTP");
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.endsWith("TCP echo listening on 127.0.0.1:" + tcp + " (3 instances)")));
+      assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains("TCP bridge")), "the bridge is off unless asked for: " + tandem.stdout());
 
       try (Socket socket = Sockets.connect(tcp)) {
         assertEquals("héllo\n", Sockets.roundTrip(socket, "héllo\n"));

@@ -29,6 +29,7 @@ final class TandemProcess implements AutoCloseable {
 
   private static final Path JAR = Path.of(System.getProperty("tandem.jar", "target/tandem.jar"));
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+  static final Path HAZELCAST_GUARD = Path.of("src", "test", "resources", "hazelcast-guard.xml");
 
   private final Process process;
   private final List<String> stdout = new ArrayList<>();
@@ -48,8 +49,18 @@ final class TandemProcess implements AutoCloseable {
         // each warning with the blocked thread's stack, so a test can tell a block from class loading
         "-Dvertx.options.warningExceptionTime=200",
         "-Dvertx.options.warningExceptionTimeUnit=MILLISECONDS",
+        // never multicast, even were Tandem's own Hazelcast configuration ever bypassed
+        "-Dvertx.hazelcast.config=" + HAZELCAST_GUARD.toAbsolutePath(),
         "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("TANDEM_"));
+    builder.environment().putAll(env);
+    return new TandemProcess(builder.start());
+  }
+
+  /** Any other program (an example, a shell line), its output collected the same way. */
+  static TandemProcess command(Path workDir, Map<String, String> env, List<String> command) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("TANDEM_"));
     builder.environment().putAll(env);
