@@ -68,6 +68,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   /** A refused request whose route never answers is closed after this anyway. */
   private static final long REFUSED_CLOSE_MS = 2000;
   private static final String DECODER = "httpDecoder";
+  /** A probe sends its request at once: a connection in the last of the reserve may not wait longer. */
+  private static final long PROBE_HEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final int READING = 0;
   private static final int DRAINING = 1;
@@ -312,7 +314,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       return;
     }
     if (headSince != 0) {
-      if (now - headSince >= sweep.headerTimeoutNanos) {
+      long timeout = probesOnly ? Math.min(PROBE_HEAD_NANOS, sweep.headerTimeoutNanos) : sweep.headerTimeoutNanos;
+      if (now - headSince >= timeout) {
         timeOut();
       }
     } else if (sweep.idleTimeoutNanos > 0 && now - idleSince >= sweep.idleTimeoutNanos) {

@@ -74,4 +74,18 @@ class ConnectionGateTest {
     assertEquals(800, descriptors.budget());
     assertEquals(200, descriptors.reserve());
   }
+
+  @Test
+  void theBudgetFollowsWhatElseTheProcessHoldsNotItsOwnConnections() throws Exception {
+    Descriptors descriptors = new Descriptors(1100, 100, 200);
+    ConnectionGate gate = new ConnectionGate("tcp", 100_000, 0, List.of(), descriptors, false);
+    for (int i = 0; i < 300; i++) {
+      gate.admit(ip("10.0.0.1"));
+    }
+    descriptors.refresh(400 + 300); // 300 more held by others (say the fetcher's connections), 300 ours
+    assertEquals(700, descriptors.budget());
+    assertEquals(175, descriptors.reserve());
+    descriptors.refresh(300 + 100);
+    assertEquals(1000, descriptors.budget());
+  }
 }
