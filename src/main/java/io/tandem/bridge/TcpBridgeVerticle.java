@@ -5,8 +5,14 @@ import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.netty.channel.Channel;
+import io.tandem.net.ConnectionGate;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
+
+import java.net.InetAddress;
 
 /**
  * The TCP event-bus bridge: any language that can open a socket and write JSON uses the bus
@@ -20,13 +26,32 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BridgeSettings settings = TandemSettings.fromJson(config()).bridge();
+    TandemSettings all = TandemSettings.fromJson(config());
+    BridgeSettings settings = all.bridge();
+    ConnectionGate gate = ConnectionGate.of(vertx, BridgeSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
+        all.unlimitedClients(), all.descriptorReserve(), false);
     Permissions inbound = new Permissions(settings.inbound());
     Permissions outbound = new Permissions(settings.outbound());
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
-        .connectHandler(socket -> new BridgeConnection(vertx, socket, settings, inbound, outbound).start());
+        .connectHandler(socket -> {
+          if (admitted(gate, socket)) {
+            new BridgeConnection(vertx, socket, settings, inbound, outbound).start();
+          }
+        });
     return server.listen(settings.tcpPort(), settings.tcpHost())
         .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
+  }
+
+  /** Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the gate counts it). */
+  private static boolean admitted(ConnectionGate gate, NetSocket socket) {
+    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+    InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
+    if (!gate.admit(remote).admitted()) {
+      socket.close();
+      return false;
+    }
+    channel.closeFuture().addListener(closed -> gate.release(remote));
+    return true;
   }
 
   /** The port this bridge listens on (the real one when configured with port 0). */

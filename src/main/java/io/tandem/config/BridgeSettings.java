@@ -25,7 +25,8 @@ public record BridgeSettings(
     int maxFramesPerSecond,
     int maxRequestsInFlight,
     List<String> inbound,
-    List<String> outbound) {
+    List<String> outbound,
+    int maxConnectionsPerClient) {
 
   public static final String SECTION = "bridge";
 
@@ -35,6 +36,7 @@ public record BridgeSettings(
   public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 1000;
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
   public static final List<String> DEFAULT_INBOUND = List.of("tandem.echo", "tandem.hello", "tandem.fetch",
       "tandem.fetch.chain", "tandem.tcp.broadcast", "tandem.tcp.send");
   /** Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks. */
@@ -53,7 +55,8 @@ public record BridgeSettings(
         reader.integer("maxFramesPerSecond", DEFAULT_MAX_FRAMES_PER_SECOND, 1, 1_000_000_000),
         reader.integer("maxRequestsInFlight", DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 1_000_000),
         reader.strings("inbound", DEFAULT_INBOUND),
-        reader.strings("outbound", DEFAULT_OUTBOUND));
+        reader.strings("outbound", DEFAULT_OUTBOUND),
+        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000));
     reader.finish();
     return settings;
   }
@@ -74,6 +77,7 @@ public record BridgeSettings(
         .put("maxFramesPerSecond", maxFramesPerSecond)
         .put("maxRequestsInFlight", maxRequestsInFlight)
         .put("inbound", new JsonArray(inbound))
-        .put("outbound", new JsonArray(outbound));
+        .put("outbound", new JsonArray(outbound))
+        .put("maxConnectionsPerClient", maxConnectionsPerClient);
   }
 }

@@ -131,8 +131,12 @@ final class SectionReader {
 
   /** A list of host patterns (see {@link HostPattern}), empty by default. */
   List<HostPattern> hosts(String key) {
+    return hosts(key, List.of());
+  }
+
+  List<HostPattern> hosts(String key, List<String> fallback) {
     List<HostPattern> patterns = new ArrayList<>();
-    for (String entry : strings(key, List.of())) {
+    for (String entry : strings(key, fallback)) {
       try {
         patterns.add(HostPattern.parse(entry));
       } catch (IllegalArgumentException e) {

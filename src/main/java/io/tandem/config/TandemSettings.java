@@ -1,5 +1,6 @@
 package io.tandem.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -10,10 +11,22 @@ import java.util.List;
  * as its {@code config()} and reads its own section with {@link #fromJson(JsonObject)}.
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
-                             ClusterSettings cluster, int shutdownGraceSeconds) {
+                             ClusterSettings cluster, int shutdownGraceSeconds, int descriptorReserve,
+                             List<HostPattern> unlimitedClients) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
   public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
+  public static final String DESCRIPTOR_RESERVE = "descriptorReserve";
+  /** Room for the fetcher's own connections, files, and the probes and listeners a flood must not starve. */
+  public static final int DEFAULT_DESCRIPTOR_RESERVE = 2048;
+  public static final String UNLIMITED_CLIENTS = "unlimitedClients";
+  /**
+   * The addresses a load generator and a local reverse proxy connect from: every connection of
+   * theirs is some other client's. The rest of 127.0.0.0/8 is capped like any host.
+   */
+  public static final List<String> DEFAULT_UNLIMITED_CLIENTS = List.of("127.0.0.1", "::1");
+
+  private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
       BridgeSettings.SECTION, ClusterSettings.SECTION);
@@ -34,15 +47,17 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         if (!(value instanceof JsonObject)) {
           throw new ConfigException(name + " must be a JSON object, got " + value + " (from " + origin + ")");
         }
-      } else if (name.equals(SHUTDOWN_GRACE_SECONDS)) {
+      } else if (TOP_LEVEL.contains(name)) {
         topLevel.put(name, value);
       } else {
         throw new ConfigException(name + " is not a known section or key (in " + origin + "); known: "
-            + String.join(", ", SECTIONS) + ", " + SHUTDOWN_GRACE_SECONDS);
+            + String.join(", ", SECTIONS) + ", " + String.join(", ", TOP_LEVEL));
       }
     }
     SectionReader top = new SectionReader("", topLevel, origin, overrides);
     int grace = top.integer(SHUTDOWN_GRACE_SECONDS, DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600);
+    int reserve = top.integer(DESCRIPTOR_RESERVE, DEFAULT_DESCRIPTOR_RESERVE, 0, 10_000_000);
+    List<HostPattern> unlimited = top.hosts(UNLIMITED_CLIENTS, DEFAULT_UNLIMITED_CLIENTS);
     top.finish();
     TandemSettings settings = new TandemSettings(
         TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),
@@ -50,7 +65,9 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         FetcherSettings.read(section(root, FetcherSettings.SECTION, origin, overrides), defaultInstances),
         BridgeSettings.read(section(root, BridgeSettings.SECTION, origin, overrides), defaultInstances),
         ClusterSettings.read(section(root, ClusterSettings.SECTION, origin, overrides)),
-        grace);
+        grace,
+        reserve,
+        unlimited);
     overrides.rejectUnused();
     return settings;
   }
@@ -67,7 +84,9 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(FetcherSettings.SECTION, fetcher.toJson())
         .put(BridgeSettings.SECTION, bridge.toJson())
         .put(ClusterSettings.SECTION, cluster.toJson())
-        .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds);
+        .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds)
+        .put(DESCRIPTOR_RESERVE, descriptorReserve)
+        .put(UNLIMITED_CLIENTS, new JsonArray(unlimitedClients.stream().map(HostPattern::toString).toList()));
   }
 
   private static SectionReader section(JsonObject root, String name, String origin, Overrides overrides) {

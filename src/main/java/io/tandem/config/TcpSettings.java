@@ -10,7 +10,8 @@ public record TcpSettings(
     int maxLineBytes,
     boolean publishMessages,
     int maxLinesPerSecond,
-    int maxInstanceLinesPerSecond) {
+    int maxInstanceLinesPerSecond,
+    int maxConnectionsPerClient) {
 
   public static final String SECTION = "tcp";
 
@@ -23,6 +24,8 @@ public record TcpSettings(
   public static final int DEFAULT_MAX_LINES_PER_SECOND = 1000;
   /** All connections of one instance together: bounds what thousands of clients can publish. */
   public static final int DEFAULT_MAX_INSTANCE_LINES_PER_SECOND = 10_000;
+  /** As {@code http.maxConnectionsPerClient}: one host cannot take the whole of maxConnections. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
   static TcpSettings read(SectionReader reader, int defaultInstances) {
     TcpSettings settings = new TcpSettings(
@@ -32,7 +35,8 @@ public record TcpSettings(
         reader.integer("maxLineBytes", DEFAULT_MAX_LINE_BYTES, 1, 16 * 1024 * 1024),
         reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES),
         reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000_000),
-        reader.integer("maxInstanceLinesPerSecond", DEFAULT_MAX_INSTANCE_LINES_PER_SECOND, 1, 1_000_000_000));
+        reader.integer("maxInstanceLinesPerSecond", DEFAULT_MAX_INSTANCE_LINES_PER_SECOND, 1, 1_000_000_000),
+        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000));
     reader.finish();
     return settings;
   }
@@ -46,6 +50,7 @@ public record TcpSettings(
         .put("maxLineBytes", maxLineBytes)
         .put("publishMessages", publishMessages)
         .put("maxLinesPerSecond", maxLinesPerSecond)
-        .put("maxInstanceLinesPerSecond", maxInstanceLinesPerSecond);
+        .put("maxInstanceLinesPerSecond", maxInstanceLinesPerSecond)
+        .put("maxConnectionsPerClient", maxConnectionsPerClient);
   }
 }

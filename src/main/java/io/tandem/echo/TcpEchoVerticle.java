@@ -7,6 +7,7 @@ import io.tandem.bus.TcpMessages;
 import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
 import io.tandem.config.TcpSettings;
+import io.tandem.net.ConnectionGate;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,7 @@ import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class TcpEchoVerticle extends VerticleBase {
   private TcpSettings settings;
   private int graceSeconds;
   private TcpConnections connections;
+  /** Per client and descriptors; {@link TcpConnections} keeps tcp.maxConnections. */
+  private ConnectionGate gate;
   private EventBus bus;
   private NetServer server;
   /** What this instance's connections may publish together; event-loop confined like them. */
@@ -54,6 +58,8 @@ public final class TcpEchoVerticle extends VerticleBase {
     settings = all.tcp();
     graceSeconds = all.shutdownGraceSeconds();
     connections = TcpConnections.of(vertx);
+    gate = ConnectionGate.of(vertx, TcpSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
+        all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
     lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
     instanceLines = new LineRate(settings.maxInstanceLinesPerSecond(), System::nanoTime, null);
@@ -84,8 +90,14 @@ public final class TcpEchoVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     String remote = format(socket.remoteAddress());
+    InetAddress address = ConnectionGate.remoteOf(((NetSocketInternal) socket).channelHandlerContext().channel().remoteAddress());
+    if (!gate.admit(address).admitted()) {
+      socket.close(); // counted and logged by the gate
+      return;
+    }
     String id = connections.admit(settings.maxConnections());
     if (id == null) {
+      gate.release(address);
       socket.close();
       logRefusal(remote);
       return;
@@ -101,6 +113,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     socket.closeHandler(closed -> {
       mine.remove(id);
       connections.release(id);
+      gate.release(address);
       bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));
     });
     socket.exceptionHandler(err -> log.debug("connection {} from {}: {}", id, remote, err.toString()));

@@ -19,8 +19,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -178,12 +176,7 @@ final class ApiRoutes {
 
   /** {@code POST /tcp/broadcast {"text":"..."}}: published to every TCP client. */
   private void broadcast(RoutingContext ctx) {
-    Object body;
-    try {
-      body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
-    } catch (DecodeException e) {
-      throw new HttpException(400, "body is not valid JSON");
-    }
+    Object body = JsonBody.decode(ctx.body().buffer());
     String text;
     try {
       text = TcpMessages.readBroadcast(body);

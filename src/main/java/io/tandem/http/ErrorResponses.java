@@ -1,8 +1,13 @@
 package io.tandem.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Every error answer of the HTTP API, in one shape: {@code {"error":"<message>","status":<code>}}.
@@ -43,30 +50,72 @@ final class ErrorResponses {
     return response
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .end(new JsonObject().put("error", message).put("status", status).mergeIn(details == null ? new JsonObject() : details)
-            .toBuffer());
+        .end(body(status, message, details));
+  }
+
+  /**
+   * The whole answer as bytes, for a connection Vert.x has no request on (a head that never
+   * completed): the same body, and {@code connection: close}.
+   */
+  static ByteBuf rawAnswer(ByteBufAllocator allocator, int status, String message) {
+    byte[] body = body(status, message, null).getBytes();
+    String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
+        + "content-type: " + APPLICATION_JSON + "\r\n"
+        + "content-length: " + body.length + "\r\n"
+        + "connection: close\r\n\r\n";
+    ByteBuf answer = allocator.buffer(head.length() + body.length);
+    answer.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+    answer.writeBytes(body);
+    return answer;
+  }
+
+  private static Buffer body(int status, String message, JsonObject details) {
+    return new JsonObject().put("error", message).put("status", status).mergeIn(details == null ? new JsonObject() : details)
+        .toBuffer();
+  }
+
+  /** Answers, then closes the connection: what follows on it cannot be trusted or is not wanted. */
+  private static void sendAndClose(HttpServerRequest request, int status, String message) {
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    send(request.response(), status, message).onComplete(sent -> request.connection().close());
   }
 
   /** The router's failure handler, for every route and for unmatched requests. */
   void handleFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof HttpException http) {
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (status == 413) {
+      // the client may still be sending: stop reading it after a little, so a body can cost no more
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      send(ctx.response(), 413, describe(ctx, 413)).onComplete(sent -> RequestGuard.closeAfterDrain(ctx.request()));
+    } else if (failure instanceof RequestGuard.Refusal refusal) {
+      sendAndClose(ctx.request(), refusal.status, refusal.getMessage());
+    } else if (failure instanceof HttpClosedException) {
+      log.debug("{} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+    } else if (failure instanceof HttpException http) {
       send(ctx.response(), http.getStatusCode(), http.getPayload() != null ? http.getPayload() : describe(ctx, http.getStatusCode()));
     } else if (failure != null) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
       send(ctx.response(), 500, "internal error");
     } else {
-      int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+      status = status < 400 ? 500 : status;
       send(ctx.response(), status, describe(ctx, status));
     }
   }
 
-  /** Requests the HTTP codec rejected before routing: too long a request line or headers. */
+  /**
+   * Requests rejected before routing, by the HTTP codec (too long a request line or headers) or
+   * by {@link RequestGuard} (ambiguous framing, past the descriptor budget). Nothing after such a
+   * request is read: it is answered and the connection closed.
+   */
   static void handleInvalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status;
     String message;
-    if (cause instanceof TooLongHttpLineException) {
+    if (cause instanceof RequestGuard.Refusal refusal) {
+      status = refusal.status;
+      message = refusal.getMessage();
+    } else if (cause instanceof TooLongHttpLineException) {
       status = 414;
       message = "request line too long";
     } else if (cause instanceof TooLongHttpHeaderException) {
@@ -76,7 +125,7 @@ final class ErrorResponses {
       status = 400;
       message = "malformed HTTP request";
     }
-    send(request.response(), status, message).onComplete(sent -> request.connection().close());
+    sendAndClose(request, status, message);
   }
 
   private String describe(RoutingContext ctx, int status) {

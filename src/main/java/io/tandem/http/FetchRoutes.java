@@ -11,8 +11,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -126,13 +124,7 @@ final class FetchRoutes {
   }
 
   private static JsonObject jsonObject(Buffer body) {
-    Object value;
-    try {
-      value = body == null || body.length() == 0 ? null : Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new HttpException(400, "body is not valid JSON");
-    }
-    if (value instanceof JsonObject object) {
+    if (JsonBody.decode(body) instanceof JsonObject object) {
       return object;
     }
     throw new HttpException(400, "body must be a JSON object");

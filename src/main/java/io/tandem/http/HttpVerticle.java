@@ -1,14 +1,19 @@
 package io.tandem.http;
 
+import io.netty.channel.Channel;
 import io.tandem.bus.Addresses;
 import io.tandem.config.HttpSettings;
 import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
+import io.tandem.net.ConnectionGate;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.Http1xServerConnection;
 
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,16 +24,26 @@ public final class HttpVerticle extends VerticleBase {
 
   private HttpServer server;
   private int graceSeconds;
+  private HttpServerOptions options;
+  private ConnectionGate gate;
+  private RequestGuard.Sweep sweep;
+  private long sweepTimer;
 
   @Override
   public Future<?> start() {
     TandemSettings all = TandemSettings.fromJson(config());
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
-    server = vertx.createHttpServer(new HttpServerOptions())
+    // HTTP/1.x only: h2c (on by default in Vert.x 5) would bypass RequestGuard and ClientHangUp
+    options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    gate = ConnectionGate.of(vertx, HttpSettings.SECTION, settings.maxConnections(), settings.maxConnectionsPerClient(),
+        all.unlimitedClients(), all.descriptorReserve(), true);
+    sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
+    sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
+    server = vertx.createHttpServer(options)
         .requestHandler(new ApiRoutes(vertx, all).requestHandler(new Readiness(vertx, all)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
-        .connectionHandler(ClientHangUp::watch);
+        .connectionHandler(this::connected);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()
         .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
             .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
@@ -37,11 +52,30 @@ public final class HttpVerticle extends VerticleBase {
   /** Lets in-flight requests finish (up to the grace period); new connections are refused at once. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 
   /** The port this server listens on (the real one when configured with port 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** Admits a new connection (or closes it at once) and sets it up, before it reads a byte. */
+  private void connected(HttpConnection connection) {
+    if (!(connection instanceof Http1xServerConnection http1)) {
+      connection.close(); // cannot happen with h2c off and no TLS; never serve a connection unguarded
+      return;
+    }
+    Channel channel = http1.channelHandlerContext().channel();
+    InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
+    ConnectionGate.Admission admission = gate.admit(remote);
+    if (!admission.admitted()) {
+      channel.close();
+      return;
+    }
+    channel.closeFuture().addListener(closed -> gate.release(remote));
+    RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY);
+    ClientHangUp.watch(connection);
   }
 }

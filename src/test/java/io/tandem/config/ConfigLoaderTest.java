@@ -66,8 +66,11 @@ class ConfigLoaderTest {
     assertEquals(defaults.cluster(), shipped.cluster());
     assertEquals(defaults.bridge(), new BridgeSettings(shipped.bridge().tcpEnabled(), shipped.bridge().tcpHost(), shipped.bridge().tcpPort(),
         defaults.bridge().instances(), shipped.bridge().sockjsEnabled(), shipped.bridge().maxFrameBytes(), shipped.bridge().maxFramesPerSecond(),
-        shipped.bridge().maxRequestsInFlight(), shipped.bridge().inbound(), shipped.bridge().outbound()));
+        shipped.bridge().maxRequestsInFlight(), shipped.bridge().inbound(), shipped.bridge().outbound(),
+        shipped.bridge().maxConnectionsPerClient()));
     assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
+    assertEquals(defaults.descriptorReserve(), shipped.descriptorReserve());
+    assertEquals(defaults.unlimitedClients(), shipped.unlimitedClients());
     assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION)
         && file.containsKey(ClusterSettings.SECTION) && file.containsKey(BridgeSettings.SECTION));
     // the one deliberate difference, so that the README's demos can fetch from Tandem itself
@@ -194,7 +197,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, shutdownGraceSeconds",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);

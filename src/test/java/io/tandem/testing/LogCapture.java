@@ -54,6 +54,13 @@ public final class LogCapture implements AutoCloseable {
     return taken.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
+  /** Every event logged and not yet taken. */
+  public List<ILoggingEvent> drainEvents() {
+    List<ILoggingEvent> taken = new ArrayList<>();
+    events.drainTo(taken);
+    return taken;
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

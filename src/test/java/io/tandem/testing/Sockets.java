@@ -20,6 +20,20 @@ public final class Sockets {
     return socket;
   }
 
+  /** A connection from a loopback address of our choosing (all of 127.0.0.0/8 is loopback on Linux). */
+  public static Socket connectFrom(String source, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(source, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    socket.setSoTimeout(20_000);
+    return socket;
+  }
+
+  /** Everything until the peer closes; fails on a reset or after the socket's read timeout. */
+  public static String readToEnd(Socket socket) throws IOException {
+    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
   public static byte[] readExactly(InputStream in, int length) throws IOException {
     byte[] data = in.readNBytes(length);
     if (data.length != length) {

@@ -1,0 +1,444 @@
+package io.tandem.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads an HTTP/1.x connection's requests for Vert.x and holds them to what Vert.x's decoder does
+ * not: a request head must be complete within {@code http.requestHeaderTimeoutMs} (else 408 and
+ * close), a keep-alive connection may sit idle {@code http.idleTimeoutSeconds}, a request whose
+ * body length is ambiguous (RFC 9112 §6.1, §6.3) is answered 400 and nothing after it is read, a
+ * malformed chunked body is 400 and close, and after a 413 only a little more is read.
+ *
+ * <p>It takes the place of Vert.x's own decoder (a subclass of it: Vert.x 5 has no hook into
+ * request decoding, and Netty drops the {@code Content-Length} of a chunked request before any
+ * later handler could see it). Time is kept without a timer per request: a {@link Sweep} per
+ * event loop looks at its connections a few times per timeout, and a request only copies the
+ * sweep's clock into a field. Everything here runs on the connection's event loop.
+ */
+final class RequestGuard extends VertxHttpRequestDecoder {
+
+  /** Why a request is refused before Vert.x routes it; {@link ErrorResponses} answers it. */
+  static final class Refusal extends RuntimeException {
+
+    final int status;
+
+    Refusal(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(RequestGuard.class);
+
+  /** After a 413, how much more of the body is read so that a client still sending sees the answer. */
+  static final int DRAIN_BYTES = 64 * 1024;
+  private static final long DRAIN_MS = 1000;
+  /** A refused request whose route never answers is closed after this anyway. */
+  private static final long REFUSED_CLOSE_MS = 2000;
+  private static final String DECODER = "httpDecoder";
+  /** A probe sends its request at once: a connection in the last of the reserve may not wait longer. */
+  private static final long PROBE_HEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private static final int READING = 0;
+  private static final int DRAINING = 1;
+  private static final int DONE = 2;
+
+  private final Sweep sweep;
+  private final Http1xServerConnection connection;
+  private final boolean probesOnly;
+  private ChannelHandlerContext context;
+  private int index = -1;
+
+  private int mode = READING;
+  /** Requests whose head was read and whose response has not ended. */
+  private int inFlight;
+  /** The last request was read to its end: what comes next is a new head. */
+  private boolean betweenRequests = true;
+  /** Bytes of a head that is not complete yet have arrived. */
+  private boolean headBytes;
+  /** Sweep time a head began to be awaited (at accept, its first byte, or the end of the answer before it); 0 = none. */
+  private long headSince;
+  private long idleSince;
+  private boolean lengthAndChunked;
+  private long drained;
+
+  private RequestGuard(HttpServerOptions options, Sweep sweep, Http1xServerConnection connection, boolean probesOnly) {
+    super(options);
+    this.sweep = sweep;
+    this.connection = connection;
+    this.probesOnly = probesOnly;
+  }
+
+  /**
+   * Puts a guard in the connection's pipeline. Must run before the connection reads its first
+   * bytes: from the server's connection handler, with h2c off (else the HTTP/1 pipeline is built
+   * after the first read).
+   *
+   * @param probesOnly the connection is past the descriptor budget: only {@code /health} and {@code /ready} are answered
+   */
+  static void install(Http1xServerConnection connection, HttpServerOptions options, Sweep sweep, boolean probesOnly) {
+    ChannelHandlerContext vertx = connection.channelHandlerContext();
+    ChannelPipeline pipeline = vertx.pipeline();
+    RequestGuard guard = new RequestGuard(options, sweep, connection, probesOnly);
+    pipeline.replace(DECODER, DECODER, guard);
+    pipeline.addBefore(vertx.name(), "tandem-response-end", guard.new ResponseEnd());
+  }
+
+  /** After a 413: read at most {@value #DRAIN_BYTES} more bytes (or a second) of the body, then close. */
+  static void closeAfterDrain(HttpServerRequest request) {
+    if (request.connection() instanceof Http1xServerConnection http1
+        && http1.channelHandlerContext().pipeline().get(DECODER) instanceof RequestGuard guard) {
+      guard.drain();
+    } else {
+      request.connection().close();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    context = ctx;
+    headSince = sweep.now;
+    sweep.add(this);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    // the channel closed, or Vert.x replaced the decoder for a WebSocket, which has its own pings
+    sweep.remove(this);
+    super.handlerRemoved0(ctx);
+  }
+
+  @Override
+  protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+    lengthAndChunked = true;
+    super.handleTransferEncodingChunkedWithContentLength(message);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (mode == DRAINING) {
+      drain(ctx, in, out);
+      return;
+    }
+    if (mode == DONE) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (betweenRequests && !headBytes && in.isReadable()) {
+      headBytes = true;
+      if (headSince == 0) {
+        headSince = sweep.now;
+      }
+    }
+    int from = out.size();
+    super.decode(ctx, in, out);
+    for (int i = from; i < out.size(); i++) {
+      Object message = out.get(i);
+      if (message instanceof HttpRequest request) {
+        headBytes = false;
+        headSince = 0;
+        betweenRequests = false;
+        inFlight++;
+        Refusal refusal = request.decoderResult().isSuccess() ? check(request) : null;
+        if (refusal != null) {
+          request.setDecoderResult(DecoderResult.failure(refusal));
+          warn(switch (refusal.status) {
+            case 503 -> "request past the descriptor budget";
+            case 505 -> "unsupported HTTP version";
+            default -> "ambiguous request framing";
+          }, refusal.getMessage());
+        }
+        if (!request.decoderResult().isSuccess()) {
+          // Vert.x answers it through ErrorResponses and closes; nothing after it is a request
+          stop(in, out, i + 1);
+          return;
+        }
+      }
+      if (message instanceof HttpContent content) {
+        if (!content.decoderResult().isSuccess()) {
+          badBody(ctx, content.decoderResult().cause());
+          stop(in, out, i);
+          return;
+        }
+        if (content instanceof LastHttpContent) {
+          betweenRequests = true;
+        }
+      }
+    }
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (mode != READING) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int from = out.size();
+    super.decodeLast(ctx, in, out);
+    // the client closed inside a request: Vert.x sees the close itself, and a failed part would
+    // only reach a route as a failure to log
+    for (int i = out.size() - 1; i >= from; i--) {
+      if (out.get(i) instanceof HttpObject part && !part.decoderResult().isSuccess()) {
+        ReferenceCountUtil.release(out.remove(i));
+      }
+    }
+  }
+
+  /** Why this head must not be served, or null. */
+  private Refusal check(HttpRequest request) {
+    HttpVersion version = request.protocolVersion();
+    if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
+      // an HTTP/2 preface among them: h2c is off
+      return new Refusal(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version);
+    }
+    if (lengthAndChunked) {
+      lengthAndChunked = false;
+      return new Refusal(400, "Content-Length and Transfer-Encoding together: the body's length is ambiguous");
+    }
+    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!codings.isEmpty() && !endsInChunkedOnce(codings)) {
+      return new Refusal(400, "Transfer-Encoding must end in chunked, applied once");
+    }
+    if (probesOnly && !isProbe(request.uri())) {
+      return new Refusal(503, "at the connection limit: only /health and /ready are answered");
+    }
+    return null;
+  }
+
+  private static boolean endsInChunkedOnce(List<String> values) {
+    List<String> codings = new ArrayList<>();
+    for (String value : values) {
+      for (String coding : value.split(",")) {
+        codings.add(coding.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return codings.get(codings.size() - 1).equals("chunked") && codings.indexOf("chunked") == codings.size() - 1;
+  }
+
+  private static boolean isProbe(String uri) {
+    String path = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
+    return path.equals("/health") || path.equals("/ready");
+  }
+
+  /** A chunked body that cannot be followed: the route reading it gets a 400 to answer. */
+  private void badBody(ChannelHandlerContext ctx, Throwable cause) {
+    Refusal refusal = new Refusal(400, "malformed chunked body: " + describe(cause));
+    warn("malformed chunked body", describe(cause));
+    // the request's body reader (Vert.x Web's BodyHandler) fails the route with it; a route that
+    // reads no body never answers, and the timer closes the connection
+    ctx.executor().execute(() -> connection.handleException(refusal));
+    ctx.executor().schedule(() -> ctx.close(), REFUSED_CLOSE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return message.length() > 100 ? message.substring(0, 100) : message;
+  }
+
+  /** Reads nothing more as requests: parts from {@code first} on are dropped, later bytes skipped. */
+  private void stop(ByteBuf in, List<Object> out, int first) {
+    mode = DONE;
+    for (int i = out.size() - 1; i >= first; i--) {
+      ReferenceCountUtil.release(out.remove(i));
+    }
+    in.skipBytes(in.readableBytes());
+  }
+
+  private void drain() {
+    if (mode != READING) {
+      return;
+    }
+    if (betweenRequests) {
+      mode = DONE;
+      context.close();
+      return;
+    }
+    mode = DRAINING;
+    context.executor().schedule(() -> context.close(), DRAIN_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void drain(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    int before = in.readableBytes();
+    int from = out.size();
+    super.decode(ctx, in, out);
+    drained += before - in.readableBytes();
+    boolean ended = false;
+    for (int i = out.size() - 1; i >= from; i--) {
+      Object part = out.remove(i);
+      ended |= part instanceof LastHttpContent || part instanceof HttpObject object && !object.decoderResult().isSuccess();
+      ReferenceCountUtil.release(part);
+    }
+    if (ended || drained >= DRAIN_BYTES) {
+      mode = DONE;
+      in.skipBytes(in.readableBytes());
+      ctx.close();
+    }
+  }
+
+  /** Called by the sweep: time out a head that does not come, or a keep-alive connection left idle. */
+  private void check(long now) {
+    if (mode != READING || inFlight > 0) {
+      return;
+    }
+    if (headSince != 0) {
+      long timeout = probesOnly ? Math.min(PROBE_HEAD_NANOS, sweep.headerTimeoutNanos) : sweep.headerTimeoutNanos;
+      if (now - headSince >= timeout) {
+        timeOut();
+      }
+    } else if (sweep.idleTimeoutNanos > 0 && now - idleSince >= sweep.idleTimeoutNanos) {
+      mode = DONE;
+      context.close();
+    }
+  }
+
+  private void timeOut() {
+    mode = DONE;
+    if (!headBytes) {
+      context.close(); // nothing was asked: nothing to answer
+      return;
+    }
+    String message = "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
+        + " ms (http.requestHeaderTimeoutMs)";
+    warn("request head timeout", message);
+    context.writeAndFlush(ErrorResponses.rawAnswer(context.alloc(), 408, message)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void responseEnded() {
+    if (inFlight > 0 && --inFlight == 0) {
+      idleSince = sweep.now;
+      if (headBytes) {
+        headSince = sweep.now; // a pipelined head waited on the server, not on the client
+      }
+    }
+  }
+
+  private void warn(String kind, String detail) {
+    ClientWarnings.warn(log, kind, context.channel().remoteAddress(), detail);
+  }
+
+  /** Sees each response end on its way out (Vert.x's response objects, before they are encoded). */
+  private final class ResponseEnd extends ChannelOutboundHandlerAdapter {
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse head && head.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+        responseEnded();
+        if (probesOnly) {
+          ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+          return;
+        }
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
+  /**
+   * The connections of one event loop, looked at a few times per timeout: one timer per event
+   * loop instead of one per request. Event-loop confined.
+   */
+  static final class Sweep {
+
+    private final List<RequestGuard> guards = new ArrayList<>();
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long periodMs;
+    /** The clock requests copy: a head is timed from the sweep before its first byte, so at most a period early. */
+    private long now = System.nanoTime();
+
+    Sweep(int headerTimeoutMs, int idleTimeoutSeconds) {
+      headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
+      idleTimeoutNanos = TimeUnit.SECONDS.toNanos(idleTimeoutSeconds);
+      long shortest = idleTimeoutSeconds == 0 ? headerTimeoutMs : Math.min(headerTimeoutMs, idleTimeoutSeconds * 1000L);
+      periodMs = Math.max(10, Math.min(1000, shortest / 10));
+    }
+
+    long periodMs() {
+      return periodMs;
+    }
+
+    void run() {
+      now = System.nanoTime();
+      for (int i = guards.size() - 1; i >= 0; i--) {
+        if (i < guards.size()) {
+          guards.get(i).check(now);
+        }
+      }
+    }
+
+    private void add(RequestGuard guard) {
+      guard.index = guards.size();
+      guards.add(guard);
+    }
+
+    private void remove(RequestGuard guard) {
+      int at = guard.index;
+      if (at < 0) {
+        return;
+      }
+      RequestGuard last = guards.remove(guards.size() - 1);
+      if (last != guard) {
+        guards.set(at, last);
+        last.index = at;
+      }
+      guard.index = -1;
+    }
+  }
+
+  /** Client mistakes in the log: one WARN line a second per kind, with the remote address, never a stack trace. */
+  static final class ClientWarnings {
+
+    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Map<String, AtomicLong> LAST = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> SKIPPED = new ConcurrentHashMap<>();
+
+    private ClientWarnings() {
+    }
+
+    static void warn(Logger log, String kind, SocketAddress remote, String detail) {
+      long now = System.nanoTime();
+      AtomicLong last = LAST.computeIfAbsent(kind, key -> new AtomicLong(now - INTERVAL_NANOS));
+      AtomicLong skipped = SKIPPED.computeIfAbsent(kind, key -> new AtomicLong());
+      long then = last.get();
+      if (now - then >= INTERVAL_NANOS && last.compareAndSet(then, now)) {
+        long more = skipped.getAndSet(0);
+        String from = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(remote);
+        log.warn("{} from {}: {}{}", kind, from, detail, more == 0 ? "" : " (" + more + " more since the last such line)");
+      } else {
+        skipped.incrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.tandem.net;
+
+import io.tandem.config.HostPattern;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Who may open one more connection to a listener (all its verticle instances together): at most
+ * {@code max} open, at most {@code maxPerClient} from one remote address unless the address is
+ * unlimited, and never past the process's {@link Descriptors}. A connection over any of them is
+ * to be closed at once; the gate counts it and logs at most a line a second per listener.
+ * Thread-safe: instances on every event loop share it.
+ */
+public final class ConnectionGate implements Shareable {
+
+  /** The answer to a new connection. */
+  public enum Admission {
+    ADMITTED, PROBE_ONLY, OVER_MAX, OVER_CLIENT, OVER_DESCRIPTORS;
+
+    public boolean admitted() {
+      return this == ADMITTED || this == PROBE_ONLY;
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
+  private static final String MAP = "tandem.gates";
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String section;
+  private final int max;
+  private final int maxPerClient;
+  private final List<HostPattern> unlimited;
+  private final Descriptors descriptors;
+  private final boolean probes;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+  /**
+   * @param section      the listener's config section, named in the log ({@code http}, {@code tcp}, {@code bridge})
+   * @param max          open connections at most; {@link Integer#MAX_VALUE} when the listener counts them itself
+   * @param maxPerClient open connections from one address at most; 0 = no such cap
+   * @param probes       whether a connection past the ordinary budget may still ask for health (HTTP)
+   */
+  ConnectionGate(String section, int max, int maxPerClient, List<HostPattern> unlimited, Descriptors descriptors,
+                 boolean probes) {
+    this.section = section;
+    this.max = max;
+    this.maxPerClient = maxPerClient;
+    this.unlimited = List.copyOf(unlimited);
+    this.descriptors = descriptors;
+    this.probes = probes;
+  }
+
+  /** The gate of one listener, shared by its instances. */
+  public static ConnectionGate of(Vertx vertx, String section, int max, int maxPerClient, List<HostPattern> unlimited,
+                                  int descriptorReserve, boolean probes) {
+    Descriptors descriptors = Descriptors.of(vertx, descriptorReserve);
+    return vertx.sharedData().<String, ConnectionGate>getLocalMap(MAP).computeIfAbsent(section,
+        key -> new ConnectionGate(section, max, maxPerClient, unlimited, descriptors, probes));
+  }
+
+  /** The address of a channel's peer, as {@link #admit} takes it (null if it has none). */
+  public static InetAddress remoteOf(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+  }
+
+  /** Counts a new connection in, or refuses it; an admitted one must be {@link #release}d once closed. */
+  public Admission admit(InetAddress remote) {
+    boolean capped = maxPerClient > 0 && remote != null && !isUnlimited(remote);
+    if (capped && perClient.merge(remote, 1, Integer::sum) > maxPerClient) {
+      releaseClient(remote);
+      return refuse(Admission.OVER_CLIENT, remote);
+    }
+    int before = open.getAndIncrement();
+    if (before >= max) {
+      open.decrementAndGet();
+      if (capped) {
+        releaseClient(remote);
+      }
+      return refuse(Admission.OVER_MAX, remote);
+    }
+    Descriptors.Tier tier = descriptors.take(before);
+    if (tier == Descriptors.Tier.ORDINARY || tier == Descriptors.Tier.PROBE_ONLY && probes) {
+      return tier == Descriptors.Tier.ORDINARY ? Admission.ADMITTED : Admission.PROBE_ONLY;
+    }
+    if (tier != Descriptors.Tier.NONE) {
+      descriptors.release();
+    }
+    open.decrementAndGet();
+    if (capped) {
+      releaseClient(remote);
+    }
+    return refuse(Admission.OVER_DESCRIPTORS, remote);
+  }
+
+  public void release(InetAddress remote) {
+    descriptors.release();
+    open.decrementAndGet();
+    if (maxPerClient > 0 && remote != null && !isUnlimited(remote)) {
+      releaseClient(remote);
+    }
+  }
+
+  public int openCount() {
+    return open.get();
+  }
+
+  public long refusedCount() {
+    return refused.get();
+  }
+
+  private boolean isUnlimited(InetAddress remote) {
+    for (HostPattern pattern : unlimited) {
+      if (pattern.matches(remote.getHostAddress(), remote)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void releaseClient(InetAddress remote) {
+    perClient.computeIfPresent(remote, (key, count) -> count <= 1 ? null : count - 1);
+  }
+
+  private Admission refuse(Admission why, InetAddress remote) {
+    long count = refused.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastLog.get();
+    if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
+      String rule = switch (why) {
+        case OVER_CLIENT -> section + ".maxConnectionsPerClient (" + maxPerClient + ") reached for that address";
+        case OVER_MAX -> section + ".maxConnections (" + max + ") reached";
+        default -> "the descriptor budget (" + descriptors.budget() + ", reserve " + descriptors.reserve() + ") reached";
+      };
+      log.warn("refused a {} connection from {}: {}; {} refused so far", section,
+          remote == null ? "?" : remote.getHostAddress(), rule, count);
+    }
+    return why;
+  }
+}
