@@ -45,6 +45,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * line is that output: the comment must be the output ({@code ...} standing for anything),
  * possibly followed by a space and a note ({@code # Hello, world! after 1 s}). A command printing
  * several lines or none is held to its exit status only.
+ *
+ * <p>A plain {@code ```} block whose first line starts with {@code $ } is a transcript: each
+ * {@code $ command} is run there, in document order with the sh blocks (so against the servers the
+ * last of them started), and what it prints on stdout and stderr must be the lines after it, in any
+ * order (results print as they complete) and with every number free to differ (times, ports).
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ReadmeIT {
@@ -61,11 +66,17 @@ class ReadmeIT {
   @Test
   void everyShellBlockOfTheReadmeRunsAsWritten() throws Exception {
     FixedPorts.assertFree("this test runs the README's commands on the README's ports", FixedPorts.all());
-    List<List<String>> blocks = shellBlocks(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
-    assertTrue(blocks.size() >= 3, "the README's sh blocks: " + blocks);
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    List<Block> blocks = blocks(readme);
+    assertTrue(blocks.stream().filter(block -> !block.transcript).count() >= 3, "the README's sh blocks: " + blocks);
+    assertTrue(blocks.stream().anyMatch(block -> block.transcript), "the README's transcripts: " + blocks);
     try {
-      for (List<String> block : blocks) {
-        runBlock(block);
+      for (Block block : blocks) {
+        if (block.transcript) {
+          runTranscript(block.lines);
+        } else {
+          runBlock(block.lines);
+        }
       }
       stopServers();
     } catch (Throwable e) {
@@ -89,6 +100,35 @@ class ReadmeIT {
     assertTrue(commentIsOutput("{\"status\":\"UP\",\"checks\":[...]}", "{\"status\":\"UP\",\"checks\":[{\"id\":\"tcp\"}]}"));
     assertTrue(!commentIsOutput("Hello, world!", "Hello"), "a prefix of the comment is not its output");
     assertTrue(!commentIsOutput("lines as they complete", "{\"index\":1}"));
+    assertEquals(shape(List.of("1: /nope -> 404 in 22 ms", "0: /?delay=800 -> 200 in 817 ms")),
+        shape(List.of("0: /?delay=800 -> 200 in 905 ms", "1: /nope -> 404 in 31 ms")));
+    assertTrue(!shape(List.of("1: /nope -> 404 in 22 ms")).equals(shape(List.of("1: /nope -> error blocked in 22 ms"))),
+        "a transcript's words are held to the output: only numbers may differ");
+  }
+
+  /** Each {@code $ command} of a transcript, run once; its output must be the lines after it. */
+  private void runTranscript(List<String> lines) throws Exception {
+    for (int i = 0; i < lines.size(); ) {
+      String command = lines.get(i).substring(2).trim();
+      List<String> expected = new ArrayList<>();
+      for (i++; i < lines.size() && !lines.get(i).startsWith("$ "); i++) {
+        expected.add(lines.get(i));
+      }
+      try (TandemProcess process = start(new Line(command, null))) {
+        int exit = process.exitCode();
+        List<String> printed = new ArrayList<>(process.stdout());
+        // the JVM's note that it read the multicast guard from JDK_JAVA_OPTIONS is this test's, not the README's
+        process.stderr().stream().filter(text -> !text.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).forEach(printed::add);
+        assertEquals(shape(expected), shape(printed), "transcript: $ " + command + " (exit " + exit + ")");
+        report.add("transcript, printed what the README shows (exit " + exit + "): $ " + command);
+      }
+    }
+  }
+
+  /** Lines as a transcript compares them: in no order, every number standing for any number. */
+  static List<String> shape(List<String> lines) {
+    return lines.stream().filter(text -> !text.isBlank()).map(text -> text.trim().replaceAll("[0-9]+", "N"))
+        .sorted().toList();
   }
 
   private void runBlock(List<String> lines) throws Exception {
@@ -290,22 +330,36 @@ class ReadmeIT {
     return false;
   }
 
-  /** The lines of each ```sh block, continuation lines joined, blank lines and whole-line comments left out. */
-  static List<List<String>> shellBlocks(String readme) {
-    List<List<String>> blocks = new ArrayList<>();
+  /** A ```sh block's commands, or a transcript's lines. */
+  private record Block(boolean transcript, List<String> lines) { }
+
+  /**
+   * In document order: each ```sh block's lines (continuation lines joined, blank lines and
+   * whole-line comments left out), and each plain ``` block that starts with "$ " as a transcript.
+   */
+  static List<Block> blocks(String readme) {
+    List<Block> blocks = new ArrayList<>();
     List<String> block = null;
+    boolean sh = false;
     StringBuilder pending = new StringBuilder();
     for (String raw : readme.split("\n", -1)) {
       String trimmed = raw.trim();
       if (block == null) {
-        if (trimmed.equals("```sh")) {
+        if (trimmed.startsWith("```")) {
           block = new ArrayList<>();
+          sh = trimmed.equals("```sh");
         }
         continue;
       }
       if (trimmed.equals("```")) {
-        blocks.add(block);
+        if (sh || (!block.isEmpty() && block.get(0).startsWith("$ "))) {
+          blocks.add(new Block(!sh, block));
+        }
         block = null;
+        continue;
+      }
+      if (!sh) {
+        block.add(raw);
         continue;
       }
       if (trimmed.endsWith("\\")) {
@@ -318,7 +372,7 @@ class ReadmeIT {
         block.add(line);
       }
     }
-    assertTrue(block == null, "an unclosed ```sh block in README.md");
+    assertTrue(block == null, "an unclosed ``` block in README.md");
     return blocks;
   }
 
