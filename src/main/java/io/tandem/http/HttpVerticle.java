@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
 
   private HttpServer server;
+  private ApiRoutes routes;
   private int graceSeconds;
 
   @Override
@@ -25,8 +26,9 @@ public final class HttpVerticle extends VerticleBase {
     TandemSettings all = TandemSettings.fromJson(config());
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
+    routes = new ApiRoutes(vertx, all);
     server = vertx.createHttpServer(new HttpServerOptions())
-        .requestHandler(new ApiRoutes(vertx, all).requestHandler(new Readiness(vertx, all)))
+        .requestHandler(routes.requestHandler(new Readiness(vertx, all)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
         .connectionHandler(ClientHangUp::watch);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()
@@ -34,9 +36,13 @@ public final class HttpVerticle extends VerticleBase {
             .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
   }
 
-  /** Lets in-flight requests finish (up to the grace period); new connections are refused at once. */
+  /**
+   * Lets in-flight requests finish (up to the grace period); new connections are refused at once,
+   * idle ones and the bridge's idle sessions are closed at once.
+   */
   @Override
   public Future<?> stop() {
+    routes.goAway();
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 
