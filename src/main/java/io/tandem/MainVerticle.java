@@ -2,6 +2,7 @@ package io.tandem;
 
 import io.tandem.bridge.TcpBridgeVerticle;
 import io.tandem.bus.Addresses;
+import io.tandem.config.BridgeSettings;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
 import io.tandem.echo.TcpEchoVerticle;
@@ -47,6 +48,9 @@ public final class MainVerticle extends VerticleBase {
           .onSuccess(port -> tcpPort = port));
     }
     if (settings.http().listener().enabled()) {
+      if (settings.bridge().sockjsEnabled() && settings.bridge().allowedOrigins().contains(BridgeSettings.ANY_ORIGIN)) {
+        log.warn("bridge.allowedOrigins is \"*\": a page on any web site can use the event bus at /eventbus from its visitors' browsers");
+      }
       deployments.add(deploy("HTTP", HttpVerticle::new, HttpVerticle::actualPort, settings.http().listener(), config)
           .onSuccess(port -> httpPort = port));
     }

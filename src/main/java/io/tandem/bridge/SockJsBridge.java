@@ -2,19 +2,30 @@ package io.tandem.bridge;
 
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -38,9 +49,18 @@ public final class SockJsBridge {
   /** Vert.x Web refuses longer reply addresses ({@code invalid_reply_address}). */
   private static final int MAX_REPLY_ADDRESS_LENGTH = 36;
   private static final long PING_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(90);
+  private static final List<Transport> DISABLED_TRANSPORTS = List.of(Transport.JSON_P, Transport.HTML_FILE, Transport.EVENT_SOURCE);
+  /** How many reply addresses of messages it received one client may still answer; the oldest go first. */
+  private static final int MAX_ANSWERABLE = 1024;
+  private static final int GOING_AWAY = 1001;
+  private static final String SHUTTING_DOWN = "shutting down";
 
+  private final Vertx vertx;
   private final Permissions inbound;
   private final Permissions outbound;
+  private final Origins origins;
+  private long lastOriginLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+  private boolean shuttingDown;
   /** per connected client; only this router's event loop touches it */
   private final Map<SockJSSocket, Client> clients = new HashMap<>();
 
@@ -49,22 +69,76 @@ public final class SockJsBridge {
     long lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
     /** register frames that asked for an ack, by address, until Vert.x Web reports them in place */
     final Map<String, JsonObject> awaitingAck = new HashMap<>();
+    /** the reply addresses of this client's requests still waiting for their answer */
+    final Set<String> pending = new HashSet<>();
+    /** the reply addresses of messages this client received: it, and only it, may answer them */
+    final Set<String> answerable = new LinkedHashSet<>();
   }
 
-  private SockJsBridge(BridgeSettings settings) {
+  private SockJsBridge(Vertx vertx, BridgeSettings settings) {
+    this.vertx = vertx;
     this.inbound = new Permissions(settings.inbound());
     this.outbound = new Permissions(settings.outbound());
+    this.origins = new Origins(settings.allowedOrigins());
   }
 
-  public static Router router(Vertx vertx, BridgeSettings settings) {
+  /**
+   * Mounts the bridge at {@code path} ({@code /eventbus}): the origin check first, so a refused page
+   * gets its 403 before any upgrade or session; then the body limit for the POSTs of the XHR
+   * transports ({@code body}, the API's own); then Vert.x Web's SockJS handler. Returns the bridge,
+   * for {@link #goAway()}.
+   */
+  public static SockJsBridge mount(Router router, String path, Vertx vertx, BridgeSettings settings, Handler<RoutingContext> body) {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         // clients ping every 5 s, but a browser tab in the background may run its timers only once a
         // minute: with the default 10 s such a tab would be cut off and lose what came meanwhile
         .setPingTimeout(PING_TIMEOUT_MS);
     settings.inbound().forEach(entry -> options.addInboundPermitted(permitted(entry)));
     settings.outbound().forEach(entry -> options.addOutboundPermitted(permitted(entry)));
-    SockJsBridge bridge = new SockJsBridge(settings);
-    return SockJSHandler.create(vertx).bridge(options, event -> event.complete(bridge.allowed(event)));
+    SockJSHandlerOptions transports = new SockJSHandlerOptions();
+    // a cross-site <script> or <iframe> opens these with a GET that carries no Origin (see Origins)
+    for (Transport transport : DISABLED_TRANSPORTS) {
+      transports.addDisabledTransport(transport.name());
+    }
+    SockJsBridge bridge = new SockJsBridge(vertx, settings);
+    router.route(path + "/*").handler(bridge::checkOrigin);
+    router.post(path + "/*").handler(body);
+    router.route(path + "/*").subRouter(SockJSHandler.create(vertx, transports).bridge(options, event -> event.complete(bridge.allowed(event))));
+    return bridge;
+  }
+
+  /** Lets a page of an allowed origin (or a client that is not a page) through; 403 for any other. */
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    HostAndPort authority = ctx.request().authority(); // the Host header, or HTTP/2's :authority
+    String host = null;
+    if (authority != null) {
+      host = authority.host().indexOf(':') >= 0 && !authority.host().startsWith("[") ? "[" + authority.host() + "]" : authority.host();
+      host = authority.port() < 0 ? host : host + ":" + authority.port();
+    }
+    if (origins.allows(origin, host)) {
+      ctx.next();
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastOriginLog >= REFUSAL_LOG_INTERVAL_NANOS) {
+      lastOriginLog = now;
+      log.warn("SockJS bridge refused a page of origin {} from {} (not on bridge.allowedOrigins)", origin, ctx.request().remoteAddress());
+    }
+    ctx.fail(new HttpException(403, "a page of origin " + origin + " may not use the event bus (bridge.allowedOrigins)"));
+  }
+
+  /**
+   * On shutdown: every session without a request in flight is closed at once (a WebSocket with
+   * 1001, going away); the others once their last answer is written. New sessions are refused.
+   */
+  public void goAway() {
+    shuttingDown = true;
+    clients.forEach((socket, client) -> {
+      if (client.pending.isEmpty()) {
+        socket.close(GOING_AWAY, SHUTTING_DOWN);
+      }
+    });
   }
 
   /** Whether Vert.x Web may go on with the frame (and apply the permission list to it). */
@@ -72,8 +146,22 @@ public final class SockJsBridge {
     JsonObject frame = event.getRawMessage();
     SockJSSocket socket = event.socket();
     switch (event.type()) {
-      case SEND, PUBLISH -> {
-        return sendAllowed(socket, frame);
+      case SOCKET_CREATED -> {
+        if (shuttingDown) {
+          return false; // Vert.x Web closes it
+        }
+        clients.put(socket, new Client());
+        return true;
+      }
+      case SEND -> {
+        return sendAllowed(socket, frame, true);
+      }
+      case PUBLISH -> {
+        return sendAllowed(socket, frame, false);
+      }
+      case RECEIVE -> {
+        received(socket, frame);
+        return true;
       }
       case REGISTER -> {
         register(socket, frame);
@@ -90,7 +178,13 @@ public final class SockJsBridge {
         }
         return true;
       }
-      case SOCKET_CLOSED, SOCKET_ERROR -> {
+      case SOCKET_CLOSED -> {
+        clients.remove(socket);
+        return true;
+      }
+      case SOCKET_ERROR -> {
+        // a client that went away; Vert.x Web's own ERROR line for it is dropped (StockBridgeLogLimit)
+        log.debug("SockJS bridge client {}: {}", socket.remoteAddress(), frame);
         clients.remove(socket);
         return true;
       }
@@ -100,12 +194,22 @@ public final class SockJsBridge {
     }
   }
 
-  private boolean sendAllowed(SockJSSocket socket, JsonObject frame) {
+  private boolean sendAllowed(SockJSSocket socket, JsonObject frame, boolean send) {
     if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
       return true; // Vert.x Web answers missing_address
     }
+    Client client = clients.computeIfAbsent(socket, s -> new Client());
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
-    if (!inbound.allows(address) && !address.startsWith(REPLY_ADDRESS_PREFIX)) {
+    if (address.startsWith(REPLY_ADDRESS_PREFIX)) {
+      // an answer: only to a message this client received, whatever the permission list says
+      if (send && client.answerable.remove(address)) {
+        track(client, replyAddress);
+        return true;
+      }
+      sendDenied(socket, address, replyAddress, address + " is not the reply address of a message this client received");
+      return false; // Vert.x Web answers rejected
+    }
+    if (!inbound.allows(address)) {
       sendDenied(socket, address, replyAddress, "sending to " + address + " is not on bridge.inbound");
       return true; // Vert.x Web answers access_denied
     }
@@ -118,7 +222,38 @@ public final class SockJsBridge {
       sendDenied(socket, address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
       return false; // Vert.x Web answers rejected
     }
+    if (send) {
+      track(client, replyAddress);
+    }
     return true;
+  }
+
+  /** A request on its way: until its answer, shutdown leaves this client's session open. */
+  private static void track(Client client, String replyAddress) {
+    if (replyAddress != null) {
+      client.pending.add(replyAddress);
+    }
+  }
+
+  /**
+   * A message on its way to the client: an answer to one of its requests, or a message it may
+   * answer itself (it carries a reply address). After the last answer a session that shutdown
+   * spared is closed, once the answer is written (Vert.x Web writes it after this hook).
+   */
+  private void received(SockJSSocket socket, JsonObject envelope) {
+    Client client = clients.get(socket);
+    if (client == null) {
+      return;
+    }
+    if (envelope.getValue(Frames.REPLY_ADDRESS) instanceof String replyAddress) {
+      client.answerable.add(replyAddress);
+      if (client.answerable.size() > MAX_ANSWERABLE) {
+        client.answerable.remove(client.answerable.iterator().next());
+      }
+    }
+    if (client.pending.remove(envelope.getString(Frames.ADDRESS)) && shuttingDown && client.pending.isEmpty()) {
+      vertx.runOnContext(written -> socket.close(GOING_AWAY, SHUTTING_DOWN));
+    }
   }
 
   private void register(SockJSSocket socket, JsonObject frame) {

@@ -13,11 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * At most one line a second from Vert.x Web's SockJS bridge (installed in logback.xml). It logs
  * some bad frames at ERROR every time they come — a frame with an unknown type, a reply address
  * over 36 characters — so any browser could fill the log; its rarer lines (a socket's error, a
- * registration that failed) are worth keeping, so they are limited, not silenced.
+ * registration that failed) are worth keeping, so they are limited, not silenced. Its
+ * {@value #SOCKET_EXCEPTION} line, logged at ERROR with a stack trace whenever a client's
+ * connection closes under it, is dropped: a client going away is not an error, and the bridge's
+ * hook logs it at debug.
  */
 public final class StockBridgeLogLimit extends TurboFilter {
 
   static final String STOCK_BRIDGE_LOGGER = "io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl";
+  static final String SOCKET_EXCEPTION = "SockJSSocket exception";
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
@@ -27,6 +31,9 @@ public final class StockBridgeLogLimit extends TurboFilter {
     // format is null when a caller only asks whether a level is enabled: that costs no line
     if (format == null || !level.isGreaterOrEqual(Level.WARN) || !STOCK_BRIDGE_LOGGER.equals(logger.getName())) {
       return FilterReply.NEUTRAL;
+    }
+    if (format.equals(SOCKET_EXCEPTION)) {
+      return FilterReply.DENY;
     }
     long last = lastLogged.get();
     long now = System.nanoTime();

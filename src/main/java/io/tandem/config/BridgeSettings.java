@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The {@code bridge} section: the event bus opened to other languages, through a TCP bridge
@@ -13,7 +14,9 @@ import java.util.List;
  * (and its fixed port would keep a second node on the same machine from starting).
  *
  * @param inbound  addresses clients may send, request and publish to
- * @param outbound addresses clients may subscribe to
+ * @param outbound       addresses clients may subscribe to
+ * @param allowedOrigins web origins ({@code http://host:port}) whose pages may use the SockJS bridge besides
+ *                       Tandem's own, or {@code *} for any
  */
 public record BridgeSettings(
     boolean tcpEnabled,
@@ -26,7 +29,8 @@ public record BridgeSettings(
     int maxRequestsInFlight,
     List<String> inbound,
     List<String> outbound,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient,
+    List<String> allowedOrigins) {
 
   public static final String SECTION = "bridge";
 
@@ -43,6 +47,10 @@ public record BridgeSettings(
   public static final String PROGRESS_PREFIX = "tandem.fetch.progress.";
   public static final List<String> DEFAULT_OUTBOUND = List.of("tandem.tcp.messages", "tandem.tcp.connections",
       PROGRESS_PREFIX + "*");
+  /** Only the page's own origin: a page on another site must not drive the bus from a visitor's browser. */
+  public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
+  public static final String ANY_ORIGIN = "*";
+  private static final Pattern ORIGIN = Pattern.compile("https?://[^/?#@\\s]+");
 
   static BridgeSettings read(SectionReader reader, int defaultInstances) {
     BridgeSettings settings = new BridgeSettings(
@@ -56,7 +64,12 @@ public record BridgeSettings(
         reader.integer("maxRequestsInFlight", DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 1_000_000),
         reader.strings("inbound", DEFAULT_INBOUND),
         reader.strings("outbound", DEFAULT_OUTBOUND),
-        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000));
+        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000),
+        reader.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS));
+    for (String origin : settings.allowedOrigins) {
+      reader.check(origin.equals(ANY_ORIGIN) || ORIGIN.matcher(origin).matches(), "allowedOrigins",
+          "must list origins written as http(s)://host[:port] (no path), or *", origin);
+    }
     reader.finish();
     return settings;
   }
@@ -78,6 +91,7 @@ public record BridgeSettings(
         .put("maxRequestsInFlight", maxRequestsInFlight)
         .put("inbound", new JsonArray(inbound))
         .put("outbound", new JsonArray(outbound))
-        .put("maxConnectionsPerClient", maxConnectionsPerClient);
+        .put("maxConnectionsPerClient", maxConnectionsPerClient)
+        .put("allowedOrigins", new JsonArray(allowedOrigins));
   }
 }

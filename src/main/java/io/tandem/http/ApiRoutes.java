@@ -44,6 +44,7 @@ final class ApiRoutes {
   private final Buffer greeting;
 
   private final FetchRoutes fetch;
+  private SockJsBridge sockJs;
 
   ApiRoutes(Vertx vertx, TandemSettings all) {
     this.vertx = vertx;
@@ -90,7 +91,7 @@ final class ApiRoutes {
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
     if (bridge.sockjsEnabled()) {
-      router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridge));
+      sockJs = SockJsBridge.mount(router, "/eventbus", vertx, bridge, body);
       UiPage.mount(router, vertx); // the page speaks that bridge, so it is there only with it
     }
     ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());
@@ -99,6 +100,13 @@ final class ApiRoutes {
       router.errorHandler(status, errors::handleFailure);
     }
     return router;
+  }
+
+  /** Shutdown has begun: the bridge's idle sessions are closed now, not at the end of the grace period. */
+  void goAway() {
+    if (sockJs != null) {
+      sockJs.goAway();
+    }
   }
 
   /** {@code GET /[?delay=MS]}: the greeting, after the configured or requested delay. */

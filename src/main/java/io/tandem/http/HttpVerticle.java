@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
 
   private HttpServer server;
+  private ApiRoutes routes;
   private int graceSeconds;
   private HttpServerOptions options;
   private ConnectionGate gate;
@@ -40,8 +41,9 @@ public final class HttpVerticle extends VerticleBase {
         all.unlimitedClients(), all.descriptorReserve(), true);
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
+    routes = new ApiRoutes(vertx, all);
     server = vertx.createHttpServer(options)
-        .requestHandler(new ApiRoutes(vertx, all).requestHandler(new Readiness(vertx, all)))
+        .requestHandler(routes.requestHandler(new Readiness(vertx, all)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
         .connectionHandler(this::connected);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()
@@ -49,10 +51,14 @@ public final class HttpVerticle extends VerticleBase {
             .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
   }
 
-  /** Lets in-flight requests finish (up to the grace period); new connections are refused at once. */
+  /**
+   * Lets in-flight requests finish (up to the grace period); new connections are refused at once,
+   * idle ones and the bridge's idle sessions are closed at once.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    routes.goAway();
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 

@@ -2,6 +2,8 @@ package io.tandem.bridge;
 
 import io.tandem.bus.Addresses;
 import io.tandem.testing.LogCapture;
+import io.tandem.testing.RawHttp;
+import io.tandem.testing.Sockets;
 import io.tandem.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,9 +35,18 @@ class SockJsBridgeTest {
     final java.net.http.WebSocket socket;
     private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
 
+    /** A program's client: no Origin. */
     Client(int port) throws Exception {
-      socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), this).get(10, TimeUnit.SECONDS);
+      this(port, null);
+    }
+
+    /** A page's client: its browser names the page's origin. */
+    Client(int port, String origin) throws Exception {
+      java.net.http.WebSocket.Builder builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder();
+      if (origin != null) {
+        builder.header("Origin", origin);
+      }
+      socket = builder.buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), this).get(10, TimeUnit.SECONDS);
     }
 
     @Override
@@ -66,7 +79,81 @@ class SockJsBridgeTest {
   }
 
   private static int deploy(Vertx vertx) throws Exception {
-    return TestService.deploy(vertx, new JsonObject().put("fetcher", new JsonObject().put("enabled", false))).httpPort();
+    return deploy(vertx, new JsonObject());
+  }
+
+  private static int deploy(Vertx vertx, JsonObject bridge) throws Exception {
+    return TestService.deploy(vertx, new JsonObject().put("fetcher", new JsonObject().put("enabled", false)).put("bridge", bridge)).httpPort();
+  }
+
+  /** One request on a fresh connection, its answer read whole (the refusals carry a Content-Length). */
+  private static RawHttp.Response raw(int port, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return RawHttp.read(socket.getInputStream());
+    }
+  }
+
+  private static String handshake(int port, String origin) {
+    return "GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+  }
+
+  @Test
+  void aPageOfAnotherSiteIsRefusedBeforeAnyUpgradeOrSession(Vertx vertx) throws Exception {
+    int port = deploy(vertx);
+    try (LogCapture refusals = new LogCapture(SockJsBridge.class.getName())) {
+      RawHttp.Response refused = raw(port, handshake(port, "http://evil.example"));
+      assertEquals(403, refused.status());
+      assertEquals(new JsonObject().put("error", "a page of origin http://evil.example may not use the event bus (bridge.allowedOrigins)")
+          .put("status", 403), new JsonObject(refused.body()));
+      assertTrue(refusals.next().contains("refused a page of origin http://evil.example"));
+    }
+    for (String origin : new String[] {"null", "http://127.0.0.1:" + (port + 1), "http://localhost:" + port}) {
+      assertEquals(403, raw(port, handshake(port, origin)).status(), origin);
+    }
+    // the XHR transports and SockJS's info too: a cross-site POST carries the page's Origin
+    String xhr = "POST /eventbus/123/abcdef/xhr_streaming HTTP/1.1\r\nHost: 127.0.0.1:" + port
+        + "\r\nOrigin: http://evil.example\r\nContent-Length: 0\r\n\r\n";
+    assertEquals(403, raw(port, xhr).status());
+    assertEquals(403, raw(port, "GET /eventbus/info HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://evil.example\r\n\r\n").status());
+  }
+
+  @Test
+  void thePagesOwnOriginListedOriginsAndProgramsAreServed(Vertx vertx) throws Exception {
+    int port = deploy(vertx, new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example")));
+    for (String origin : new String[] {"http://127.0.0.1:" + port, "https://app.example", "HTTPS://APP.EXAMPLE/", null}) {
+      Client client = new Client(port, origin);
+      client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r1").put("body", "hi"));
+      assertEquals("hi", client.next().getString("body"), String.valueOf(origin));
+    }
+    assertEquals(403, raw(port, handshake(port, "https://other.example")).status());
+  }
+
+  @Test
+  void anyOriginOnlyWhenWrittenOut(Vertx vertx) throws Exception {
+    int port = deploy(vertx, new JsonObject().put("allowedOrigins", new JsonArray().add("*")));
+    assertEquals(101, raw101(port, handshake(port, "http://evil.example")));
+  }
+
+  @Test
+  void theTransportsACrossSiteScriptOrFrameOpensWithoutOriginAreOff(Vertx vertx) throws Exception {
+    int port = deploy(vertx);
+    for (String transport : new String[] {"jsonp?c=x", "htmlfile?c=x", "eventsource"}) {
+      RawHttp.Response response = raw(port, "GET /eventbus/123/abcdef/" + transport + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+      assertEquals(404, response.status(), transport);
+    }
+  }
+
+  /** The status of a handshake's answer (a 101 has no body to read). */
+  private static int raw101(int port, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return Integer.parseInt(Sockets.readLine(socket.getInputStream()).split(" ")[1]);
+    }
   }
 
   @Test

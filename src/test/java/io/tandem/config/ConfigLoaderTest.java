@@ -59,31 +59,39 @@ class ConfigLoaderTest {
   @Test
   void theShippedConfigFileIsValidAndSpellsOutTheDefaults() {
     TandemSettings shipped = load(Path.of("conf", "config.json").toString(), Map.of(), NO_PROPERTIES);
-    JsonObject file = new JsonObject(readShipped());
-    TandemSettings defaults = load("{}", Map.of(), NO_PROPERTIES);
-    assertEquals(defaults.tcp(), shipped.tcp());
-    assertEquals(defaults.http(), shipped.http());
-    assertEquals(defaults.cluster(), shipped.cluster());
-    assertEquals(defaults.bridge(), new BridgeSettings(shipped.bridge().tcpEnabled(), shipped.bridge().tcpHost(), shipped.bridge().tcpPort(),
-        defaults.bridge().instances(), shipped.bridge().sockjsEnabled(), shipped.bridge().maxFrameBytes(), shipped.bridge().maxFramesPerSecond(),
-        shipped.bridge().maxRequestsInFlight(), shipped.bridge().inbound(), shipped.bridge().outbound(),
-        shipped.bridge().maxConnectionsPerClient()));
-    assertEquals(defaults.shutdownGraceSeconds(), shipped.shutdownGraceSeconds());
-    assertEquals(defaults.descriptorReserve(), shipped.descriptorReserve());
-    assertEquals(defaults.unlimitedClients(), shipped.unlimitedClients());
-    assertTrue(file.containsKey(TcpSettings.SECTION) && file.containsKey(HttpSettings.SECTION) && file.containsKey(FetcherSettings.SECTION)
-        && file.containsKey(ClusterSettings.SECTION) && file.containsKey(BridgeSettings.SECTION));
-    // the one deliberate difference, so that the README's demos can fetch from Tandem itself
-    assertEquals(List.of(HostPattern.parse("localhost")), shipped.fetcher().allowHosts());
-    assertEquals(defaults.fetcher(), new FetcherSettings(shipped.fetcher().enabled(), shipped.fetcher().instances(),
-        shipped.fetcher().worker(), shipped.fetcher().maxUrls(), shipped.fetcher().concurrency(), shipped.fetcher().maxConcurrency(), shipped.fetcher().timeoutMs(),
-        shipped.fetcher().deadlineMs(), shipped.fetcher().maxBodyBytes(), shipped.fetcher().maxRedirects(),
-        shipped.fetcher().allowPrivateNetworks(), List.of(), shipped.fetcher().denyHosts(), shipped.fetcher().downloadDir()));
+    JsonObject file = new JsonObject(readShipped("config.json"));
+    assertEquals(load("{}", Map.of(), NO_PROPERTIES), shipped, "every key at its default: nothing fetches localhost, no other site's page uses the bus");
+    for (String section : List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION)) {
+      assertTrue(file.containsKey(section), section);
+    }
   }
 
-  private static String readShipped() {
+  @Test
+  void theDevelopmentConfigOnlyListensOnLoopbackAndLetsTheFetcherReachLocalhost() {
+    TandemSettings shipped = load(Path.of("conf", "config.json").toString(), Map.of(), NO_PROPERTIES);
+    TandemSettings dev = load(Path.of("conf", "dev.json").toString(), Map.of(), NO_PROPERTIES);
+    assertEquals(List.of(HostPattern.parse("localhost")), dev.fetcher().allowHosts());
+    assertEquals("127.0.0.1", dev.tcp().listener().host());
+    assertEquals("127.0.0.1", dev.http().listener().host());
+    JsonObject expected = new JsonObject(readShipped("config.json"));
+    expected.getJsonObject("fetcher").put("allowHosts", new io.vertx.core.json.JsonArray().add("localhost"));
+    expected.getJsonObject("tcp").put("host", "127.0.0.1");
+    expected.getJsonObject("http").put("host", "127.0.0.1");
+    assertEquals(expected, new JsonObject(readShipped("dev.json")), "otherwise the shipped file, key for key");
+    assertEquals(shipped.bridge(), dev.bridge());
+  }
+
+  @Test
+  void allowedOriginsAreOriginsOrAStar() {
+    assertEquals(List.of("https://app.example", "*"),
+        load("{\"bridge\":{\"allowedOrigins\":[\"https://app.example\",\"*\"]}}", Map.of(), NO_PROPERTIES).bridge().allowedOrigins());
+    assertEquals("bridge.allowedOrigins must list origins written as http(s)://host[:port] (no path), or *, got \"http://app.example/page\"",
+        error("{\"bridge\":{\"allowedOrigins\":[\"http://app.example/page\"]}}", Map.of(), NO_PROPERTIES));
+  }
+
+  private static String readShipped(String name) {
     try {
-      return Files.readString(Path.of("conf", "config.json"));
+      return Files.readString(Path.of("conf", name));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
