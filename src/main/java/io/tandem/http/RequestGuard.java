@@ -91,6 +91,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   /** Sweep time a head began to be awaited (at accept, its first byte, or the end of the answer before it); 0 = none. */
   private long headSince;
   private long idleSince;
+  /** Sweep time of the last read: a body that stops arriving is timed from it. */
+  private long lastRead;
   private boolean lengthAndChunked;
   private long drained;
 
@@ -131,6 +133,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     super.handlerAdded(ctx);
     context = ctx;
     headSince = sweep.now;
+    lastRead = sweep.now;
     sweep.add(this);
   }
 
@@ -157,6 +160,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    lastRead = sweep.now;
     if (betweenRequests && !headBytes && in.isReadable()) {
       headBytes = true;
       if (headSince == 0) {
@@ -308,9 +312,21 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     }
   }
 
-  /** Called by the sweep: time out a head that does not come, or a keep-alive connection left idle. */
+  /** Called by the sweep: time out a head or a body that does not come, or a keep-alive connection left idle. */
   private void check(long now) {
-    if (mode != READING || inFlight > 0) {
+    if (mode != READING) {
+      return;
+    }
+    // a body being read (its head answered with 100 Continue, or not) that has stopped arriving;
+    // with more than one request in flight Vert.x itself holds the reads of the later ones
+    if (!betweenRequests && inFlight <= 1 && now - lastRead >= sweep.headerTimeoutNanos) {
+      mode = DONE;
+      warn("request body stalled", "no body bytes for " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
+          + " ms (http.requestHeaderTimeoutMs)");
+      context.close();
+      return;
+    }
+    if (inFlight > 0) {
       return;
     }
     if (headSince != 0) {

@@ -206,6 +206,23 @@ class RequestGuardTest {
   }
 
   @Test
+  void aBodyThatStopsArrivingIsClosedAfterTheHeadTimeoutEvenAfter100Continue(Vertx vertx) throws Exception {
+    // idle timeout off: only the read-gap bound can end these
+    int port = deploy(vertx, new JsonObject().put("requestHeaderTimeoutMs", 300).put("idleTimeoutSeconds", 0));
+    for (String expect : List.of("", "Expect: 100-continue\r\n")) {
+      try (Socket socket = Sockets.connect(port)) {
+        long start = System.nanoTime();
+        socket.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n" + expect
+            + "Content-Length: 1000\r\n\r\nonly a little").getBytes(StandardCharsets.ISO_8859_1));
+        String answer = Sockets.readToEnd(socket);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertFalse(answer.contains(" 200 "), answer);
+        assertTrue(ms >= 250 && ms < 3000, expect + ms + " ms");
+      }
+    }
+  }
+
+  @Test
   void aConnectionThatSendsNothingIsClosedWithoutAnAnswer(Vertx vertx) throws Exception {
     int port = deploy(vertx, new JsonObject().put("requestHeaderTimeoutMs", 300));
     try (Socket socket = Sockets.connect(port)) {
