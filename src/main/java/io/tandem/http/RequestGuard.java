@@ -8,13 +8,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,15 +22,9 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads an HTTP/1.x connection's requests for Vert.x and holds them to what Vert.x's decoder does
@@ -176,7 +168,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         headSince = 0;
         betweenRequests = false;
         inFlight++;
-        Refusal refusal = request.decoderResult().isSuccess() ? check(request) : null;
+        Refusal refusal = request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request, lengthAndChunked, probesOnly) : null;
+        lengthAndChunked = false;
         if (refusal != null) {
           request.setDecoderResult(DecoderResult.failure(refusal));
           warn(switch (refusal.status) {
@@ -219,43 +212,6 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         ReferenceCountUtil.release(out.remove(i));
       }
     }
-  }
-
-  /** Why this head must not be served, or null. */
-  private Refusal check(HttpRequest request) {
-    HttpVersion version = request.protocolVersion();
-    if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
-      // an HTTP/2 preface among them: h2c is off
-      return new Refusal(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version);
-    }
-    if (lengthAndChunked) {
-      lengthAndChunked = false;
-      return new Refusal(400, "Content-Length and Transfer-Encoding together: the body's length is ambiguous");
-    }
-    // contains first: getAll builds two lists, on every request of a keep-alive GET flood
-    if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
-        && !endsInChunkedOnce(request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
-      return new Refusal(400, "Transfer-Encoding must end in chunked, applied once");
-    }
-    if (probesOnly && !isProbe(request.uri())) {
-      return new Refusal(503, "at the connection limit: only /health and /ready are answered");
-    }
-    return null;
-  }
-
-  private static boolean endsInChunkedOnce(List<String> values) {
-    List<String> codings = new ArrayList<>();
-    for (String value : values) {
-      for (String coding : value.split(",")) {
-        codings.add(coding.strip().toLowerCase(Locale.ROOT));
-      }
-    }
-    return codings.get(codings.size() - 1).equals("chunked") && codings.indexOf("chunked") == codings.size() - 1;
-  }
-
-  private static boolean isProbe(String uri) {
-    String path = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
-    return path.equals("/health") || path.equals("/ready");
   }
 
   /** A chunked body that cannot be followed: the route reading it gets a 400 to answer. */
@@ -431,31 +387,6 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         last.index = at;
       }
       guard.index = -1;
-    }
-  }
-
-  /** Client mistakes in the log: one WARN line a second per kind, with the remote address, never a stack trace. */
-  static final class ClientWarnings {
-
-    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Map<String, AtomicLong> LAST = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> SKIPPED = new ConcurrentHashMap<>();
-
-    private ClientWarnings() {
-    }
-
-    static void warn(Logger log, String kind, SocketAddress remote, String detail) {
-      long now = System.nanoTime();
-      AtomicLong last = LAST.computeIfAbsent(kind, key -> new AtomicLong(now - INTERVAL_NANOS));
-      AtomicLong skipped = SKIPPED.computeIfAbsent(kind, key -> new AtomicLong());
-      long then = last.get();
-      if (now - then >= INTERVAL_NANOS && last.compareAndSet(then, now)) {
-        long more = skipped.getAndSet(0);
-        String from = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(remote);
-        log.warn("{} from {}: {}{}", kind, from, detail, more == 0 ? "" : " (" + more + " more since the last such line)");
-      } else {
-        skipped.incrementAndGet();
-      }
     }
   }
 }
