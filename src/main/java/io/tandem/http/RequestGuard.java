@@ -1,6 +1,7 @@
 package io.tandem.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -303,10 +304,9 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       context.close(); // nothing was asked: nothing to answer
       return;
     }
-    String message = "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
-        + " ms (http.requestHeaderTimeoutMs)";
-    warn("request head timeout", message);
-    context.writeAndFlush(ErrorResponses.rawAnswer(context.alloc(), 408, message)).addListener(ChannelFutureListener.CLOSE);
+    warn("request head timeout", sweep.headTimeoutMessage);
+    // the same bytes for every connection: a flood's heads all expire in one sweep
+    context.writeAndFlush(Unpooled.wrappedBuffer(sweep.headTimeoutAnswer)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void responseEnded() {
@@ -348,6 +348,9 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long periodMs;
+    private final String headTimeoutMessage;
+    /** The whole 408, encoded once: read-only, shared by every connection of this loop. */
+    private final byte[] headTimeoutAnswer;
     /** The clock requests copy: a head is timed from the sweep before its first byte, so at most a period early. */
     private long now = System.nanoTime();
 
@@ -356,6 +359,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       idleTimeoutNanos = TimeUnit.SECONDS.toNanos(idleTimeoutSeconds);
       long shortest = idleTimeoutSeconds == 0 ? headerTimeoutMs : Math.min(headerTimeoutMs, idleTimeoutSeconds * 1000L);
       periodMs = Math.max(10, Math.min(1000, shortest / 10));
+      headTimeoutMessage = "request head not complete within " + headerTimeoutMs + " ms (http.requestHeaderTimeoutMs)";
+      headTimeoutAnswer = ErrorResponses.rawAnswer(408, headTimeoutMessage);
     }
 
     long periodMs() {
