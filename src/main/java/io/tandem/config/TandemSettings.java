@@ -58,6 +58,9 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
     int grace = top.integer(SHUTDOWN_GRACE_SECONDS, DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600);
     int reserve = top.integer(DESCRIPTOR_RESERVE, DEFAULT_DESCRIPTOR_RESERVE, 0, 10_000_000);
     List<HostPattern> unlimited = top.hosts(UNLIMITED_CLIENTS, DEFAULT_UNLIMITED_CLIENTS);
+    top.check(unlimited.stream().noneMatch(HostPattern::isName), UNLIMITED_CLIENTS,
+        "must be IP addresses or CIDR blocks (a client is known by its address)",
+        unlimited.stream().map(HostPattern::toString).toList());
     top.finish();
     TandemSettings settings = new TandemSettings(
         TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),

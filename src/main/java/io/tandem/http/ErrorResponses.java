@@ -1,7 +1,5 @@
 package io.tandem.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -57,15 +55,16 @@ final class ErrorResponses {
    * The whole answer as bytes, for a connection Vert.x has no request on (a head that never
    * completed): the same body, and {@code connection: close}.
    */
-  static ByteBuf rawAnswer(ByteBufAllocator allocator, int status, String message) {
+  static byte[] rawAnswer(int status, String message) {
     byte[] body = body(status, message, null).getBytes();
     String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
         + "content-type: " + APPLICATION_JSON + "\r\n"
         + "content-length: " + body.length + "\r\n"
         + "connection: close\r\n\r\n";
-    ByteBuf answer = allocator.buffer(head.length() + body.length);
-    answer.writeCharSequence(head, StandardCharsets.ISO_8859_1);
-    answer.writeBytes(body);
+    byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] answer = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, answer, 0, headBytes.length);
+    System.arraycopy(body, 0, answer, headBytes.length, body.length);
     return answer;
   }
 

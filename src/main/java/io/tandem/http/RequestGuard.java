@@ -1,6 +1,7 @@
 package io.tandem.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -8,13 +9,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,15 +23,9 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads an HTTP/1.x connection's requests for Vert.x and holds them to what Vert.x's decoder does
@@ -91,6 +84,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   /** Sweep time a head began to be awaited (at accept, its first byte, or the end of the answer before it); 0 = none. */
   private long headSince;
   private long idleSince;
+  /** Sweep time of the last read: a body that stops arriving is timed from it. */
+  private long lastRead;
   private boolean lengthAndChunked;
   private long drained;
 
@@ -131,6 +126,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     super.handlerAdded(ctx);
     context = ctx;
     headSince = sweep.now;
+    lastRead = sweep.now;
     sweep.add(this);
   }
 
@@ -157,6 +153,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    lastRead = sweep.now;
     if (betweenRequests && !headBytes && in.isReadable()) {
       headBytes = true;
       if (headSince == 0) {
@@ -172,7 +169,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         headSince = 0;
         betweenRequests = false;
         inFlight++;
-        Refusal refusal = request.decoderResult().isSuccess() ? check(request) : null;
+        Refusal refusal = request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request, lengthAndChunked, probesOnly) : null;
+        lengthAndChunked = false;
         if (refusal != null) {
           request.setDecoderResult(DecoderResult.failure(refusal));
           warn(switch (refusal.status) {
@@ -215,42 +213,6 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         ReferenceCountUtil.release(out.remove(i));
       }
     }
-  }
-
-  /** Why this head must not be served, or null. */
-  private Refusal check(HttpRequest request) {
-    HttpVersion version = request.protocolVersion();
-    if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
-      // an HTTP/2 preface among them: h2c is off
-      return new Refusal(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version);
-    }
-    if (lengthAndChunked) {
-      lengthAndChunked = false;
-      return new Refusal(400, "Content-Length and Transfer-Encoding together: the body's length is ambiguous");
-    }
-    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty() && !endsInChunkedOnce(codings)) {
-      return new Refusal(400, "Transfer-Encoding must end in chunked, applied once");
-    }
-    if (probesOnly && !isProbe(request.uri())) {
-      return new Refusal(503, "at the connection limit: only /health and /ready are answered");
-    }
-    return null;
-  }
-
-  private static boolean endsInChunkedOnce(List<String> values) {
-    List<String> codings = new ArrayList<>();
-    for (String value : values) {
-      for (String coding : value.split(",")) {
-        codings.add(coding.strip().toLowerCase(Locale.ROOT));
-      }
-    }
-    return codings.get(codings.size() - 1).equals("chunked") && codings.indexOf("chunked") == codings.size() - 1;
-  }
-
-  private static boolean isProbe(String uri) {
-    String path = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
-    return path.equals("/health") || path.equals("/ready");
   }
 
   /** A chunked body that cannot be followed: the route reading it gets a 400 to answer. */
@@ -308,9 +270,21 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     }
   }
 
-  /** Called by the sweep: time out a head that does not come, or a keep-alive connection left idle. */
+  /** Called by the sweep: time out a head or a body that does not come, or a keep-alive connection left idle. */
   private void check(long now) {
-    if (mode != READING || inFlight > 0) {
+    if (mode != READING) {
+      return;
+    }
+    // a body being read (its head answered with 100 Continue, or not) that has stopped arriving;
+    // with more than one request in flight Vert.x itself holds the reads of the later ones
+    if (!betweenRequests && inFlight <= 1 && now - lastRead >= sweep.headerTimeoutNanos) {
+      mode = DONE;
+      warn("request body stalled", "no body bytes for " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
+          + " ms (http.requestHeaderTimeoutMs)");
+      context.close();
+      return;
+    }
+    if (inFlight > 0) {
       return;
     }
     if (headSince != 0) {
@@ -330,10 +304,9 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       context.close(); // nothing was asked: nothing to answer
       return;
     }
-    String message = "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
-        + " ms (http.requestHeaderTimeoutMs)";
-    warn("request head timeout", message);
-    context.writeAndFlush(ErrorResponses.rawAnswer(context.alloc(), 408, message)).addListener(ChannelFutureListener.CLOSE);
+    warn("request head timeout", sweep.headTimeoutMessage);
+    // the same bytes for every connection: a flood's heads all expire in one sweep
+    context.writeAndFlush(Unpooled.wrappedBuffer(sweep.headTimeoutAnswer)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void responseEnded() {
@@ -375,6 +348,9 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long periodMs;
+    private final String headTimeoutMessage;
+    /** The whole 408, encoded once: read-only, shared by every connection of this loop. */
+    private final byte[] headTimeoutAnswer;
     /** The clock requests copy: a head is timed from the sweep before its first byte, so at most a period early. */
     private long now = System.nanoTime();
 
@@ -383,6 +359,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       idleTimeoutNanos = TimeUnit.SECONDS.toNanos(idleTimeoutSeconds);
       long shortest = idleTimeoutSeconds == 0 ? headerTimeoutMs : Math.min(headerTimeoutMs, idleTimeoutSeconds * 1000L);
       periodMs = Math.max(10, Math.min(1000, shortest / 10));
+      headTimeoutMessage = "request head not complete within " + headerTimeoutMs + " ms (http.requestHeaderTimeoutMs)";
+      headTimeoutAnswer = ErrorResponses.rawAnswer(408, headTimeoutMessage);
     }
 
     long periodMs() {
@@ -414,31 +392,6 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         last.index = at;
       }
       guard.index = -1;
-    }
-  }
-
-  /** Client mistakes in the log: one WARN line a second per kind, with the remote address, never a stack trace. */
-  static final class ClientWarnings {
-
-    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Map<String, AtomicLong> LAST = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> SKIPPED = new ConcurrentHashMap<>();
-
-    private ClientWarnings() {
-    }
-
-    static void warn(Logger log, String kind, SocketAddress remote, String detail) {
-      long now = System.nanoTime();
-      AtomicLong last = LAST.computeIfAbsent(kind, key -> new AtomicLong(now - INTERVAL_NANOS));
-      AtomicLong skipped = SKIPPED.computeIfAbsent(kind, key -> new AtomicLong());
-      long then = last.get();
-      if (now - then >= INTERVAL_NANOS && last.compareAndSet(then, now)) {
-        long more = skipped.getAndSet(0);
-        String from = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(remote);
-        log.warn("{} from {}: {}{}", kind, from, detail, more == 0 ? "" : " (" + more + " more since the last such line)");
-      } else {
-        skipped.incrementAndGet();
-      }
     }
   }
 }

@@ -170,6 +170,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void unlimitedClientsAreAddressesOrBlocksNeverNames() throws IOException {
+    // a client is known by its address alone: "*.1" would match every address ending in .1
+    String file = write("u.json", "{\"unlimitedClients\":[\"127.0.0.1\",\"*.1\"]}");
+    assertEquals("unlimitedClients must be IP addresses or CIDR blocks (a client is known by its address), got [127.0.0.1, *.1]",
+        error(file, Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
   void aPortOutsideItsRangeNamesKeyRuleValueAndSource() throws IOException {
     assertEquals("http.port must be 0..65535, got 70000 (from TANDEM_HTTP_PORT)",
         error("{}", Map.of("TANDEM_HTTP_PORT", "70000"), NO_PROPERTIES));
