@@ -53,6 +53,7 @@ final class BridgeConnection {
   private long droppedMessages;
   private long lastRefusalLog;
   private boolean closed;
+  private boolean shuttingDown;
 
   BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, Permissions inbound, Permissions outbound) {
     this.vertx = vertx;
@@ -69,11 +70,29 @@ final class BridgeConnection {
     parser = RecordParser.newFixed(4, socket);
     parser.handler(this::record);
     parser.exceptionHandler(err -> log.debug("bridge client {}: {}", remote, err.toString()));
+    socket.shutdownHandler(shutdown -> goAway());
     socket.closeHandler(gone -> {
       closed = true;
       registrations.values().forEach(MessageConsumer::unregister);
       registrations.clear();
     });
+  }
+
+  /**
+   * On shutdown nothing more is read; the client is told why and let go once its last answer is
+   * written (at once when it waits for none), so it can reconnect elsewhere instead of timing out.
+   */
+  private void goAway() {
+    shuttingDown = true;
+    parser.pause();
+    if (requestsInFlight == 0) {
+      sayGoodbye();
+    }
+  }
+
+  private void sayGoodbye() {
+    write(Frames.refused("shutting_down", "Tandem is shutting down; reconnect to another node or later"));
+    socket.end();
   }
 
   private void record(Buffer record) {
@@ -164,6 +183,9 @@ final class BridgeConnection {
         write(Frames.failure(replyAddress, address, failure.failureCode(), failure.failureType().name(), failure.getMessage()));
       } else {
         write(Frames.failure(replyAddress, address, -1, "RECIPIENT_FAILURE", String.valueOf(answer.cause().getMessage())));
+      }
+      if (shuttingDown && requestsInFlight == 0) {
+        sayGoodbye();
       }
     });
   }
@@ -311,6 +333,9 @@ final class BridgeConnection {
   }
 
   private void updateReading() {
+    if (shuttingDown) {
+      return;
+    }
     boolean shouldPause = rateLimited || requestsInFlight >= settings.maxRequestsInFlight();
     if (shouldPause != paused) {
       paused = shouldPause;

@@ -13,6 +13,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
 
 import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP event-bus bridge: any language that can open a socket and write JSON uses the bus
@@ -23,11 +24,13 @@ import java.net.InetAddress;
 public final class TcpBridgeVerticle extends VerticleBase {
 
   private NetServer server;
+  private int graceSeconds;
 
   @Override
   public Future<?> start() {
     TandemSettings all = TandemSettings.fromJson(config());
     BridgeSettings settings = all.bridge();
+    graceSeconds = all.shutdownGraceSeconds();
     ConnectionGate gate = ConnectionGate.of(vertx, BridgeSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     Permissions inbound = new Permissions(settings.inbound());
@@ -40,6 +43,12 @@ public final class TcpBridgeVerticle extends VerticleBase {
         });
     return server.listen(settings.tcpPort(), settings.tcpHost())
         .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
+  }
+
+  /** Lets requests in flight get their answers (up to the grace period); each connection says goodbye itself. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 
   /** Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the gate counts it). */

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final int WEBSOCKET_CLOSING_SECONDS = 2;
+
   private HttpServer server;
   private ApiRoutes routes;
   private int graceSeconds;
@@ -35,8 +37,10 @@ public final class HttpVerticle extends VerticleBase {
     TandemSettings all = TandemSettings.fromJson(config());
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
-    // HTTP/1.x only: h2c (on by default in Vert.x 5) would bypass RequestGuard and ClientHangUp
-    options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    // HTTP/1.x only: h2c (on by default in Vert.x 5) would bypass RequestGuard and ClientHangUp.
+    // A WebSocket that never answers the server's close (1001 on shutdown) is cut after 2 s, not
+    // Vert.x's 10: shutdown waits for it, and the close frame itself has reached the client anyway.
+    options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setWebSocketClosingTimeout(WEBSOCKET_CLOSING_SECONDS);
     gate = ConnectionGate.of(vertx, HttpSettings.SECTION, settings.maxConnections(), settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), true);
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
