@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM as an operator sends it to the fat jar: every idle client is told goodbye at once (a
- * SockJS WebSocket gets close 1001, a TCP bridge client an error frame, a keep-alive HTTP
- * connection is closed), while what is in flight still gets its answer; the process exits long
+ * SockJS WebSocket gets close 1001, an xhr-streaming session SockJS's close frame, a TCP bridge
+ * client an error frame, a keep-alive HTTP connection is closed), while what is in flight still gets its answer; the process exits long
  * before {@code shutdownGraceSeconds}, and a client going away is never an ERROR.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -70,7 +70,8 @@ class ShutdownIT {
            Socket bridgeClient = Sockets.connect(bridge);
            Socket bridgeAsking = Sockets.connect(bridge);
            ServerSocket origin = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-           Socket echoClient = Sockets.connect(echo)) {
+           Socket echoClient = Sockets.connect(echo);
+           Socket xhrStreaming = Sockets.connect(http)) {
         keepAlive.getOutputStream().write(RawHttp.get("/"));
         assertEquals(200, RawHttp.read(keepAlive.getInputStream()).status());
         // two pipelined requests: once the first is answered, the second is the server's, in flight
@@ -82,6 +83,15 @@ class ShutdownIT {
         writeFrame(bridgeClient, new JsonObject().put("type", "ping"));
         assertEquals("pong", readFrame(bridgeClient).getString("type"));
         assertEquals("hi\n", Sockets.roundTrip(echoClient, "hi\n"));
+        // a SockJS session on the xhr-streaming transport, open ("o") and idle
+        xhrStreaming.getOutputStream().write(("POST /eventbus/000/idle/xhr_streaming HTTP/1.1\r\nHost: 127.0.0.1:" + http
+            + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        StringBuilder streamed = new StringBuilder();
+        while (streamed.indexOf("\r\no\n") < 0) {
+          int b = xhrStreaming.getInputStream().read();
+          assertTrue(b >= 0, "the stream ended before its open frame: " + streamed);
+          streamed.append((char) b);
+        }
         // a bridge client waiting for a fetch when SIGTERM comes: the origin holds its answer until then
         writeFrame(bridgeAsking, new JsonObject().put("type", "send").put("address", "tandem.fetch").put("replyAddress", "mine")
             .put("body", new JsonObject().put("urls", new JsonArray().add("http://127.0.0.1:" + origin.getLocalPort() + "/slow"))));
@@ -101,6 +111,8 @@ class ShutdownIT {
         assertEquals(-1, bridgeClient.getInputStream().read(), "the bridge closes after its goodbye");
         assertEquals(-1, keepAlive.getInputStream().read(), "an idle keep-alive connection is closed");
         assertEquals(-1, echoClient.getInputStream().read(), "an idle TCP echo client is closed");
+        String rest = Sockets.readToEnd(xhrStreaming);
+        assertTrue(rest.contains("c[3000,\"Go away!\"]"), "SockJS's own close frame, then the end: " + rest);
         assertEquals(1001, polite.code.get(20, TimeUnit.SECONDS), "going away");
         assertEquals("shutting down", polite.reason);
         assertEquals(1001, deaf.code.get(20, TimeUnit.SECONDS));
