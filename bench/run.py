@@ -25,6 +25,10 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 TANDEM_JAR = os.environ.get("BENCH_TANDEM_JAR", os.path.join(ROOT, "target", "tandem.jar"))
+# another checkout of Tandem (e.g. main before a change), built, measured in the same runs for an
+# A/B: its target/tandem.jar runs in it, with its own conf/config.json
+BASELINE_DIR = os.environ.get("BENCH_BASELINE_DIR")
+BASELINE = "Tandem baseline"
 BENCH_JAR = os.path.join(BENCH, "target", "tandem-bench.jar")
 CLASSPATH = TANDEM_JAR + os.pathsep + BENCH_JAR
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiohttp and python3-uvloop
@@ -190,10 +194,10 @@ def java(*args):
 
 # ---------------------------------------------------------------- servers under test
 
-def tandem(logs, name="Tandem", env=None):
+def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
     """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are chosen here."""
     tcp, http = free_port(), free_port()
-    s = Server(name, ["java", "-jar", TANDEM_JAR], f"http://127.0.0.1:{http}/ready", logs,
+    s = Server(name, ["java", "-jar", jar], f"http://127.0.0.1:{http}/ready", logs, cwd=cwd,
                env=dict(env or {}, TANDEM_TCP_PORT=str(tcp), TANDEM_HTTP_PORT=str(http), TANDEM_BRIDGE_TCP_PORT="0"))
     s.tcp, s.http = tcp, http
     return s
@@ -237,8 +241,16 @@ class Contenders(list):
             s.stop()
 
 
+def baseline(logs):
+    rev = subprocess.run(["git", "-C", BASELINE_DIR, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return tandem(logs, name=f"{BASELINE} ({rev.stdout.strip() or BASELINE_DIR})",
+                  jar=os.path.join(BASELINE_DIR, "target", "tandem.jar"), cwd=BASELINE_DIR)
+
+
 def http_servers(logs, access_log_variant=False):
     yield lambda: tandem(logs)
+    if BASELINE_DIR:
+        yield lambda: baseline(logs)
     if access_log_variant:
         yield lambda: tandem(logs, name="Tandem, access log on", env={"TANDEM_HTTP_ACCESS_LOG": "true"})
     yield lambda: bare(logs)
@@ -249,6 +261,8 @@ def http_servers(logs, access_log_variant=False):
 
 def tcp_servers(logs):
     yield lambda: tandem(logs)
+    if BASELINE_DIR:
+        yield lambda: baseline(logs)
     yield lambda: bare(logs)
     for uv in [False, True]:
         yield lambda uv=uv: peer(logs, "echo_streams.py", uv, "tcp")
@@ -640,6 +654,20 @@ class Report:
                 ("yes" if verdict[1] else "**no**") if verdict else "—"))
         return "\n".join(lines)
 
+    def against_baseline(self):
+        """Tandem ÷ the baseline build, workload by workload (BENCH_BASELINE_DIR), or None without one."""
+        lines = ["| Workload | Tandem | baseline | Tandem ÷ baseline | within 3 % |", "|---|---:|---:|---:|---|"]
+        for w in self.workloads():
+            figs = self.by(w)
+            base = next((f for f in figs if f.who.startswith(BASELINE)), None)
+            tandem = next((f for f in figs if f.who == "Tandem"), None)
+            if base is None or tandem is None:
+                continue
+            r = ratio(tandem.median, base.median, tandem.higher)
+            lines.append(f"| {w} | {fmt(tandem.median, tandem.unit)} {tandem.unit} | {fmt(base.median, base.unit)} | "
+                         f"{f'{r:.2f}×' if r else '—'} | {('yes' if r >= 0.97 else '**no**') if r and '(p99)' not in w else '—'} |")
+        return "\n".join(lines) if len(lines) > 2 else None
+
     def details(self):
         parts = []
         for w in self.workloads():
@@ -688,7 +716,10 @@ class Report:
             f"Each figure: median of {self.p.runs} runs after a warm-up; ratios are Tandem ÷ reference as a speed "
             "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
             "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
-            "", "## Summary", "", self.summary(), "", "## Details", self.details(), "",
+            "", "## Summary", "", self.summary(), "",
+            *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
+               self.against_baseline(), ""] if self.against_baseline() else []),
+            "## Details", self.details(), "",
             "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
             "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", ""])
 
@@ -735,6 +766,8 @@ def main():
     with open(os.path.join(out_dir, result_name), "w") as f:
         f.write(report.markdown())
     print(report.summary())
+    if report.against_baseline():
+        print("\n" + report.against_baseline())
     print(f"\nreport: {os.path.join(out_dir, result_name)}")
     if not args.smoke and full:
         update_benchmarks_md(report, result_name)
