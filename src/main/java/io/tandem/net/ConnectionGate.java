@@ -6,9 +6,12 @@ import io.vertx.core.shareddata.Shareable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who may open one more connection to a listener (all its verticle instances together): at most
- * {@code max} open, at most {@code maxPerClient} from one remote address unless the address is
- * unlimited, and never past the process's {@link Descriptors}. A connection over any of them is
+ * {@code max} open, at most {@code maxPerClient} from one client (an IPv4 address or an IPv6 /64)
+ * unless its address is unlimited, and never past the process's {@link Descriptors}. A connection over any of them is
  * to be closed at once; the gate counts it and logs at most a line a second per listener.
  * Thread-safe: instances on every event loop share it.
  */
@@ -81,7 +84,7 @@ public final class ConnectionGate implements Shareable {
   /** Counts a new connection in, or refuses it; an admitted one must be {@link #release}d once closed. */
   public Admission admit(InetAddress remote) {
     boolean capped = maxPerClient > 0 && remote != null && !isUnlimited(remote);
-    if (capped && perClient.merge(remote, 1, Integer::sum) > maxPerClient) {
+    if (capped && perClient.merge(client(remote), 1, Integer::sum) > maxPerClient) {
       releaseClient(remote);
       return refuse(Admission.OVER_CLIENT, remote);
     }
@@ -133,7 +136,24 @@ public final class ConnectionGate implements Shareable {
   }
 
   private void releaseClient(InetAddress remote) {
-    perClient.computeIfPresent(remote, (key, count) -> count <= 1 ? null : count - 1);
+    perClient.computeIfPresent(client(remote), (key, count) -> count <= 1 ? null : count - 1);
+  }
+
+  /**
+   * Whom a connection counts against: its IPv4 address, or its IPv6 /64. One IPv6 host is handed
+   * a whole /64 (RFC 7421) and picks any address in it, so a cap per address would cap nothing.
+   */
+  static InetAddress client(InetAddress remote) {
+    if (!(remote instanceof Inet6Address)) {
+      return remote;
+    }
+    byte[] prefix = remote.getAddress();
+    Arrays.fill(prefix, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(prefix);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // 16 bytes are always an address
+    }
   }
 
   private Admission refuse(Admission why, InetAddress remote) {

@@ -34,6 +34,22 @@ class ConnectionGateTest {
   }
 
   @Test
+  void anIpv6ClientIsItsSlash64WhateverAddressInItItPicks() throws Exception {
+    ConnectionGate gate = new ConnectionGate("http", 100, 2, List.of(HostPattern.parse("::1")), new Descriptors(10_000, 0, 0), false);
+    assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("2001:db8:1:2::1")));
+    assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
+    assertEquals(ConnectionGate.Admission.OVER_CLIENT, gate.admit(ip("2001:db8:1:2:ffff::9")), "the same /64");
+    assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("2001:db8:1:3::1")), "the next /64 is another client");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("::1")), "unlimited");
+    }
+    gate.release(ip("2001:db8:1:2::1"));
+    assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("2001:db8:1:2::77")), "its slot came back");
+    assertEquals(ConnectionGate.Admission.OVER_CLIENT, gate.admit(ip("2001:db8:1:2::78")));
+    assertEquals(ip("10.0.0.1"), ConnectionGate.client(ip("10.0.0.1")), "IPv4: the address itself");
+  }
+
+  @Test
   void theListenerCapCountsEveryone() throws Exception {
     ConnectionGate gate = new ConnectionGate("http", 2, 0, List.of(), new Descriptors(10_000, 0, 0), false);
     gate.admit(ip("10.0.0.1"));
