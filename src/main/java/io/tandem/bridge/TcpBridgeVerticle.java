@@ -55,11 +55,12 @@ public final class TcpBridgeVerticle extends VerticleBase {
   private static boolean admitted(ConnectionGate gate, NetSocket socket) {
     Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
     InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
-    if (!gate.admit(remote).admitted()) {
+    ConnectionGate.Admission admission = gate.admit(remote);
+    if (!admission.admitted()) {
       socket.close();
       return false;
     }
-    channel.closeFuture().addListener(closed -> gate.release(remote));
+    channel.closeFuture().addListener(closed -> gate.release(remote, admission));
     return true;
   }
 

@@ -91,13 +91,14 @@ public final class TcpEchoVerticle extends VerticleBase {
   private void accept(NetSocket socket) {
     String remote = format(socket.remoteAddress());
     InetAddress address = ConnectionGate.remoteOf(((NetSocketInternal) socket).channelHandlerContext().channel().remoteAddress());
-    if (!gate.admit(address).admitted()) {
+    ConnectionGate.Admission admission = gate.admit(address);
+    if (!admission.admitted()) {
       socket.close(); // counted and logged by the gate
       return;
     }
     String id = connections.admit(settings.maxConnections());
     if (id == null) {
-      gate.release(address);
+      gate.release(address, admission);
       socket.close();
       logRefusal(remote);
       return;
@@ -113,7 +114,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     socket.closeHandler(closed -> {
       mine.remove(id);
       connections.release(id);
-      gate.release(address);
+      gate.release(address, admission);
       bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));
     });
     socket.exceptionHandler(err -> log.debug("connection {} from {}: {}", id, remote, err.toString()));

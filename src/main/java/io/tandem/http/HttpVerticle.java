@@ -84,7 +84,7 @@ public final class HttpVerticle extends VerticleBase {
       channel.close();
       return;
     }
-    channel.closeFuture().addListener(closed -> gate.release(remote));
+    channel.closeFuture().addListener(closed -> gate.release(remote, admission));
     RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY);
     ClientHangUp.watch(connection);
   }

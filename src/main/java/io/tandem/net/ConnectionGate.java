@@ -40,6 +40,11 @@ public final class ConnectionGate implements Shareable {
   private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
   private static final String MAP = "tandem.gates";
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * Connections in the probe tier one client may hold: a health checker asks on one at a time,
+   * and a flood from a few hosts must not take the whole tier from the checkers.
+   */
+  static final int PROBES_PER_CLIENT = 2;
 
   private final String section;
   private final int max;
@@ -49,6 +54,7 @@ public final class ConnectionGate implements Shareable {
   private final boolean probes;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> probesPerClient = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -97,8 +103,11 @@ public final class ConnectionGate implements Shareable {
       return refuse(Admission.OVER_MAX, remote);
     }
     Descriptors.Tier tier = descriptors.take(before);
-    if (tier == Descriptors.Tier.ORDINARY || tier == Descriptors.Tier.PROBE_ONLY && probes) {
-      return tier == Descriptors.Tier.ORDINARY ? Admission.ADMITTED : Admission.PROBE_ONLY;
+    if (tier == Descriptors.Tier.ORDINARY) {
+      return Admission.ADMITTED;
+    }
+    if (tier == Descriptors.Tier.PROBE_ONLY && probes && takeProbe(remote)) {
+      return Admission.PROBE_ONLY;
     }
     if (tier != Descriptors.Tier.NONE) {
       descriptors.release();
@@ -110,12 +119,28 @@ public final class ConnectionGate implements Shareable {
     return refuse(Admission.OVER_DESCRIPTORS, remote);
   }
 
-  public void release(InetAddress remote) {
+  /** Gives back what {@link #admit} took for a connection now closed, with the admission it had. */
+  public void release(InetAddress remote, Admission admission) {
     descriptors.release();
     open.decrementAndGet();
     if (maxPerClient > 0 && remote != null && !isUnlimited(remote)) {
       releaseClient(remote);
     }
+    if (admission == Admission.PROBE_ONLY && remote != null && !isUnlimited(remote)) {
+      probesPerClient.computeIfPresent(client(remote), (key, count) -> count <= 1 ? null : count - 1);
+    }
+  }
+
+  private boolean takeProbe(InetAddress remote) {
+    if (remote == null || isUnlimited(remote)) {
+      return true;
+    }
+    InetAddress client = client(remote);
+    if (probesPerClient.merge(client, 1, Integer::sum) <= PROBES_PER_CLIENT) {
+      return true;
+    }
+    probesPerClient.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+    return false;
   }
 
   public int openCount() {

@@ -36,6 +36,7 @@ public final class Descriptors implements Shareable {
   private final AtomicInteger open = new AtomicInteger();
   private volatile int budget;
   private volatile int reserve;
+  private long lastReading;
 
   /**
    * @param limit   the most descriptors the process may hold
@@ -45,6 +46,7 @@ public final class Descriptors implements Shareable {
   Descriptors(long limit, long inUse, int reserve) {
     this.limit = limit;
     this.configuredReserve = reserve;
+    this.lastReading = inUse;
     setOthers(inUse);
   }
 
@@ -59,15 +61,27 @@ public final class Descriptors implements Shareable {
           : new Descriptors(Integer.MAX_VALUE, 0, reserve); // not a Unix: no limit we can read
     });
     if (created[0] && os instanceof UnixOperatingSystemMXBean unix) {
-      vertx.setPeriodic(REFRESH_MS, tick -> vertx.executeBlocking(unix::getOpenFileDescriptorCount, false)
-          .onSuccess(descriptors::refresh));
+      // both counts on the worker, together: read later on a busy event loop, ours would have moved on
+      vertx.setPeriodic(REFRESH_MS, tick -> vertx.executeBlocking(() -> {
+        int before = descriptors.open.get();
+        long kernel = unix.getOpenFileDescriptorCount();
+        return kernel - Math.max(before, descriptors.open.get());
+      }, false).onSuccess(descriptors::refresh));
     }
     return descriptors;
   }
 
-  /** From the kernel's count of open descriptors, taken while {@link #open} were counted here. */
-  void refresh(long openNow) {
-    setOthers(Math.max(0, openNow - open.get()));
+  /**
+   * From a reading of what others hold: the kernel's count of open descriptors less the
+   * connections counted here. A fall counts at once; a rise only once two readings in a row show
+   * it, because during a burst the kernel also counts connections accepted and not yet admitted
+   * (or refused and not yet closed), and one such reading would shrink the budget under what is
+   * admitted already and refuse even the probes and the other listeners until the next one.
+   */
+  synchronized void refresh(long othersNow) {
+    long reading = Math.max(0, othersNow);
+    setOthers(Math.min(reading, lastReading));
+    lastReading = reading;
   }
 
   private void setOthers(long others) {

@@ -37,6 +37,10 @@ class SlowlorisIT {
   private static final int CAP = 256;          // http.maxConnectionsPerClient's default
   private static final long HEAD_TIMEOUT_MS = 10_000; // http.requestHeaderTimeoutMs's default
   private static final int ATTEMPTS = CAP + 100;
+  /** The descriptor flood: more hosts, each under its cap, than the process has descriptors for. */
+  private static final int FLOOD_LIMIT = 4096;
+  private static final int FLOOD_HOSTS = 20;
+  private static final int FLOOD_PER_HOST = 200;
   private static final byte[] HALF_REQUEST = "GET / HTTP/1.1\r\nHost: x\r\nX-Partial: ".getBytes(StandardCharsets.ISO_8859_1);
 
   @TempDir
@@ -94,6 +98,96 @@ class SlowlorisIT {
       for (SocketChannel channel : attacker) {
         channel.close();
       }
+      tandem.assertNoBlockedEventLoop();
+    }
+  }
+
+  /**
+   * Many hosts together, each under its cap, flooding a process started with only
+   * {@value #FLOOD_LIMIT} file descriptors: the HTTP listener stops short of the limit (its
+   * connections are refused and counted, never an {@code EMFILE} loop), and from a new host
+   * {@code /health} and {@code /ready} still answer, {@code GET /} is answered (a JSON 503 while
+   * the listener is full, not silence), the TCP echo still echoes, and once the flood ends
+   * everything is served again.
+   */
+  @Test
+  void aFloodNearTheDescriptorLimitLeavesProbesAndTheOtherListenersServed() throws Exception {
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), List.of("prlimit", "--nofile=" + FLOOD_LIMIT, "--"), "-conf",
+        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0,\"requestHeaderTimeoutMs\":60000}}");
+         Selector selector = Selector.open()) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      int http = tandem.port("HTTP");
+      int echo = tandem.port("TCP echo");
+      List<SocketChannel> flood = new ArrayList<>();
+      for (int host = 10; host < 10 + FLOOD_HOSTS; host++) {
+        for (int i = 0; i < FLOOD_PER_HOST; i++) {
+          SocketChannel channel = SocketChannel.open();
+          channel.bind(new InetSocketAddress("127.0.0." + host, 0));
+          channel.connect(new InetSocketAddress("127.0.0.1", http));
+          try {
+            channel.write(ByteBuffer.wrap(HALF_REQUEST));
+          } catch (IOException e) {
+            // already refused
+          }
+          flood.add(channel);
+        }
+      }
+      String refusal = tandem.awaitStdout(line -> line.contains("refused a http connection") && line.contains("descriptor budget"));
+
+      // while the burst's last connections are still being accepted and refused, a probe may be
+      // refused with them: a checker asking again (as load balancers do) is answered within a
+      // second or two, and from then on at once
+      long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      int health = -1;
+      int probes = 0;
+      while (health != 200 && System.nanoTime() < probeDeadline) {
+        probes++;
+        try (Socket probe = Sockets.connectFrom("127.0.0.3", http)) {
+          probe.getOutputStream().write(RawHttp.get("/health"));
+          health = RawHttp.read(probe.getInputStream()).status();
+        } catch (IOException refused) {
+          // closed unanswered: this one was past the budget too
+        }
+      }
+      assertEquals(200, health, "/health past the budget, " + probes + " tries");
+      try (Socket probe = Sockets.connectFrom("127.0.0.3", http)) {
+        probe.getOutputStream().write(RawHttp.get("/health"));
+        assertEquals(200, RawHttp.read(probe.getInputStream()).status(), "/health again, at once");
+      }
+      try (Socket probe = Sockets.connectFrom("127.0.0.3", http)) {
+        probe.getOutputStream().write(RawHttp.get("/ready"));
+        assertEquals(200, RawHttp.read(probe.getInputStream()).status(), "/ready past the budget");
+      }
+      try (Socket other = Sockets.connectFrom("127.0.0.3", http)) {
+        other.getOutputStream().write(RawHttp.get("/"));
+        // answered either way: served if the HTTP listener has room again, else told so in JSON
+        RawHttp.Response answer = RawHttp.read(other.getInputStream());
+        assertTrue(answer.status() == 200 || answer.status() == 503 && answer.body().contains("\"error\""),
+            "GET / near the budget: " + answer.status() + " " + answer.body());
+      }
+      try (Socket echoClient = Sockets.connectFrom("127.0.0.3", echo)) {
+        assertEquals("still here\n", Sockets.roundTrip(echoClient, "still here\n"), "the other listeners keep their room");
+      }
+
+      for (SocketChannel channel : flood) {
+        channel.close();
+      }
+      // the flood's slots come back as the server sees each close: GET / is served again
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int status;
+      do {
+        try (Socket client = Sockets.connectFrom("127.0.0.3", http)) {
+          client.getOutputStream().write(RawHttp.get("/"));
+          status = RawHttp.read(client.getInputStream()).status();
+        }
+      } while (status != 200 && System.nanoTime() < deadline);
+      assertEquals(200, status, "served again after the flood");
+      List<String> output = new ArrayList<>(tandem.stdout());
+      output.addAll(tandem.stderr());
+      assertTrue(output.stream().noneMatch(line -> line.contains("Too many open files")), "EMFILE: " + output);
+      System.out.println("descriptor flood: " + FLOOD_HOSTS * FLOOD_PER_HOST + " connections from " + FLOOD_HOSTS
+          + " hosts under prlimit --nofile=" + FLOOD_LIMIT + "; /health answered after "
+          + probes + " tries; " + refusal);
       tandem.assertNoBlockedEventLoop();
     }
   }

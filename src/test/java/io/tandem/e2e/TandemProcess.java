@@ -42,7 +42,13 @@ final class TandemProcess implements AutoCloseable {
   }
 
   static TandemProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(JAVA.toString(),
+    return start(workDir, env, List.of(), args);
+  }
+
+  /** The same, run by {@code launcher} (e.g. {@code prlimit --nofile=N --}). */
+  static TandemProcess start(Path workDir, Map<String, String> env, List<String> launcher, String... args) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(JAVA.toString(),
         "-Dvertx.options.maxEventLoopExecuteTime=200",
         "-Dvertx.options.maxEventLoopExecuteTimeUnit=MILLISECONDS",
         "-Dvertx.options.blockedThreadCheckInterval=50",

@@ -27,7 +27,7 @@ class ConnectionGateTest {
     for (int i = 0; i < 10; i++) {
       assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("127.0.0.1")), "unlimited");
     }
-    gate.release(ip("10.0.0.1"));
+    gate.release(ip("10.0.0.1"), ConnectionGate.Admission.ADMITTED);
     assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("10.0.0.1")));
     assertEquals(13, gate.openCount());
     assertEquals(1, gate.refusedCount());
@@ -43,7 +43,7 @@ class ConnectionGateTest {
     for (int i = 0; i < 5; i++) {
       assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("::1")), "unlimited");
     }
-    gate.release(ip("2001:db8:1:2::1"));
+    gate.release(ip("2001:db8:1:2::1"), ConnectionGate.Admission.ADMITTED);
     assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("2001:db8:1:2::77")), "its slot came back");
     assertEquals(ConnectionGate.Admission.OVER_CLIENT, gate.admit(ip("2001:db8:1:2::78")));
     assertEquals(ip("10.0.0.1"), ConnectionGate.client(ip("10.0.0.1")), "IPv4: the address itself");
@@ -55,7 +55,7 @@ class ConnectionGateTest {
     gate.admit(ip("10.0.0.1"));
     gate.admit(ip("10.0.0.2"));
     assertEquals(ConnectionGate.Admission.OVER_MAX, gate.admit(ip("10.0.0.3")));
-    gate.release(ip("10.0.0.1"));
+    gate.release(ip("10.0.0.1"), ConnectionGate.Admission.ADMITTED);
     assertEquals(ConnectionGate.Admission.ADMITTED, gate.admit(ip("10.0.0.3")));
   }
 
@@ -74,12 +74,20 @@ class ConnectionGateTest {
       assertEquals(ConnectionGate.Admission.ADMITTED, tcp.admit(flooder), "the others still get in");
     }
     assertEquals(ConnectionGate.Admission.OVER_DESCRIPTORS, tcp.admit(flooder), "all ordinary ones stop at budget - reserve/2");
-    for (int i = 0; i < 50; i++) {
-      assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(flooder));
+    assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(flooder));
+    assertEquals(ConnectionGate.Admission.OVER_DESCRIPTORS, http.admit(flooder),
+        "a client holds at most " + ConnectionGate.PROBES_PER_CLIENT + " connections of the probe tier");
+    assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(ip("10.0.1.1")), "a health checker still gets in");
+    http.release(ip("10.0.1.1"), ConnectionGate.Admission.PROBE_ONLY);
+    assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(ip("10.0.1.1")), "and again once its probe closed");
+    for (int host = 2; host < 26; host++) {
+      assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(ip("10.0.1." + host)));
+      assertEquals(ConnectionGate.Admission.PROBE_ONLY, http.admit(ip("10.0.1." + host)));
     }
-    assertEquals(ConnectionGate.Admission.OVER_DESCRIPTORS, http.admit(flooder), "the last quarter of the reserve is never for connections");
+    assertEquals(ConnectionGate.Admission.OVER_DESCRIPTORS, http.admit(ip("10.0.2.1")),
+        "the last quarter of the reserve is never for connections");
     for (int i = 0; i < 60; i++) {
-      http.release(flooder);
+      http.release(flooder, ConnectionGate.Admission.ADMITTED);
     }
     assertEquals(ConnectionGate.Admission.ADMITTED, tcp.admit(flooder), "closed connections give their descriptors back");
   }
@@ -98,10 +106,12 @@ class ConnectionGateTest {
     for (int i = 0; i < 300; i++) {
       gate.admit(ip("10.0.0.1"));
     }
-    descriptors.refresh(400 + 300); // 300 more held by others (say the fetcher's connections), 300 ours
-    assertEquals(700, descriptors.budget());
+    descriptors.refresh(400); // 300 more held by others (say the fetcher's connections)
+    assertEquals(1000, descriptors.budget(), "one reading is not enough: it may be a burst's connections in passing");
+    descriptors.refresh(400);
+    assertEquals(700, descriptors.budget(), "two in a row: it is real");
     assertEquals(175, descriptors.reserve());
-    descriptors.refresh(300 + 100);
-    assertEquals(1000, descriptors.budget());
+    descriptors.refresh(100);
+    assertEquals(1000, descriptors.budget(), "what others give back counts at once");
   }
 }
