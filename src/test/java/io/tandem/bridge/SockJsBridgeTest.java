@@ -5,7 +5,9 @@ import io.tandem.testing.LogCapture;
 import io.tandem.testing.RawHttp;
 import io.tandem.testing.Sockets;
 import io.tandem.testing.TestService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -259,5 +261,42 @@ class SockJsBridgeTest {
     assertEquals("missing_type", client.next().getString("body"));
     client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r9").put("body", "still?"));
     assertEquals("still?", client.next().getString("body"));
+  }
+  @Test
+  void aClientAnswersARequestSentToAnAddressItRegisteredAndNoOtherClientMay(Vertx vertx) throws Exception {
+    int port = deploy(vertx);
+    Client answerer = new Client(port);
+    Client other = new Client(port);
+    answerer.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_MESSAGES).put("ack", true));
+    assertEquals("registered", answerer.next().getString("type"));
+
+    Future<Message<Object>> first = vertx.eventBus().request(Addresses.TCP_MESSAGES, new JsonObject().put("q", 1));
+    JsonObject request = answerer.next();
+    assertEquals(Addresses.TCP_MESSAGES, request.getString("address"));
+    String replyAddress = request.getString("replyAddress");
+    assertTrue(replyAddress.startsWith("__vertx.reply."), request.encode());
+    answerer.send(new JsonObject().put("type", "send").put("address", replyAddress).put("body", new JsonObject().put("a", 1)));
+    assertEquals(new JsonObject().put("a", 1), first.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body());
+
+    // once answered, that reply address is no one's to send to, not even the answerer's
+    answerer.send(new JsonObject().put("type", "send").put("address", replyAddress).put("replyAddress", "again").put("body", "twice"));
+    assertEquals("ACCESS_DENIED", answerer.next().getString("failureType"));
+    assertEquals("rejected", answerer.next().getString("body"));
+
+    Future<Message<Object>> second = vertx.eventBus().request(Addresses.TCP_MESSAGES, new JsonObject().put("q", 2));
+    String secondReply = answerer.next().getString("replyAddress");
+    other.send(new JsonObject().put("type", "send").put("address", secondReply).put("replyAddress", "mine").put("body", "forged"));
+    JsonObject denied = other.next();
+    assertEquals("mine", denied.getString("address"));
+    assertEquals("ACCESS_DENIED", denied.getString("failureType"));
+    assertEquals(403, denied.getInteger("failureCode"));
+    assertEquals("access_denied", denied.getString("message"));
+    assertTrue(denied.getString("reason").contains("not the reply address of a message this client received"), denied.encode());
+    assertEquals("rejected", other.next().getString("body"));
+    other.send(new JsonObject().put("type", "publish").put("address", secondReply).put("body", "forged"));
+    assertEquals("rejected", other.next().getString("body"), "nor by publishing");
+    // the other client's tries took nothing from the one the request was for
+    answerer.send(new JsonObject().put("type", "send").put("address", secondReply).put("body", "genuine"));
+    assertEquals("genuine", second.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body());
   }
 }
