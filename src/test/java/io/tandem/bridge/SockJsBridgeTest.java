@@ -2,6 +2,7 @@ package io.tandem.bridge;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.tandem.bus.Addresses;
+import io.tandem.testing.Http;
 import io.tandem.testing.LogCapture;
 import io.tandem.testing.RawHttp;
 import io.tandem.testing.Sockets;
@@ -389,5 +390,17 @@ class SockJsBridgeTest {
           .map(ILoggingEvent::getFormattedMessage).toList();
       assertTrue(logged.isEmpty(), "a client's bad bytes are no ERROR and no stack trace: " + logged);
     }
+  }
+  @Test
+  void anXhrSendThatIsNotUtf8IsRefusedWith400AndTheSessionGoesOn(Vertx vertx) throws Exception {
+    Http http = new Http(deploy(vertx));
+    String session = "/eventbus/000/utf8-xhr";
+    assertEquals("o\n", http.post(session + "/xhr", null, new byte[0]).body());
+    String frame = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"tandem.echo\\\",\\\"replyAddress\\\":\\\"%s\\\",\\\"body\\\":\\\"%s\\\"}\"]";
+    byte[] bad = frame.formatted("r1", "\u00ff").getBytes(StandardCharsets.ISO_8859_1); // a lone 0xFF: never UTF-8
+    assertEquals("body is not valid UTF-8", Http.assertError(400, http.post(session + "/xhr_send", "text/plain", bad)));
+    assertEquals(204, http.post(session + "/xhr_send", "text/plain", frame.formatted("r2", "ok").getBytes(StandardCharsets.UTF_8)).statusCode());
+    String polled = http.post(session + "/xhr", null, new byte[0]).body();
+    assertTrue(polled.startsWith("a[") && polled.contains("r2") && !polled.contains("r1"), polled);
   }
 }
