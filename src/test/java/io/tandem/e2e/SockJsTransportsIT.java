@@ -1,6 +1,7 @@
 package io.tandem.e2e;
 
 import io.tandem.testing.Http;
+import io.tandem.testing.Sockets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -202,6 +206,38 @@ class SockJsTransportsIT {
         .POST(HttpRequest.BodyPublishers.noBody()).build());
     assertEquals(200, reply.statusCode());
     assertTrue(reply.body().startsWith("a[") && reply.body().contains("small"), reply.body());
+  }
+
+  /** Not UTF-8, on a WebSocket and in an xhr_send: a defined answer each, and (see stopTandem) no ERROR in the log. */
+  @Test
+  void textThatIsNotUtf8IsRefusedOnEveryTransport() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", http)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /eventbus/000/bad-ws/websocket HTTP/1.1\r\nHost: 127.0.0.1:" + http
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nOrigin: " + LISTED_ORIGIN + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      assertTrue(Sockets.readLine(in).startsWith("HTTP/1.1 101 "));
+      while (!Sockets.readLine(in).trim().isEmpty()) {
+        // the rest of the head
+      }
+      assertArrayEquals(new byte[] {(byte) 0x81, 1, 'o'}, Sockets.readExactly(in, 3), "SockJS's open frame");
+      byte[] payload = {'[', '"', (byte) 0xC3, '(', '"', ']'};
+      byte[] frame = new byte[6 + payload.length];
+      frame[0] = (byte) 0x81;
+      frame[1] = (byte) (0x80 | payload.length);
+      System.arraycopy(payload, 0, frame, 6, payload.length); // mask 0: the payload as it is
+      socket.getOutputStream().write(frame);
+      byte[] close = Sockets.readExactly(in, 4);
+      assertEquals((byte) 0x88, close[0], "a close frame");
+      assertEquals(1007, (close[2] & 0xff) << 8 | close[3] & 0xff);
+    }
+
+    Http client = new Http(http);
+    String session = "/eventbus/000/bad-xhr";
+    assertEquals("o\n", client.post(session + "/xhr", null, new byte[0]).body());
+    assertEquals("body is not valid UTF-8",
+        Http.assertError(400, client.post(session + "/xhr_send", "text/plain", new byte[] {'[', '"', (byte) 0xFF, '"', ']'})));
   }
 
   /** A SockJS frame: the bridge's JSON as a JSON string. */
