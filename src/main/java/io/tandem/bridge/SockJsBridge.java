@@ -2,8 +2,10 @@ package io.tandem.bridge;
 
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
+import io.tandem.net.Utf8;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
@@ -85,8 +87,8 @@ public final class SockJsBridge {
   /**
    * Mounts the bridge at {@code path} ({@code /eventbus}): the origin check first, so a refused page
    * gets its 403 before any upgrade or session; then the body limit for the POSTs of the XHR
-   * transports ({@code body}, the API's own); then Vert.x Web's SockJS handler. Returns the bridge,
-   * for {@link #goAway()}.
+   * transports ({@code body}, the API's own) and a 400 for a body that is not UTF-8; then Vert.x
+   * Web's SockJS handler. Returns the bridge, for {@link #goAway()}.
    */
   public static SockJsBridge mount(Router router, String path, Vertx vertx, BridgeSettings settings, Handler<RoutingContext> body) {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
@@ -102,9 +104,23 @@ public final class SockJsBridge {
     }
     SockJsBridge bridge = new SockJsBridge(vertx, settings);
     router.route(path + "/*").handler(bridge::checkOrigin);
-    router.post(path + "/*").handler(body);
+    router.post(path + "/*").handler(body).handler(SockJsBridge::requireUtf8);
     router.route(path + "/*").subRouter(SockJSHandler.create(vertx, transports).bridge(options, event -> event.complete(bridge.allowed(event))));
     return bridge;
+  }
+
+  /**
+   * An {@code xhr_send} body is text, and Vert.x Web would decode bytes that are not UTF-8 with
+   * U+FFFD and act on the frames: refused instead, as the API refuses such a JSON body, and as a
+   * WebSocket text frame that is not UTF-8 ends its connection.
+   */
+  private static void requireUtf8(RoutingContext ctx) {
+    Buffer sent = ctx.body().buffer();
+    if (sent == null || Utf8.isValid(sent.getBytes())) {
+      ctx.next();
+    } else {
+      ctx.fail(new HttpException(400, "body is not valid UTF-8"));
+    }
   }
 
   /** Lets a page of an allowed origin (or a client that is not a page) through; 403 for any other. */
