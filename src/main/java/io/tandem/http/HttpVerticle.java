@@ -86,7 +86,6 @@ public final class HttpVerticle extends VerticleBase {
     }
     channel.closeFuture().addListener(closed -> gate.release(remote, admission));
     RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY);
-    WebSocketUtf8.install(http1);
     ClientHangUp.watch(connection);
   }
 }

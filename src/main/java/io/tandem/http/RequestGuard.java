@@ -134,6 +134,11 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     // the channel closed, or Vert.x replaced the decoder for a WebSocket, which has its own pings
     sweep.remove(this);
+    if (ctx.channel().isActive()) {
+      // an upgrade: only now is there WebSocket text to check, and no HTTP request pays for it;
+      // in place before the bytes this decoder still holds are passed on
+      WebSocketUtf8.install(connection);
+    }
     super.handlerRemoved0(ctx);
   }
 

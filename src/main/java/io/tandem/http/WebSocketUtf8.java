@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * fragments too; this answers with the close frame (1007) and closes, and does what Tandem does
  * with client garbage: one WARN line, no stack trace, nothing more read from the connection.
  *
- * <p>In every HTTP connection's pipeline from the start, in front of Vert.x's handler: it passes
- * HTTP messages through, and after an upgrade it sees the frames once any permessage-deflate
- * decoder (which Netty puts right after Vert.x's extension handler, ahead of this) has inflated them.
+ * <p>Put in front of Vert.x's handler when a connection is upgraded ({@link RequestGuard} sees its
+ * decoder replaced), so that plain HTTP requests never pass through it; it sees the frames once any
+ * permessage-deflate decoder (which Netty puts right after Vert.x's extension handler, ahead of
+ * this) has inflated them.
  */
 final class WebSocketUtf8 extends Utf8FrameValidator {
 
