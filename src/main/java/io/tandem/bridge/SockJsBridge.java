@@ -55,6 +55,8 @@ public final class SockJsBridge {
   /** How many reply addresses of messages it received one client may still answer; the oldest go first. */
   private static final int MAX_ANSWERABLE = 1024;
   private static final int GOING_AWAY = 1001;
+  /** The XHR polling transport's receiving request, {@code /<server>/<session>/xhr}. */
+  private static final String XHR_RECEIVE = "/[^/.]+/[^/.]+/xhr";
   private static final String SHUTTING_DOWN = "shutting down";
 
   private final Vertx vertx;
@@ -105,8 +107,20 @@ public final class SockJsBridge {
     SockJsBridge bridge = new SockJsBridge(vertx, settings);
     router.route(path + "/*").handler(bridge::checkOrigin);
     router.post(path + "/*").handler(body).handler(SockJsBridge::requireUtf8);
+    router.postWithRegex(Pattern.quote(path) + XHR_RECEIVE).handler(SockJsBridge::sayConnectionCloses);
     router.route(path + "/*").subRouter(SockJSHandler.create(vertx, transports).bridge(options, event -> event.complete(bridge.allowed(event))));
     return bridge;
+  }
+
+  /**
+   * Vert.x Web closes the connection after each XHR poll without saying so: a client that reused
+   * the connection for its next request (an {@code xhr_send}, say) would lose that request to the
+   * close. {@code Connection: close} tells it not to. Not on {@code xhr_streaming}: Node's SockJS
+   * client then never sees the stream's frames, and a stream is closed only after 128 KiB.
+   */
+  private static void sayConnectionCloses(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    ctx.next();
   }
 
   /**
