@@ -1,5 +1,6 @@
 package io.tandem.net;
 
+import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.CharacterCodingException;
@@ -30,7 +31,12 @@ class Utf8Test {
     for (byte[] bytes : bad) {
       assertThrows(CharacterCodingException.class, () -> Utf8.decode(bytes));
       assertFalse(Utf8.isValid(bytes));
+      // the check in place, as the TCP bridge makes it, inside a frame of otherwise good text
+      Buffer framed = Buffer.buffer("{\"a\":\"é").appendBytes(bytes).appendString("\"}");
+      assertFalse(Utf8.isValid(framed), () -> java.util.HexFormat.of().formatHex(bytes));
     }
     assertTrue(Utf8.isValid(new byte[0]));
+    assertTrue(Utf8.isValid(Buffer.buffer("{\"text\":\"héllo 🚲\"}")));
+    assertTrue(Utf8.isValid(Buffer.buffer()));
   }
 }
