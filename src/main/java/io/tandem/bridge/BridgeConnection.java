@@ -1,12 +1,16 @@
 package io.tandem.bridge;
 
+import io.tandem.bus.FailureCodes;
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
+import io.tandem.net.Utf8;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
@@ -43,6 +47,8 @@ final class BridgeConnection {
   private final Permissions outbound;
   private final String remote;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  /** messages this client received with a reply address: it may answer each once */
+  private final ReplyAddresses<Message<Object>> answerable = new ReplyAddresses<>();
   private RecordParser parser;
   private boolean awaitingLength = true;
   private long second;
@@ -75,6 +81,8 @@ final class BridgeConnection {
       closed = true;
       registrations.values().forEach(MessageConsumer::unregister);
       registrations.clear();
+      // their senders learn now, not when their timeouts run out
+      answerable.clear(unanswered -> unanswered.fail(FailureCodes.UNAVAILABLE, "the bridge client went away without answering"));
     });
   }
 
@@ -120,6 +128,11 @@ final class BridgeConnection {
   }
 
   private void frame(Buffer bytes) {
+    if (!Utf8.isValid(bytes)) {
+      // Jackson would read an overlong "/" or a lone surrogate into the text
+      refuse("invalid_json", "a frame must be UTF-8", null);
+      return;
+    }
     JsonObject frame;
     try {
       frame = new JsonObject(bytes);
@@ -147,6 +160,10 @@ final class BridgeConnection {
     if (address == null) {
       return;
     }
+    if (ReplyAddresses.isReplyAddress(address)) {
+      answer(frame, address, replyAddress, publish);
+      return;
+    }
     if (!inbound.allows(address)) {
       denied(address, replyAddress, "sending to " + address + " is not on bridge.inbound");
       return;
@@ -172,13 +189,55 @@ final class BridgeConnection {
   }
 
   private void request(String address, String replyAddress, Object body, DeliveryOptions options) {
+    awaitAnswer(address, replyAddress, bus.request(address, body, options));
+  }
+
+  /**
+   * A send to the reply address of a message this client received: the reply (a request of its
+   * own when the frame has a reply address), or with {@code failureCode} the failure, that
+   * message's sender gets. Each message is answered once; anything else sent to a reply address
+   * is refused, whatever the permission lists say (they do not name reply addresses).
+   */
+  private void answer(JsonObject frame, String address, String replyAddress, boolean publish) {
+    if (publish) {
+      denied(address, replyAddress, "a reply address is answered with send, not publish");
+      return;
+    }
+    Object code = frame.getValue(Frames.FAILURE_CODE);
+    Object text = frame.getValue(Frames.MESSAGE);
+    if (code != null && !(code instanceof Integer)) {
+      refuse("invalid_frame", "failureCode must be an integer", replyAddress);
+      return;
+    }
+    if (code != null && text != null && !(text instanceof String)) {
+      refuse("invalid_frame", "message, the failure's text, must be a string", replyAddress);
+      return;
+    }
+    DeliveryOptions options = options(frame, replyAddress);
+    if (options == null) {
+      return;
+    }
+    Message<Object> message = answerable.take(address);
+    if (message == null) {
+      denied(address, replyAddress, address + " is not the reply address of a message this client received (or it was answered)");
+    } else if (code != null) {
+      message.fail((Integer) code, (String) text);
+    } else if (replyAddress != null) {
+      awaitAnswer(address, replyAddress, message.replyAndRequest(frame.getValue(Frames.BODY), options));
+    } else {
+      message.reply(frame.getValue(Frames.BODY), options);
+    }
+  }
+
+  /** The answer to one of this client's requests, written to its reply address; reading waits while too many are out. */
+  private void awaitAnswer(String address, String replyAddress, Future<Message<Object>> pending) {
     requestsInFlight++;
     updateReading();
-    bus.request(address, body, options).onComplete(answer -> {
+    pending.onComplete(answer -> {
       requestsInFlight--;
       updateReading();
       if (answer.succeeded()) {
-        write(Frames.message(replyAddress, answer.result().headers(), answer.result().body(), true));
+        deliver(replyAddress, answer.result(), true);
       } else if (answer.cause() instanceof ReplyException failure) {
         write(Frames.failure(replyAddress, address, failure.failureCode(), failure.failureType().name(), failure.getMessage()));
       } else {
@@ -213,12 +272,32 @@ final class BridgeConnection {
         // a client that does not keep up loses messages, not the process its memory
         droppedMessages++;
         logRefusal("is not reading fast enough; " + droppedMessages + " messages dropped so far");
+        if (message.replyAddress() != null) {
+          message.fail(FailureCodes.UNAVAILABLE, "the bridge client is not reading fast enough; the request was dropped");
+        }
         return;
       }
-      write(Frames.message(address, message.headers(), message.body(), false));
+      deliver(address, message, message.isSend());
     });
     registrations.put(address, consumer);
     acknowledge(frame, consumer);
+  }
+
+  /**
+   * A message for this client: on a subscription, or the answer to one of its requests. One that
+   * wants an answer carries its {@code replyAddress}, and the client may answer it ({@link #answer}).
+   */
+  private void deliver(String address, Message<Object> message, boolean send) {
+    JsonObject frame = Frames.message(address, message.headers(), message.body(), send);
+    String replyAddress = message.replyAddress();
+    if (replyAddress != null) {
+      frame.put(Frames.REPLY_ADDRESS, replyAddress);
+      Message<Object> pushedOut = answerable.add(replyAddress, message);
+      if (pushedOut != null) {
+        pushedOut.fail(FailureCodes.UNAVAILABLE, "the bridge client left over " + ReplyAddresses.MAX + " messages unanswered");
+      }
+    }
+    write(frame);
   }
 
   /** Tells a client that asked when its subscription is in place: on a clustered bus, on every node. */

@@ -18,6 +18,8 @@ final class Frames {
   static final String BODY = "body";
   static final String MESSAGE = "message";
   static final String ACK = "ack";
+  /** On a send to a reply address: fail that message with this code (and {@link #MESSAGE}) instead of replying. */
+  static final String FAILURE_CODE = "failureCode";
 
   private Frames() {
   }
@@ -27,7 +29,7 @@ final class Frames {
     return Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
   }
 
-  /** A message for a subscription, or a reply to a request ({@code send: true}). */
+  /** A message for a subscription or a reply to a request; {@code send}: it went to one consumer, not to all. */
   static JsonObject message(String address, MultiMap headers, Object body, boolean send) {
     JsonObject headerJson = new JsonObject();
     headers.forEach(header -> headerJson.put(header.getKey(), header.getValue()));
@@ -37,7 +39,7 @@ final class Frames {
   /** A failed request, as the bus reports it. */
   static JsonObject failure(String replyAddress, String sourceAddress, int code, String type, String message) {
     return new JsonObject().put(TYPE, "err").put(ADDRESS, replyAddress).put("sourceAddress", sourceAddress)
-        .put("failureCode", code).put("failureType", type).put(MESSAGE, message);
+        .put(FAILURE_CODE, code).put("failureType", type).put(MESSAGE, message);
   }
 
   /** A frame refused by the bridge; {@code code} is a short stable word, {@code reason} says why in words. */

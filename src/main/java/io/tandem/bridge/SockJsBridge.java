@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,14 +45,10 @@ public final class SockJsBridge {
 
   private static final Logger log = LoggerFactory.getLogger(SockJsBridge.class);
   private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** Where the bus sends replies; a client answering a message it got is allowed without the list. */
-  private static final String REPLY_ADDRESS_PREFIX = "__vertx.reply.";
   /** Vert.x Web refuses longer reply addresses ({@code invalid_reply_address}). */
   private static final int MAX_REPLY_ADDRESS_LENGTH = 36;
   private static final long PING_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(90);
   private static final List<Transport> DISABLED_TRANSPORTS = List.of(Transport.JSON_P, Transport.HTML_FILE, Transport.EVENT_SOURCE);
-  /** How many reply addresses of messages it received one client may still answer; the oldest go first. */
-  private static final int MAX_ANSWERABLE = 1024;
   private static final int GOING_AWAY = 1001;
   /** The XHR polling transport's receiving request, {@code /<server>/<session>/xhr}. */
   private static final String XHR_RECEIVE = "/[^/.]+/[^/.]+/xhr";
@@ -76,7 +71,7 @@ public final class SockJsBridge {
     /** the reply addresses of this client's requests still waiting for their answer */
     final Set<String> pending = new HashSet<>();
     /** the reply addresses of messages this client received: it, and only it, may answer them */
-    final Set<String> answerable = new LinkedHashSet<>();
+    final ReplyAddresses<Boolean> answerable = new ReplyAddresses<>();
   }
 
   private SockJsBridge(Vertx vertx, BridgeSettings settings) {
@@ -230,9 +225,16 @@ public final class SockJsBridge {
     }
     Client client = clients.computeIfAbsent(socket, s -> new Client());
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
-    if (address.startsWith(REPLY_ADDRESS_PREFIX)) {
+    if (ReplyAddresses.isReplyAddress(address)) {
+      if (send && frame.containsKey(Frames.FAILURE_CODE)) {
+        // Vert.x Web would pass it on as a successful reply; the message stays answerable
+        String reason = "a failure is answered on the TCP bridge only: Vert.x Web's SockJS bridge replies, it cannot fail";
+        logRefusal(socket, reason);
+        socket.write(Frames.refused("not_supported", reason).put(Frames.ADDRESS, address).toBuffer());
+        return false; // Vert.x Web answers rejected
+      }
       // an answer: only to a message this client received, whatever the permission list says
-      if (send && client.answerable.remove(address)) {
+      if (send && client.answerable.take(address) != null) {
         track(client, replyAddress);
         return true;
       }
@@ -276,10 +278,7 @@ public final class SockJsBridge {
       return;
     }
     if (envelope.getValue(Frames.REPLY_ADDRESS) instanceof String replyAddress) {
-      client.answerable.add(replyAddress);
-      if (client.answerable.size() > MAX_ANSWERABLE) {
-        client.answerable.remove(client.answerable.iterator().next());
-      }
+      client.answerable.add(replyAddress, Boolean.TRUE);
     }
     if (client.pending.remove(envelope.getString(Frames.ADDRESS)) && shuttingDown && client.pending.isEmpty()) {
       vertx.runOnContext(written -> socket.close(GOING_AWAY, SHUTTING_DOWN));

@@ -298,7 +298,13 @@ class SockJsBridgeTest {
     assertEquals("rejected", other.next().getString("body"));
     other.send(new JsonObject().put("type", "publish").put("address", secondReply).put("body", "forged"));
     assertEquals("rejected", other.next().getString("body"), "nor by publishing");
-    // the other client's tries took nothing from the one the request was for
+    // Vert.x Web's bridge can only reply: a failure is refused, not passed on as a reply
+    answerer.send(new JsonObject().put("type", "send").put("address", secondReply).put("failureCode", 418).put("message", "teapot"));
+    JsonObject cannotFail = answerer.next();
+    assertEquals("not_supported", cannotFail.getString("message"));
+    assertEquals(secondReply, cannotFail.getString("address"));
+    assertEquals("rejected", answerer.next().getString("body"));
+    // the other client's tries, and that refusal, took nothing from the answer the request waits for
     answerer.send(new JsonObject().put("type", "send").put("address", secondReply).put("body", "genuine"));
     assertEquals("genuine", second.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body());
   }

@@ -1,10 +1,16 @@
 package io.tandem.bridge;
 
 import io.tandem.bus.Addresses;
+import io.tandem.config.BridgeSettings;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.testing.Sockets;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -14,11 +20,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
@@ -27,12 +36,19 @@ class TcpBridgeTest {
 
   private static final int FRAMES_PER_SECOND = 50;
 
-  /** The TCP echo verticle (tandem.echo, tandem.tcp.*) and the bridge, both on free ports. */
+  /** An address a test verticle sends requests to, for a bridge client to serve. */
+  private static final String QUESTIONS = "test.questions";
+
+  /**
+   * The TCP echo verticle (tandem.echo, tandem.tcp.*) and the bridge, both on free ports; clients
+   * may subscribe to {@link #QUESTIONS} besides the default outbound addresses.
+   */
   private static int[] deploy(Vertx vertx) throws Exception {
+    JsonArray outbound = new JsonArray(new ArrayList<>(BridgeSettings.DEFAULT_OUTBOUND)).add(QUESTIONS);
     JsonObject config = new JsonObject()
         .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
         .put("bridge", new JsonObject().put("tcpPort", 0).put("instances", 1).put("maxFrameBytes", 1024)
-            .put("maxFramesPerSecond", FRAMES_PER_SECOND));
+            .put("maxFramesPerSecond", FRAMES_PER_SECOND).put("outbound", outbound));
     List<TcpEchoVerticle> echo = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> {
       TcpEchoVerticle verticle = new TcpEchoVerticle();
@@ -101,6 +117,7 @@ class TcpBridgeTest {
         assertEquals(Addresses.TCP_MESSAGES, message.getString("address"));
         assertEquals("hello bridge", message.getJsonObject("body").getString("text"));
         assertEquals(false, message.getBoolean("send"));
+        assertFalse(message.containsKey("replyAddress"), "a published message cannot be answered");
       }
       client.send(new JsonObject().put("type", "unregister").put("address", "tandem.tcp.connections"));
       assertEquals("unknown_address", client.read().getString("message"));
@@ -127,6 +144,83 @@ class TcpBridgeTest {
     }
   }
 
+  /** Subscribes the client to {@link #QUESTIONS}; returns once the subscription is in place. */
+  private static void serveQuestions(BridgeClient client) throws Exception {
+    client.send(new JsonObject().put("type", "register").put("address", QUESTIONS).put("ack", true));
+    assertEquals("registered", client.read().getString("type"));
+  }
+
+  @Test
+  void aClientAnswersARequestItReceivedWithAReplyOrAFailure(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(deploy(vertx)[0])) {
+      serveQuestions(client);
+      Future<Message<Object>> first = vertx.eventBus().request(QUESTIONS, "how are you?");
+      JsonObject question = client.read();
+      assertEquals(QUESTIONS, question.getString("address"));
+      assertEquals("how are you?", question.getString("body"));
+      assertEquals(true, question.getBoolean("send"));
+      String replyAddress = question.getString("replyAddress");
+      assertTrue(replyAddress.startsWith("__vertx.reply."), question.encode());
+
+      client.send(new JsonObject().put("type", "send").put("address", replyAddress).put("body", "well")
+          .put("headers", new JsonObject().put("x-mood", "good")));
+      Message<Object> answer = first.await(10, TimeUnit.SECONDS);
+      assertEquals("well", answer.body());
+      assertEquals("good", answer.headers().get("x-mood"));
+
+      // once only: the same reply address again is refused, and so is one it never received
+      client.send(new JsonObject().put("type", "send").put("address", replyAddress).put("body", "again"));
+      assertEquals("access_denied", client.read().getString("message"));
+      client.send(BridgeClient.request("__vertx.reply.999999", "r1", "made up"));
+      JsonObject madeUp = client.read();
+      assertEquals("access_denied", madeUp.getString("message"));
+      assertEquals("r1", madeUp.getString("address"));
+
+      Future<Message<Object>> second = vertx.eventBus().request(QUESTIONS, "may I?");
+      String secondAddress = client.read().getString("replyAddress");
+      client.send(new JsonObject().put("type", "publish").put("address", secondAddress).put("body", "to everyone"));
+      assertEquals("access_denied", client.read().getString("message"));
+      client.send(new JsonObject().put("type", "send").put("address", secondAddress).put("failureCode", "teapot"));
+      assertEquals("invalid_frame", client.read().getString("message"));
+      // neither refusal used the answer up
+      client.send(new JsonObject().put("type", "send").put("address", secondAddress).put("failureCode", 418).put("message", "no, I am a teapot"));
+      ReplyException refused = assertThrows(ReplyException.class, () -> second.await(10, TimeUnit.SECONDS));
+      assertEquals(418, refused.failureCode());
+      assertEquals(ReplyFailure.RECIPIENT_FAILURE, refused.failureType());
+      assertEquals("no, I am a teapot", refused.getMessage());
+    }
+  }
+
+  @Test
+  void anAnswerWithAReplyAddressGoesOnAsAConversation(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(deploy(vertx)[0])) {
+      serveQuestions(client);
+      Future<Message<Object>> asked = vertx.eventBus().request(QUESTIONS, "ready?");
+      String replyAddress = client.read().getString("replyAddress");
+      client.send(BridgeClient.request(replyAddress, "c1", "are you?"));
+      Message<Object> counter = asked.await(10, TimeUnit.SECONDS);
+      assertEquals("are you?", counter.body());
+      counter.reply("yes");
+      JsonObject back = client.read();
+      assertEquals("c1", back.getString("address"));
+      assertEquals("yes", back.getString("body"));
+    }
+  }
+
+  @Test
+  void requestsLeftUnansweredFailAtOnceWhenTheClientGoesAway(Vertx vertx) throws Exception {
+    Future<Message<Object>> asked;
+    try (BridgeClient client = new BridgeClient(deploy(vertx)[0])) {
+      serveQuestions(client);
+      // a timeout far beyond the wait below: the failure comes from the close, not from the timer
+      asked = vertx.eventBus().request(QUESTIONS, "still there?", new DeliveryOptions().setSendTimeout(120_000));
+      assertEquals("still there?", client.read().getString("body"));
+    }
+    ReplyException gone = assertThrows(ReplyException.class, () -> asked.await(20, TimeUnit.SECONDS));
+    assertEquals(503, gone.failureCode());
+    assertTrue(gone.getMessage().contains("went away"), gone.getMessage());
+  }
+
   @Test
   void everyBadFrameIsAnsweredAndTheConnectionGoesOn(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(deploy(vertx)[0])) {
@@ -144,6 +238,11 @@ class TcpBridgeTest {
       assertEquals("missing_address", client.read().getString("message"));
       client.send(BridgeClient.request(Addresses.ECHO, "r1", "x").put("headers", new JsonObject().put("timeout", "soon")));
       assertEquals("invalid_frame", client.read().getString("message"));
+      // an overlong "/": Jackson would read it into the text
+      client.sendFrameBytes(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'});
+      JsonObject notText = client.read();
+      assertEquals("invalid_json", notText.getString("message"));
+      assertTrue(notText.getString("reason").contains("UTF-8"), notText.encode());
       // after all that, the stock bridge would have gone silent; this one still answers
       client.send(new JsonObject().put("type", "ping"));
       assertEquals("pong", client.read().getString("type"));
