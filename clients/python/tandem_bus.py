@@ -8,6 +8,8 @@ UTF-8 JSON::
     await bus.publish("tandem.tcp.broadcast", {"text": "hi all"})
     async for line in bus.subscribe("tandem.tcp.messages"):
         print(line["text"])
+    async for request in bus.requests("my.service"):   # serve what the bus sends there
+        await request.reply({"answer": 42})            # or: await request.fail(400, "no")
     await bus.close()
 
 A failed request raises BusError, with the bus's failure type (RECIPIENT_FAILURE, NO_HANDLERS,
@@ -20,7 +22,7 @@ import json
 import struct
 import uuid
 
-__all__ = ["TandemBus", "Subscription", "BusError"]
+__all__ = ["TandemBus", "Subscription", "Request", "BusError"]
 
 _LENGTH = struct.Struct(">I")
 
@@ -82,6 +84,10 @@ class TandemBus:
     def subscribe(self, address):
         """A Subscription, registered at once: iterate it (``async for``) for each message's body."""
         return Subscription(self, address)
+
+    def requests(self, address):
+        """A Subscription that yields each message as a Request, to answer with reply() or fail()."""
+        return Subscription(self, address, Request)
 
     async def close(self):
         self._pinging.cancel()
@@ -160,7 +166,7 @@ class TandemBus:
             if reply is not None and not reply.done():
                 reply.set_result(frame.get("body"))
             for queue in self._subscriptions.get(address, ()):
-                queue.put_nowait(frame.get("body"))
+                queue.put_nowait(frame)
         elif kind == "registered":
             placed = self._placed.get(address)
             if placed is not None and not placed.done():
@@ -186,14 +192,40 @@ class TandemBus:
             pass
 
 
+class Request:
+    """A message received on a bus.requests() subscription: its body and headers, and the answer."""
+
+    def __init__(self, bus, frame):
+        self.body = frame.get("body")
+        self.headers = frame.get("headers") or {}
+        self.reply_address = frame.get("replyAddress")
+        self._bus = bus
+
+    async def reply(self, body=None, *, headers=None):
+        """Answers the sender with body; a message answers once."""
+        await self._bus._send({"type": "send", "address": self._answer_address(), "headers": dict(headers or {}), "body": body})
+
+    async def fail(self, code, message):
+        """Answers the sender with a failure: it gets RECIPIENT_FAILURE with this code and message."""
+        await self._bus._send({"type": "send", "address": self._answer_address(), "failureCode": int(code), "message": str(message)})
+
+    def _answer_address(self):
+        if self.reply_address is None:
+            raise BusError("NO_REPLY_ADDRESS", -1, "this message was published or sent without waiting for an answer")
+        address, self.reply_address = self.reply_address, None
+        return address
+
+
 class Subscription:
     """Messages on one address, in arrival order; registered when made, unregistered by close()."""
 
-    def __init__(self, bus, address):
+    def __init__(self, bus, address, wrap=None):
         self.address = address
         self._bus = bus
         self._queue = asyncio.Queue()
         self._placed = bus._add_queue(address, self._queue)
+        # each message's body, or with wrap=Request the message to answer
+        self._wrap = (lambda frame: wrap(bus, frame)) if wrap else (lambda frame: frame.get("body"))
 
     async def ready(self):
         """Returns once the bridge has the subscription in place; raises BusError if it refused it."""
@@ -206,7 +238,7 @@ class Subscription:
         item = await self._queue.get()
         if isinstance(item, BusError):
             raise item
-        return item
+        return self._wrap(item)
 
     async def close(self):
         self._bus._remove_queue(self.address, self._queue)
