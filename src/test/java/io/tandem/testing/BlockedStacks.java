@@ -39,7 +39,10 @@ public final class BlockedStacks {
     return stack.stream().anyMatch(frame -> frame.className().startsWith("io.tandem."));
   }
 
-  /** The blocked thread was caught linking or loading code: the frames above the first non-JDK one say so. */
+  /**
+   * The blocked thread was caught linking, loading or initialising code (a JDK class's static
+   * initializer, {@code <clinit>}, run on first use): the frames above the first non-JDK one say so.
+   */
   private static boolean jvmWarmingUp(List<Frame> stack) {
     for (Frame frame : stack) {
       String name = frame.className();
@@ -49,6 +52,9 @@ public final class BlockedStacks {
       }
       if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
         return false;
+      }
+      if (frame.methodName().equals("<clinit>")) {
+        return true;
       }
     }
     return false;
