@@ -20,6 +20,20 @@ public final class Sockets {
     return socket;
   }
 
+  /**
+   * Whether anything accepts connections on {@code port}. A connect that "succeeds" can still mean
+   * nobody listens: when the kernel picks the closed port itself as the source port, TCP's
+   * simultaneous open connects the socket to itself, so that case counts as not listening.
+   */
+  public static boolean isListening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      return socket.getLocalPort() != port;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
   /** A connection from a loopback address of our choosing (all of 127.0.0.0/8 is loopback on Linux). */
   public static Socket connectFrom(String source, int port) throws IOException {
     Socket socket = new Socket();
