@@ -6,10 +6,12 @@ to core 0, each load generator to core 1. Every figure is the median of several 
 reported as a ratio to its references measured in this same run.
 
     bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus footprint
+    BENCH_BASELINE_DIR=<checkout> bench/run.sh paired    Tandem and a baseline build at the same moment
 """
 import argparse
 import datetime
 import json
+import math
 import os
 import re
 import resource
@@ -34,6 +36,8 @@ CLASSPATH = TANDEM_JAR + os.pathsep + BENCH_JAR
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiohttp and python3-uvloop
 SERVER_CORE, LOAD_CORE = "0", "1"
 SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "footprint"]
+# not part of a full run: needs BENCH_BASELINE_DIR
+PAIRED = "paired"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -51,6 +55,7 @@ class Profile:
         self.pingpong_conns = [1, 8] if smoke else [1, 64, 1000]
         self.stream_conns = 2 if smoke else 16
         self.bus_window = 128
+        self.paired_rounds = 1 if smoke else 12
         # (name, path query, count, concurrency, ideal seconds or None)
         self.fetch_work = [
             ("1,000 URLs x 100 ms, concurrency 100", "delay=100&bytes=0", 1000, 100, 1.0),
@@ -188,6 +193,39 @@ def run_load(cmd, limit_s, core=LOAD_CORE):
                           proc.returncode, usage.ru_utime + usage.ru_stime, wall, timed_out)
 
 
+def run_loads(cmds, limit_s, core=LOAD_CORE):
+    """Several load generators started at once on the load core; their LoadResults in order."""
+    with tempfile.TemporaryDirectory() as tmp:
+        procs = []
+        for i, cmd in enumerate(cmds):
+            out, err = open(os.path.join(tmp, f"{i}.out"), "w+b"), open(os.path.join(tmp, f"{i}.err"), "w+b")
+            procs.append((subprocess.Popen(pinned(core, cmd), stdout=out, stderr=err, cwd=ROOT), out, err))
+        start, results = time.monotonic(), []
+        for proc, out, err in procs:
+            timed_out = False
+            try:
+                proc.wait(max(1.0, limit_s - (time.monotonic() - start)))
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                proc.kill()
+                proc.wait()
+            out.seek(0)
+            err.seek(0)
+            results.append(LoadResult(out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                                      proc.returncode, 0, time.monotonic() - start, timed_out))
+            out.close()
+            err.close()
+        return results
+
+
+def wrk_operations(out):
+    return int(re.search(r"(\d+) requests in", out).group(1))
+
+
+def pingpong_operations(out):
+    return LoadResult(out, "", 0, 0, 0, False).json_lines()[-1]["operations"]
+
+
 def java(*args):
     return ["java", "-cp", CLASSPATH, "io.tandem.bench.Bench"] + [str(a) for a in args]
 
@@ -292,6 +330,31 @@ class Figure:
             self.notes.append(note)
 
 
+class PairedFigure:
+    """Server CPU per operation of Tandem and of the baseline, measured in the same rounds."""
+
+    def __init__(self, workload):
+        self.workload = workload
+        self.new, self.old = [], []
+
+    def add(self, new_us, old_us):
+        self.new.append(new_us)
+        self.old.append(old_us)
+
+    def speed(self):
+        """Tandem ÷ baseline as a speed (baseline's CPU per operation ÷ Tandem's), geometric mean of
+        the rounds, and twice its standard error: (estimate, low, high)."""
+        logs = [math.log(o / n) for n, o in zip(self.new, self.old)]
+        mean = statistics.mean(logs)
+        spread = 2 * statistics.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else 0.0
+        return math.exp(mean), math.exp(mean - spread), math.exp(mean + spread)
+
+    def describe(self):
+        est, low, high = self.speed()
+        return (f"Tandem {statistics.median(self.new):.2f} µs/op, baseline {statistics.median(self.old):.2f} µs/op, "
+                f"Tandem ÷ baseline {est:.3f} ({low:.3f} – {high:.3f})")
+
+
 class Bench:
     def __init__(self, profile, out_dir):
         self.p = profile
@@ -299,6 +362,7 @@ class Bench:
         self.logs = out_dir
         os.makedirs(self.logs, exist_ok=True)
         self.figures = []
+        self.paired_figures = []
         self.commands = []
         self.failures = []
 
@@ -424,6 +488,51 @@ class Bench:
                 mb[s].add(r.json_lines()[-1]["mbPerSecond"], r.cpu_pct, server_pct)
             for s in servers:
                 self.log(f"{w}: {s.name} {mb[s].median:,.0f} MB/s")
+
+    # A/B at the same moment: Tandem and the baseline build side by side
+    def paired(self):
+        """Tandem and the baseline build loaded at the same moment, both on the server core, each by
+        its own load generator on the load core: the host's drift (runs of one contender alone
+        spread by a third on a shared machine) then hits both alike, and what differs is the
+        server CPU each spends per operation. Which one starts first alternates by round."""
+        if not BASELINE_DIR:
+            raise SystemExit("the paired suite needs BENCH_BASELINE_DIR (another checkout, built)")
+        with Contenders([lambda: tandem(self.logs), lambda: baseline(self.logs)]) as (new, old):
+            for s in (new, old):
+                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                         self.p.warmup_s + 60)
+            for conns in self.p.http_conns:
+                self.note_command(f"paired: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per build at once")
+                self._paired(f"HTTP GET /, wrk {conns} connections", new, old, lambda s: [
+                    "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"], wrk_operations)
+            for conns in self.p.pingpong_conns:
+                self.note_command(f"paired: Bench pingpong --conns {conns} --size 64 --warmup 0 --seconds {self.p.run_s}, "
+                                  "one per build at once")
+                self._paired(f"TCP echo ping-pong, 64 B, {conns:,} connections", new, old, lambda s: java(
+                    "pingpong", "--port", s.tcp, "--conns", conns, "--size", 64, "--warmup", 0,
+                    "--seconds", self.p.run_s), pingpong_operations)
+
+    def _paired(self, workload, new, old, command, operations):
+        pair = self.paired_figure(workload)
+        limit = self.p.warmup_s + self.p.run_s + 60
+        for i in range(self.p.paired_rounds):
+            order = (new, old) if i % 2 == 0 else (old, new)
+            before = {s: s.cpu() for s in order}
+            results = dict(zip(order, run_loads([command(s) for s in order], limit)))
+            for s, r in results.items():
+                if r.status != 0 or r.timed_out:
+                    raise RuntimeError(f"{workload} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
+                errors = parse_wrk(r.out)["errors"] if "Requests/sec" in r.out else []
+                if errors:
+                    self.failures.append(f"paired {workload} on {s.name}: {', '.join(errors)}")
+            pair.add(*(1e6 * (s.cpu() - before[s]) / operations(results[s].out) for s in (new, old)))
+        self.log(f"paired {workload}: {pair.describe()}")
+
+    def paired_figure(self, workload):
+        f = PairedFigure(workload)
+        self.paired_figures.append(f)
+        return f
 
     # 5. Fetch: Tandem's POST /fetch, the bare WebClient gather and aiohttp's, against one origin
     def fetch(self):
@@ -668,6 +777,18 @@ class Report:
                          f"{f'{r:.2f}×' if r else '—'} | {('yes' if r >= 0.97 else '**no**') if r and '(p99)' not in w else '—'} |")
         return "\n".join(lines) if len(lines) > 2 else None
 
+    def paired(self):
+        """The paired suite's table, or None when it did not run."""
+        if not self.b.paired_figures:
+            return None
+        lines = ["| Workload | Tandem CPU/op | baseline CPU/op | Tandem ÷ baseline as a speed | 2 s.e. range | rounds | within 3 % |",
+                 "|---|---:|---:|---:|---:|---:|---|"]
+        for f in self.b.paired_figures:
+            est, low, high = f.speed()
+            lines.append(f"| {f.workload} | {statistics.median(f.new):.2f} µs | {statistics.median(f.old):.2f} µs | "
+                         f"{est:.3f}× | {low:.3f} – {high:.3f} | {len(f.new)} | {'yes' if est >= 0.97 else '**no**'} |")
+        return "\n".join(lines)
+
     def details(self):
         parts = []
         for w in self.workloads():
@@ -719,6 +840,11 @@ class Report:
             "", "## Summary", "", self.summary(), "",
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
+            *(["## Paired with the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds on the server "
+               "core at the same moment, each loaded by its own load generator, which starts first alternating by "
+               "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
+               "rounds of baseline ÷ Tandem, with twice its standard error.", "",
+               self.paired(), ""] if self.paired() else []),
             "## Details", self.details(), "",
             "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
             "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", ""])
@@ -740,11 +866,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="each workload briefly; numbers are not kept")
     parser.add_argument("--out", help="folder for the report (default bench/results, or a temporary one)")
-    parser.add_argument("suites", nargs="*", metavar="suite", help=" ".join(SUITES) + " (default: all)")
+    parser.add_argument("suites", nargs="*", metavar="suite",
+                        help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES]
+    unknown = [s for s in args.suites if s not in SUITES + [PAIRED]]
     if unknown:
-        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)}")
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED}")
+    if PAIRED in args.suites and not BASELINE_DIR:
+        parser.error(f"the {PAIRED} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     profile = Profile(args.smoke)
@@ -768,6 +897,8 @@ def main():
     print(report.summary())
     if report.against_baseline():
         print("\n" + report.against_baseline())
+    if report.paired():
+        print("\n" + report.paired())
     print(f"\nreport: {os.path.join(out_dir, result_name)}")
     if not args.smoke and full:
         update_benchmarks_md(report, result_name)

@@ -7,7 +7,9 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,19 +28,7 @@ class BenchmarkSmokeIT {
 
   @Test
   void everyWorkloadRunsAgainstEveryContender() throws Exception {
-    Path out = Files.createTempDirectory("tandem-bench-smoke");
-    Path console = out.resolve("console.txt");
-    ProcessBuilder builder = new ProcessBuilder("bench/run.sh", "--smoke", "--out", out.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(console.toFile());
-    builder.environment().put("BENCH_TANDEM_JAR", JAR.toAbsolutePath().toString());
-    Process run = builder.start();
-    assertTrue(run.waitFor(7, TimeUnit.MINUTES), "the smoke run did not finish in 7 minutes");
-    String output = Files.readString(console, StandardCharsets.UTF_8);
-    assertEquals(0, run.exitValue(), output);
-    File[] reports = out.toFile().listFiles((dir, name) -> name.endsWith(".md"));
-    assertEquals(1, reports.length, output);
-    String report = Files.readString(reports[0].toPath(), StandardCharsets.UTF_8);
+    String report = smokeRun(Map.of());
     for (String workload : List.of("HTTP GET /, wrk", "HTTP GET /?delay=1000", "TCP echo ping-pong",
         "TCP echo streaming", "Fetch ", "Event bus request/reply", "Start to ready", "RSS with")) {
       assertTrue(report.contains("| " + workload), "no " + workload + " row in\n" + report);
@@ -48,5 +38,37 @@ class BenchmarkSmokeIT {
         "| bare Vert.x WebClient |")) {
       assertTrue(report.contains(contender), "no figures for " + contender.trim() + " in\n" + report);
     }
+  }
+
+  /** The A/B suite BENCHMARKS.md gives for a change, with this checkout as its own baseline. */
+  @Test
+  void thePairedSuiteMeasuresTandemAndABaselineBuildTogether() throws Exception {
+    String report = smokeRun(Map.of("BENCH_BASELINE_DIR", Path.of("").toAbsolutePath().toString()), "paired");
+    int section = report.indexOf("## Paired with the baseline build");
+    assertTrue(section >= 0, "no paired section in\n" + report);
+    for (String workload : List.of("| HTTP GET /, wrk 8 connections | ", "| TCP echo ping-pong, 64 B, 1 connections | ",
+        "| TCP echo ping-pong, 64 B, 8 connections | ")) {
+      assertTrue(report.indexOf(workload, section) > section, "no paired " + workload + "row in\n" + report);
+    }
+  }
+
+  /** Runs bench/run.sh --smoke with {@code suites}; the report it wrote. */
+  private static String smokeRun(Map<String, String> env, String... suites) throws Exception {
+    Path out = Files.createTempDirectory("tandem-bench-smoke");
+    Path console = out.resolve("console.txt");
+    List<String> command = new ArrayList<>(List.of("bench/run.sh", "--smoke", "--out", out.toString()));
+    command.addAll(List.of(suites));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(console.toFile());
+    builder.environment().put("BENCH_TANDEM_JAR", JAR.toAbsolutePath().toString());
+    builder.environment().putAll(env);
+    Process run = builder.start();
+    assertTrue(run.waitFor(7, TimeUnit.MINUTES), "the smoke run did not finish in 7 minutes");
+    String output = Files.readString(console, StandardCharsets.UTF_8);
+    assertEquals(0, run.exitValue(), output);
+    File[] reports = out.toFile().listFiles((dir, name) -> name.endsWith(".md"));
+    assertEquals(1, reports.length, output);
+    return Files.readString(reports[0].toPath(), StandardCharsets.UTF_8);
   }
 }
