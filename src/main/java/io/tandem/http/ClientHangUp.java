@@ -1,9 +1,8 @@
 package io.tandem.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
-import io.tandem.net.HalfClose;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 
@@ -11,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What a client's FIN means on an HTTP connection.
@@ -33,23 +33,24 @@ final class ClientHangUp {
   private ClientHangUp() {
   }
 
-  /** For the server's connection handler: set up every new HTTP/1.x connection. */
-  static void watch(HttpConnection connection) {
+  /**
+   * For the server's connection handler: sets up a new HTTP/1.x connection (HTTP/2 is not served:
+   * there one connection carries many requests, and a stream has its own reset). Returns what
+   * the client's FIN does, for the connection's half-close handler ({@link RequestGuard#install}).
+   */
+  static Consumer<ChannelHandlerContext> watch(Http1xServerConnection connection) {
     // a client that resets its connection is ordinary, not an ERROR in the log
     connection.exceptionHandler(err -> log.debug("connection from {}: {}", connection.remoteAddress(), err.toString()));
-    // HTTP/1.x only: on HTTP/2 one connection carries many requests, and a stream has its own reset
-    if (connection instanceof Http1xServerConnection http1) {
-      Channel channel = http1.channelHandlerContext().channel();
-      HalfClose.enable(http1.channelHandlerContext(), ctx -> {
-        Runnable hangUp = channel.attr(ON_HANG_UP).getAndSet(null);
-        if (hangUp != null) {
-          hangUp.run();
-          connection.close();
-        } else {
-          connection.shutdown(ANSWER_MINUTES, TimeUnit.MINUTES);
-        }
-      });
-    }
+    Channel channel = connection.channelHandlerContext().channel();
+    return ctx -> {
+      Runnable hangUp = channel.attr(ON_HANG_UP).getAndSet(null);
+      if (hangUp != null) {
+        hangUp.run();
+        connection.close();
+      } else {
+        connection.shutdown(ANSWER_MINUTES, TimeUnit.MINUTES);
+      }
+    };
   }
 
   /** Until {@link #answered}, a FIN (or a close) from this request's client runs {@code onHangUp}. */

@@ -85,7 +85,6 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     channel.closeFuture().addListener(closed -> gate.release(remote, admission));
-    RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY);
-    ClientHangUp.watch(connection);
+    RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY, ClientHangUp.watch(http1));
   }
 }

@@ -4,18 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.tandem.net.HalfClose;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Reads an HTTP/1.x connection's requests for Vert.x and holds them to what Vert.x's decoder does
@@ -63,6 +65,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   private static final String DECODER = "httpDecoder";
   /** A probe sends its request at once: a connection in the last of the reserve may not wait longer. */
   private static final long PROBE_HEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int TRANSFER_ENCODING_LENGTH = HttpHeaderNames.TRANSFER_ENCODING.length();
 
   private static final int READING = 0;
   private static final int DRAINING = 1;
@@ -87,6 +90,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   /** Sweep time of the last read: a body that stops arriving is timed from it. */
   private long lastRead;
   private boolean lengthAndChunked;
+  /** A header of the head being read is named Transfer-Encoding. */
+  private boolean transferEncodingNamed;
   private long drained;
 
   private RequestGuard(HttpServerOptions options, Sweep sweep, Http1xServerConnection connection, boolean probesOnly) {
@@ -101,14 +106,15 @@ final class RequestGuard extends VertxHttpRequestDecoder {
    * bytes: from the server's connection handler, with h2c off (else the HTTP/1 pipeline is built
    * after the first read).
    *
-   * @param probesOnly the connection is past the descriptor budget: only {@code /health} and {@code /ready} are answered
+   * @param probesOnly      the connection is past the descriptor budget: only {@code /health} and {@code /ready} are answered
+   * @param onInputShutdown what the client's FIN means ({@link ClientHangUp})
    */
-  static void install(Http1xServerConnection connection, HttpServerOptions options, Sweep sweep, boolean probesOnly) {
+  static void install(Http1xServerConnection connection, HttpServerOptions options, Sweep sweep, boolean probesOnly,
+                      Consumer<ChannelHandlerContext> onInputShutdown) {
     ChannelHandlerContext vertx = connection.channelHandlerContext();
-    ChannelPipeline pipeline = vertx.pipeline();
     RequestGuard guard = new RequestGuard(options, sweep, connection, probesOnly);
-    pipeline.replace(DECODER, DECODER, guard);
-    pipeline.addBefore(vertx.name(), "tandem-response-end", guard.new ResponseEnd());
+    vertx.pipeline().replace(DECODER, DECODER, guard);
+    HalfClose.enable(vertx, guard.new ResponseEnd(onInputShutdown));
   }
 
   /** After a 413: read at most {@value #DRAIN_BYTES} more bytes (or a second) of the body, then close. */
@@ -140,6 +146,16 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       WebSocketUtf8.install(connection);
     }
     super.handlerRemoved0(ctx);
+  }
+
+  /** Every header name of a head passes here as it is parsed: noting Transfer-Encoding costs a length compare. */
+  @Override
+  protected AsciiString splitHeaderName(byte[] line, int start, int length) {
+    AsciiString name = super.splitHeaderName(line, start, length);
+    if (name.length() == TRANSFER_ENCODING_LENGTH && name.contentEqualsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING)) {
+      transferEncodingNamed = true;
+    }
+    return name;
   }
 
   @Override
@@ -174,8 +190,10 @@ final class RequestGuard extends VertxHttpRequestDecoder {
         headSince = 0;
         betweenRequests = false;
         inFlight++;
-        Refusal refusal = request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request, lengthAndChunked, probesOnly) : null;
+        Refusal refusal = request.decoderResult().isSuccess()
+            ? RequestHeadRules.refusal(request, lengthAndChunked, transferEncodingNamed, probesOnly) : null;
         lengthAndChunked = false;
+        transferEncodingNamed = false;
         if (refusal != null) {
           request.setDecoderResult(DecoderResult.failure(refusal));
           warn(switch (refusal.status) {
@@ -327,8 +345,16 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     ClientWarnings.warn(log, kind, context.channel().remoteAddress(), detail);
   }
 
-  /** Sees each response end on its way out (Vert.x's response objects, before they are encoded). */
-  private final class ResponseEnd extends ChannelOutboundHandlerAdapter {
+  /**
+   * Sees each response end on its way out (Vert.x's response objects, before they are encoded).
+   * The connection's half-close handler too: every request crosses every handler of the
+   * pipeline, and a keep-alive GET flood is mostly that crossing.
+   */
+  private final class ResponseEnd extends HalfClose {
+
+    ResponseEnd(Consumer<ChannelHandlerContext> onInputShutdown) {
+      super(onInputShutdown);
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

@@ -20,7 +20,8 @@ class RequestHeadRulesTest {
   }
 
   private static Integer status(HttpRequest request, boolean lengthAndChunked, boolean probesOnly) {
-    RequestGuard.Refusal refusal = RequestHeadRules.refusal(request, lengthAndChunked, probesOnly);
+    boolean named = request.headers().contains("Transfer-Encoding");
+    RequestGuard.Refusal refusal = RequestHeadRules.refusal(request, lengthAndChunked, named, probesOnly);
     return refusal == null ? null : refusal.status;
   }
 
