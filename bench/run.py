@@ -834,10 +834,10 @@ class Report:
         return "\n".join([
             f"# Benchmark run {self.started:%Y-%m-%d %H:%M}: {mode}",
             "", self.machine(), "",
-            f"Each figure: median of {self.p.runs} runs after a warm-up; ratios are Tandem ÷ reference as a speed "
-            "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
-            "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
-            "", "## Summary", "", self.summary(), "",
+            *([f"Each figure: median of {self.p.runs} runs after a warm-up; ratios are Tandem ÷ reference as a speed "
+               "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
+               "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
+               "", "## Summary", "", self.summary(), ""] if self.b.figures else []),
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
             *(["## Paired with the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds on the server "
@@ -845,7 +845,7 @@ class Report:
                "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
                "rounds of baseline ÷ Tandem, with twice its standard error.", "",
                self.paired(), ""] if self.paired() else []),
-            "## Details", self.details(), "",
+            *(["## Details", self.details(), ""] if self.b.figures else []),
             "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
             "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", ""])
 
@@ -894,7 +894,8 @@ def main():
     result_name = stamp + ("" if full else "-" + "-".join(suites)) + ".md"
     with open(os.path.join(out_dir, result_name), "w") as f:
         f.write(report.markdown())
-    print(report.summary())
+    if bench.figures:
+        print(report.summary())
     if report.against_baseline():
         print("\n" + report.against_baseline())
     if report.paired():
