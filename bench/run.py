@@ -106,6 +106,10 @@ def http_ok(url, timeout=1.0):
         return False
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class Server:
     """A server under test, pinned to the server core (or another), its output kept in the log folder."""
 
@@ -113,16 +117,24 @@ class Server:
         self.name = name
         log_path = os.path.join(logs, re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".log")
         self.log = open(log_path, "ab")
+        self.log_offset = self.log.tell()  # a name's log is appended to by each start
         self.started = time.monotonic()
         self.proc = subprocess.Popen(pinned(core, cmd), cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, **(env or {})), start_new_session=True)
         self.ready_s = self._wait_ready(ready_url)
 
-    def _wait_ready(self, url, limit_s=60):
+    def _wait_ready(self, ready_url, limit_s=60):
+        """ready_url: an address, or a function of this server giving one once it is known (else None)."""
         while time.monotonic() - self.started < limit_s:
             if self.proc.poll() is not None:
+                self.log.close()
+                if "Address already in use" in self.output():
+                    raise PortTaken(f"{self.name}: a port was taken before it bound it; see {self.log.name}")
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
-            if url.startswith("tcp:"):
+            url = ready_url(self) if callable(ready_url) else ready_url
+            if url is None:
+                pass
+            elif url.startswith("tcp:"):
                 try:
                     socket.create_connection(("127.0.0.1", int(url[4:])), timeout=1).close()
                     return time.monotonic() - self.started
@@ -132,6 +144,12 @@ class Server:
                 return time.monotonic() - self.started
             time.sleep(0.01)
         raise RuntimeError(f"{self.name} not ready after {limit_s} s; see {self.log.name}")
+
+    def output(self):
+        """What this start of the server has logged so far."""
+        with open(self.log.name, "rb") as f:
+            f.seek(self.log_offset)
+            return f.read().decode(errors="replace")
 
     def cpu(self):
         return cpu_seconds(self.proc.pid)
@@ -233,30 +251,58 @@ def java(*args):
 # ---------------------------------------------------------------- servers under test
 
 def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
-    """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are chosen here."""
-    tcp, http = free_port(), free_port()
-    s = Server(name, ["java", "-jar", jar], f"http://127.0.0.1:{http}/ready", logs, cwd=cwd,
-               env=dict(env or {}, TANDEM_TCP_PORT=str(tcp), TANDEM_HTTP_PORT=str(http), TANDEM_BRIDGE_TCP_PORT="0"))
-    s.tcp, s.http = tcp, http
+    """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are set, to 0.
+    Tandem binds them itself and logs them: a port found free here could be taken (by any
+    connection's source port) before Tandem binds it."""
+    s = Server(name, ["java", "-jar", jar], tandem_ready_url, logs, cwd=cwd,
+               env=dict(env or {}, TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0"))
+    ports = listening_ports(s)
+    s.tcp, s.http = ports["TCP echo"], ports["HTTP"]
     return s
+
+
+def listening_ports(server):
+    """The ports this start of Tandem logged it listens on, by listener name."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"io\.tandem\.MainVerticle - (.+?) listening on \S+:(\d+) ", server.output())}
+
+
+def tandem_ready_url(server):
+    http = listening_ports(server).get("HTTP")
+    return f"http://127.0.0.1:{http}/ready" if http else None
+
+
+def on_free_ports(start, tries=3):
+    """start() with ports from free_port(), again if one was taken before the server bound it
+    (any connection's source port can take it); the references and peers take ports as arguments."""
+    for attempt in range(tries):
+        try:
+            return start()
+        except PortTaken:
+            if attempt == tries - 1:
+                raise
 
 
 def bare(logs):
-    tcp, http = free_port(), free_port()
-    s = Server("bare Vert.x", java("bare", "--echo-port", tcp, "--http-port", http), f"http://127.0.0.1:{http}/", logs)
-    s.tcp, s.http = tcp, http
-    return s
+    def start():
+        tcp, http = free_port(), free_port()
+        s = Server("bare Vert.x", java("bare", "--echo-port", tcp, "--http-port", http), f"http://127.0.0.1:{http}/", logs)
+        s.tcp, s.http = tcp, http
+        return s
+    return on_free_ports(start)
 
 
 def peer(logs, script, uvloop, kind):
-    port = free_port()
-    label = {"echo_streams.py": "asyncio streams", "hello_streams.py": "asyncio streams",
-             "hello_aiohttp.py": "aiohttp"}[script] + (" + uvloop" if uvloop else "")
-    cmd = [PYTHON, os.path.join(BENCH, "peers", script), str(port)] + (["--uvloop"] if uvloop else [])
-    ready = f"tcp:{port}" if kind == "tcp" else f"http://127.0.0.1:{port}/"
-    s = Server(label, cmd, ready, logs)
-    setattr(s, kind, port)
-    return s
+    def start():
+        port = free_port()
+        label = {"echo_streams.py": "asyncio streams", "hello_streams.py": "asyncio streams",
+                 "hello_aiohttp.py": "aiohttp"}[script] + (" + uvloop" if uvloop else "")
+        cmd = [PYTHON, os.path.join(BENCH, "peers", script), str(port)] + (["--uvloop"] if uvloop else [])
+        ready = f"tcp:{port}" if kind == "tcp" else f"http://127.0.0.1:{port}/"
+        s = Server(label, cmd, ready, logs)
+        setattr(s, kind, port)
+        return s
+    return on_free_ports(start)
 
 
 class Contenders(list):
