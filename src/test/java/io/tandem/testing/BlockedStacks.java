@@ -32,7 +32,7 @@ public final class BlockedStacks {
   }
 
   public static boolean counts(List<Frame> stack) {
-    return throughTandem(stack) && !jvmWarmingUp(stack) && !waitingToBind(stack);
+    return throughTandem(stack) && !jvmWarmingUp(stack) && !startingAnEventLoopThread(stack) && !waitingToBind(stack);
   }
 
   private static boolean throughTandem(List<Frame> stack) {
@@ -56,6 +56,24 @@ public final class BlockedStacks {
       if (frame.methodName().equals("<clinit>")) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * The blocked thread was caught in the OS starting a thread for Netty: an event loop's thread is
+   * started on the loop's first task (a first bind registers with the acceptor loop), once per
+   * loop, inside Vert.x's own listen. Only when the first frame below the JDK's is Netty's
+   * thread-per-task executor: Tandem's code starting a thread on an event loop still counts.
+   */
+  private static boolean startingAnEventLoopThread(List<Frame> stack) {
+    boolean threadStart = false;
+    for (Frame frame : stack) {
+      String name = frame.className();
+      if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
+        return threadStart && name.equals("io.netty.util.concurrent.ThreadPerTaskExecutor");
+      }
+      threadStart |= name.equals("java.lang.Thread") && frame.methodName().startsWith("start");
     }
     return false;
   }

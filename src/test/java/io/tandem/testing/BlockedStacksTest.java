@@ -41,6 +41,27 @@ class BlockedStacksTest {
   }
 
   @Test
+  void nettyStartingAnEventLoopsThreadOnItsFirstTaskIsNotTandemBlocking() {
+    // seen in CI: the first bind of a Vert.x instance starts the acceptor loop's thread
+    assertFalse(BlockedStacks.counts(stack(
+        "\tat java.base@17.0.15/java.lang.Thread.start0(Native Method)",
+        "\tat java.base@17.0.15/java.lang.Thread.start(Thread.java:809)",
+        "\tat app//io.netty.util.concurrent.ThreadPerTaskExecutor.execute(ThreadPerTaskExecutor.java:32)",
+        "\tat app//io.netty.util.internal.ThreadExecutorMap$1.execute(ThreadExecutorMap.java:57)",
+        "\tat app//io.netty.util.concurrent.SingleThreadEventExecutor.doStartThread(SingleThreadEventExecutor.java:1179)",
+        "\tat app//io.vertx.core.net.impl.NetServerImpl.listen(NetServerImpl.java:169)",
+        "\tat app//io.tandem.echo.TcpEchoVerticle.lambda$start$1(TcpEchoVerticle.java:76)")));
+  }
+
+  @Test
+  void tandemStartingAThreadOnAnEventLoopStillCounts() {
+    assertTrue(BlockedStacks.counts(stack(
+        "\tat java.base@17.0.15/java.lang.Thread.start0(Native Method)",
+        "\tat java.base@17.0.15/java.lang.Thread.start(Thread.java:809)",
+        "\tat app//io.tandem.fetch.Downloads.save(Downloads.java:40)")));
+  }
+
+  @Test
   void stacksOutsideTandemDoNotCount() {
     assertFalse(BlockedStacks.counts(stack(
         "\tat java.base@17.0.15/java.lang.Thread.sleep(Native Method)",
