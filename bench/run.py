@@ -236,12 +236,12 @@ def run_loads(cmds, limit_s, core=LOAD_CORE):
         return results
 
 
-def wrk_operations(out):
-    return int(re.search(r"(\d+) requests in", out).group(1))
+def wrk_operations(result):
+    return int(re.search(r"(\d+) requests in", result.out).group(1))
 
 
-def pingpong_operations(out):
-    return LoadResult(out, "", 0, 0, 0, False).json_lines()[-1]["operations"]
+def pingpong_operations(result):
+    return result.json_lines()[-1]["operations"]
 
 
 def java(*args):
@@ -541,8 +541,6 @@ class Bench:
         its own load generator on the load core: the host's drift (runs of one contender alone
         spread by a third on a shared machine) then hits both alike, and what differs is the
         server CPU each spends per operation. Which one starts first alternates by round."""
-        if not BASELINE_DIR:
-            raise SystemExit("the paired suite needs BENCH_BASELINE_DIR (another checkout, built)")
         with Contenders([lambda: tandem(self.logs), lambda: baseline(self.logs)]) as (new, old):
             for s in (new, old):
                 run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
@@ -572,7 +570,7 @@ class Bench:
                 errors = parse_wrk(r.out)["errors"] if "Requests/sec" in r.out else []
                 if errors:
                     self.failures.append(f"paired {workload} on {s.name}: {', '.join(errors)}")
-            pair.add(*(1e6 * (s.cpu() - before[s]) / operations(results[s].out) for s in (new, old)))
+            pair.add(*(1e6 * (s.cpu() - before[s]) / operations(results[s]) for s in (new, old)))
         self.log(f"paired {workload}: {pair.describe()}")
 
     def paired_figure(self, workload):
