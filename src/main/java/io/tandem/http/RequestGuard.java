@@ -4,15 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -24,6 +23,8 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,10 @@ import java.util.function.Consumer;
  * request decoding, and Netty drops the {@code Content-Length} of a chunked request before any
  * later handler could see it). Time is kept without a timer per request: a {@link Sweep} per
  * event loop looks at its connections a few times per timeout, and a request only copies the
- * sweep's clock into a field. Everything here runs on the connection's event loop.
+ * sweep's clock into a field. Nor is a response watched on its way out: the sweep asks Vert.x's
+ * connection whether it is answering a request, so a request crosses one handler fewer than it
+ * would with a watcher. The guard is also the connection's half-close handler (see
+ * {@link HalfClose}). Everything here runs on the connection's event loop.
  */
 final class RequestGuard extends VertxHttpRequestDecoder {
 
@@ -71,21 +75,33 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   private static final int DRAINING = 1;
   private static final int DONE = 2;
 
+  /*
+   * Vert.x's connection keeps the request it is answering (null: none) and the one it is reading;
+   * it has no public view of them, and watching every response on its way out instead would put a
+   * handler in every request's path. Read by the sweep only. The fat jar and the tests put Vert.x
+   * on the class path, where its fields may be read; if a later Vert.x drops them, the guard's
+   * class fails to load and HttpVerticle's deployment fails, never a request.
+   */
+  private static final VarHandle RESPONSE_IN_PROGRESS = connectionField("responseInProgress");
+  private static final VarHandle REQUEST_IN_PROGRESS = connectionField("requestInProgress");
+
   private final Sweep sweep;
   private final Http1xServerConnection connection;
   private final boolean probesOnly;
+  private final Consumer<ChannelHandlerContext> onInputShutdown;
   private ChannelHandlerContext context;
   private int index = -1;
 
   private int mode = READING;
-  /** Requests whose head was read and whose response has not ended. */
-  private int inFlight;
   /** The last request was read to its end: what comes next is a new head. */
   private boolean betweenRequests = true;
   /** Bytes of a head that is not complete yet have arrived. */
   private boolean headBytes;
+  /** Heads whose request line the decoder has read and whose request it has not passed on yet. */
+  private int headsBegun;
   /** Sweep time a head began to be awaited (at accept, its first byte, or the end of the answer before it); 0 = none. */
   private long headSince;
+  /** Sweep time the connection was last seen answering (or accepted): an idle one is timed from it. */
   private long idleSince;
   /** Sweep time of the last read: a body that stops arriving is timed from it. */
   private long lastRead;
@@ -94,11 +110,13 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   private boolean transferEncodingNamed;
   private long drained;
 
-  private RequestGuard(HttpServerOptions options, Sweep sweep, Http1xServerConnection connection, boolean probesOnly) {
+  private RequestGuard(HttpServerOptions options, Sweep sweep, Http1xServerConnection connection, boolean probesOnly,
+                       Consumer<ChannelHandlerContext> onInputShutdown) {
     super(options);
     this.sweep = sweep;
     this.connection = connection;
     this.probesOnly = probesOnly;
+    this.onInputShutdown = onInputShutdown;
   }
 
   /**
@@ -112,9 +130,18 @@ final class RequestGuard extends VertxHttpRequestDecoder {
   static void install(Http1xServerConnection connection, HttpServerOptions options, Sweep sweep, boolean probesOnly,
                       Consumer<ChannelHandlerContext> onInputShutdown) {
     ChannelHandlerContext vertx = connection.channelHandlerContext();
-    RequestGuard guard = new RequestGuard(options, sweep, connection, probesOnly);
-    vertx.pipeline().replace(DECODER, DECODER, guard);
-    HalfClose.enable(vertx, guard.new ResponseEnd(onInputShutdown));
+    HalfClose.allow(vertx.channel());
+    vertx.pipeline().replace(DECODER, DECODER, new RequestGuard(options, sweep, connection, probesOnly, onInputShutdown));
+  }
+
+  private static VarHandle connectionField(String name) {
+    try {
+      Class<?> type = Http1xServerConnection.class.getDeclaredField(name).getType();
+      return MethodHandles.privateLookupIn(Http1xServerConnection.class, MethodHandles.lookup())
+          .findVarHandle(Http1xServerConnection.class, name, type);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Vert.x's Http1xServerConnection has no field " + name + ": " + e);
+    }
   }
 
   /** After a 413: read at most {@value #DRAIN_BYTES} more bytes (or a second) of the body, then close. */
@@ -132,6 +159,7 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     super.handlerAdded(ctx);
     context = ctx;
     headSince = sweep.now;
+    idleSince = sweep.now;
     lastRead = sweep.now;
     sweep.add(this);
   }
@@ -142,8 +170,10 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     sweep.remove(this);
     if (ctx.channel().isActive()) {
       // an upgrade: only now is there WebSocket text to check, and no HTTP request pays for it;
-      // in place before the bytes this decoder still holds are passed on
+      // in place before the bytes this decoder still holds are passed on; and a WebSocket's
+      // client is gone at its FIN, not waiting for answers
       WebSocketUtf8.install(connection);
+      HalfClose.closeOnFin(ctx.channel());
     }
     super.handlerRemoved0(ctx);
   }
@@ -156,6 +186,12 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       transferEncodingNamed = true;
     }
     return name;
+  }
+
+  @Override
+  protected HttpMessage createMessage(String[] initialLine) {
+    headsBegun++;
+    return super.createMessage(initialLine);
   }
 
   @Override
@@ -175,21 +211,17 @@ final class RequestGuard extends VertxHttpRequestDecoder {
       return;
     }
     lastRead = sweep.now;
-    if (betweenRequests && !headBytes && in.isReadable()) {
-      headBytes = true;
-      if (headSince == 0) {
-        headSince = sweep.now;
-      }
-    }
     int from = out.size();
     super.decode(ctx, in, out);
     for (int i = from; i < out.size(); i++) {
       Object message = out.get(i);
       if (message instanceof HttpRequest request) {
+        if (headsBegun > 0) {
+          headsBegun--;
+        }
         headBytes = false;
         headSince = 0;
         betweenRequests = false;
-        inFlight++;
         Refusal refusal = request.decoderResult().isSuccess()
             ? RequestHeadRules.refusal(request, lengthAndChunked, transferEncodingNamed, probesOnly) : null;
         lengthAndChunked = false;
@@ -207,6 +239,10 @@ final class RequestGuard extends VertxHttpRequestDecoder {
           stop(in, out, i + 1);
           return;
         }
+        if (probesOnly) {
+          // a probe is answered and the connection closed, by Vert.x, at the answer's end
+          request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
       }
       if (message instanceof HttpContent content) {
         if (!content.decoderResult().isSuccess()) {
@@ -218,6 +254,24 @@ final class RequestGuard extends VertxHttpRequestDecoder {
           betweenRequests = true;
         }
       }
+    }
+    // the bytes after the last request read are a head begun: its request line (kept by the
+    // decoder), or a line not complete yet (left in the buffer); with a pipelined request they came
+    // in the same read as the one before
+    if (betweenRequests && !headBytes && (headsBegun > 0 || in.isReadable())) {
+      headBytes = true;
+      if (headSince == 0) {
+        headSince = sweep.now;
+      }
+    }
+  }
+
+  /** After the decoder has passed on what the client sent before its FIN. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    super.userEventTriggered(ctx, event);
+    if (event instanceof ChannelInputShutdownEvent) {
+      onInputShutdown.accept(ctx);
     }
   }
 
@@ -298,16 +352,23 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     if (mode != READING) {
       return;
     }
+    Object answering = RESPONSE_IN_PROGRESS.get(connection);
     // a body being read (its head answered with 100 Continue, or not) that has stopped arriving;
-    // with more than one request in flight Vert.x itself holds the reads of the later ones
-    if (!betweenRequests && inFlight <= 1 && now - lastRead >= sweep.headerTimeoutNanos) {
+    // while an earlier request is still being answered Vert.x itself holds the reads of a later one
+    if (!betweenRequests && (answering == null || answering == REQUEST_IN_PROGRESS.get(connection))
+        && now - lastRead >= sweep.headerTimeoutNanos) {
       mode = DONE;
       warn("request body stalled", "no body bytes for " + TimeUnit.NANOSECONDS.toMillis(sweep.headerTimeoutNanos)
           + " ms (http.requestHeaderTimeoutMs)");
       context.close();
       return;
     }
-    if (inFlight > 0) {
+    if (answering != null) {
+      // timed from the answer's end, seen by a later sweep: at most a period early
+      idleSince = now;
+      if (headBytes) {
+        headSince = now; // a pipelined head waits on the server, not on the client
+      }
       return;
     }
     if (headSince != 0) {
@@ -332,41 +393,8 @@ final class RequestGuard extends VertxHttpRequestDecoder {
     context.writeAndFlush(Unpooled.wrappedBuffer(sweep.headTimeoutAnswer)).addListener(ChannelFutureListener.CLOSE);
   }
 
-  private void responseEnded() {
-    if (inFlight > 0 && --inFlight == 0) {
-      idleSince = sweep.now;
-      if (headBytes) {
-        headSince = sweep.now; // a pipelined head waited on the server, not on the client
-      }
-    }
-  }
-
   private void warn(String kind, String detail) {
     ClientWarnings.warn(log, kind, context.channel().remoteAddress(), detail);
-  }
-
-  /**
-   * Sees each response end on its way out (Vert.x's response objects, before they are encoded).
-   * The connection's half-close handler too: every request crosses every handler of the
-   * pipeline, and a keep-alive GET flood is mostly that crossing.
-   */
-  private final class ResponseEnd extends HalfClose {
-
-    ResponseEnd(Consumer<ChannelHandlerContext> onInputShutdown) {
-      super(onInputShutdown);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse head && head.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
-        responseEnded();
-        if (probesOnly) {
-          ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
-          return;
-        }
-      }
-      ctx.write(msg, promise);
-    }
   }
 
   /**

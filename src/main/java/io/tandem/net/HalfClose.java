@@ -1,7 +1,8 @@
 package io.tandem.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
@@ -13,17 +14,15 @@ import java.util.function.Consumer;
  * <p>By default Netty closes a channel the moment it reads the peer's FIN, and that close drops
  * whatever is still queued for the client: the tail of an echo, the answer to a request. Vert.x 5
  * has no option for half-closure, so this turns Netty's on for one connection and hands the
- * input-shutdown event to the server, which finishes its work and then closes.
- *
- * <p>A subclass may also watch what the server writes (the HTTP server sees its responses end
- * here): every request crosses every handler in the pipeline, so one handler for both costs less
- * than two. Netty skips the methods a subclass does not override.
+ * input-shutdown event to the server, which finishes its work and then closes. A handler that is
+ * in the pipeline anyway may take the event itself after {@link #allow} (the HTTP server's request
+ * decoder does: every request crosses every handler, and a handler fewer is a hop fewer).
  */
-public class HalfClose extends ChannelDuplexHandler {
+public final class HalfClose extends ChannelInboundHandlerAdapter {
 
   private final Consumer<ChannelHandlerContext> onInputShutdown;
 
-  protected HalfClose(Consumer<ChannelHandlerContext> onInputShutdown) {
+  private HalfClose(Consumer<ChannelHandlerContext> onInputShutdown) {
     this.onInputShutdown = onInputShutdown;
   }
 
@@ -34,17 +33,25 @@ public class HalfClose extends ChannelDuplexHandler {
    * @param onInputShutdown runs on the event loop, after every byte the client sent was read
    */
   public static void enable(ChannelHandlerContext connection, Consumer<ChannelHandlerContext> onInputShutdown) {
-    enable(connection, new HalfClose(onInputShutdown));
+    allow(connection.channel());
+    connection.pipeline().addBefore(connection.name(), "tandem-half-close", new HalfClose(onInputShutdown));
   }
 
-  /** The same with a subclass of this handler. */
-  public static void enable(ChannelHandlerContext connection, HalfClose handler) {
-    connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    connection.pipeline().addBefore(connection.name(), "tandem-half-close", handler);
+  /** Netty's half-closure on, for a handler that takes the {@link ChannelInputShutdownEvent} itself. */
+  public static void allow(Channel channel) {
+    channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+  }
+
+  /**
+   * Back to Netty's default, closing the channel at the client's FIN: for a connection upgraded to
+   * a WebSocket, where a FIN without a close frame is the end of the connection (RFC 6455 §7.1.5).
+   */
+  public static void closeOnFin(Channel channel) {
+    channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
   }
 
   @Override
-  public final void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
       onInputShutdown.accept(ctx);
     }

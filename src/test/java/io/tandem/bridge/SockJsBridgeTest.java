@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -343,6 +344,19 @@ class SockJsBridgeTest {
       // the rest of the head
     }
     return socket;
+  }
+
+  @Test
+  void aWebSocketClientThatSendsItsFinIsLetGo(Vertx vertx) throws Exception {
+    int port = deploy(vertx);
+    try (Socket socket = upgraded(port, "/eventbus/websocket")) {
+      socket.shutdownOutput();
+      // whatever comes first (a close frame), the server ends the connection: no half-open socket kept
+      InputStream in = socket.getInputStream();
+      while (in.read() != -1) {
+        // drain
+      }
+    }
   }
 
   private static final byte[] BAD_UTF8 = {(byte) 0xC3, 0x28}; // a lead byte, then no continuation byte

@@ -217,6 +217,24 @@ class RequestGuardTest {
   }
 
   @Test
+  void aHeadPipelinedBehindASlowAnswerIsTimedFromTheAnswersEnd(Vertx vertx) throws Exception {
+    int port = deploy(vertx, new JsonObject().put("requestHeaderTimeoutMs", 300));
+    try (Socket socket = Sockets.connect(port)) {
+      // one write: a whole request answered after 800 ms, and the start of a head that never ends
+      socket.getOutputStream().write(("GET /?delay=800 HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET / HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      // the head waits on the server while it answers: no 408 in the middle of the answer
+      assertEquals("Hello, world!", RawHttp.read(socket.getInputStream()).body());
+      long answered = System.nanoTime();
+      String rest = Sockets.readToEnd(socket);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+      // and then on the client: timed out as a head, not left to the idle timeout
+      assertJsonError(rest, 408, "request head not complete within 300 ms (http.requestHeaderTimeoutMs)");
+      assertTrue(ms >= 200 && ms < 3000, ms + " ms");
+    }
+  }
+
+  @Test
   void aBodyThatStopsArrivingIsClosedAfterTheHeadTimeoutEvenAfter100Continue(Vertx vertx) throws Exception {
     // idle timeout off: only the read-gap bound can end these
     int port = deploy(vertx, new JsonObject().put("requestHeaderTimeoutMs", 300).put("idleTimeoutSeconds", 0));
