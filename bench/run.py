@@ -55,7 +55,11 @@ class Profile:
         self.pingpong_conns = [1, 8] if smoke else [1, 64, 1000]
         self.stream_conns = 2 if smoke else 16
         self.bus_window = 128
-        self.paired_rounds = 1 if smoke else 12
+        # the same build against itself measured 0.980 ± 0.016 in one pair of processes: each JVM's
+        # compilation differs, so a pair's rounds alone understate the error; the spread is taken
+        # over pairs of processes, each measured a few rounds
+        self.paired_starts = 2 if smoke else 4
+        self.paired_rounds = 1 if smoke else 3
         # (name, path query, count, concurrency, ideal seconds or None)
         self.fetch_work = [
             ("1,000 URLs x 100 ms, concurrency 100", "delay=100&bytes=0", 1000, 100, 1.0),
@@ -377,22 +381,32 @@ class Figure:
 
 
 class PairedFigure:
-    """Server CPU per operation of Tandem and of the baseline, measured in the same rounds."""
+    """Server CPU per operation of Tandem and of the baseline, measured in the same rounds, over
+    one or more starts (a new pair of processes each)."""
 
     def __init__(self, workload):
         self.workload = workload
-        self.new, self.old = [], []
+        self.new, self.old, self.start = [], [], []
 
-    def add(self, new_us, old_us):
+    def add(self, start, new_us, old_us):
+        self.start.append(start)
         self.new.append(new_us)
         self.old.append(old_us)
 
+    def starts(self):
+        return len(set(self.start))
+
     def speed(self):
         """Tandem ÷ baseline as a speed (baseline's CPU per operation ÷ Tandem's), geometric mean of
-        the rounds, and twice its standard error: (estimate, low, high)."""
+        the rounds, and twice its standard error: (estimate, low, high). With several starts the
+        error is that of the starts' own means, since processes differ more than rounds do."""
         logs = [math.log(o / n) for n, o in zip(self.new, self.old)]
-        mean = statistics.mean(logs)
-        spread = 2 * statistics.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else 0.0
+        if self.starts() > 1:
+            means = [statistics.mean(x for x, at in zip(logs, self.start) if at == start) for start in sorted(set(self.start))]
+        else:
+            means = logs
+        mean = statistics.mean(means)
+        spread = 2 * statistics.stdev(means) / math.sqrt(len(means)) if len(means) > 1 else 0.0
         return math.exp(mean), math.exp(mean - spread), math.exp(mean + spread)
 
     def describe(self):
@@ -540,24 +554,35 @@ class Bench:
         """Tandem and the baseline build loaded at the same moment, both on the server core, each by
         its own load generator on the load core: the host's drift (runs of one contender alone
         spread by a third on a shared machine) then hits both alike, and what differs is the
-        server CPU each spends per operation. Which one starts first alternates by round."""
-        with Contenders([lambda: tandem(self.logs), lambda: baseline(self.logs)]) as (new, old):
-            for s in (new, old):
-                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
-                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
-                         self.p.warmup_s + 60)
-            for conns in self.p.http_conns:
-                self.note_command(f"paired: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per build at once")
-                self._paired(f"HTTP GET /, wrk {conns} connections", new, old, lambda s: [
-                    "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"], wrk_operations)
-            for conns in self.p.pingpong_conns:
-                self.note_command(f"paired: Bench pingpong --conns {conns} --size 64 --warmup 0 --seconds {self.p.run_s}, "
-                                  "one per build at once")
-                self._paired(f"TCP echo ping-pong, 64 B, {conns:,} connections", new, old, lambda s: java(
-                    "pingpong", "--port", s.tcp, "--conns", conns, "--size", 64, "--warmup", 0,
-                    "--seconds", self.p.run_s), pingpong_operations)
+        server CPU each spends per operation. Which one is loaded first alternates by round, which
+        one is launched first by start; every start is a new pair of processes."""
+        for start in range(self.p.paired_starts):
+            makers = [lambda: tandem(self.logs), lambda: baseline(self.logs)]
+            with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
+                new, old = servers if start % 2 == 0 else servers[::-1]
+                self._paired_start(start, new, old)
 
-    def _paired(self, workload, new, old, command, operations):
+    def _paired_start(self, start, new, old):
+        """One start: warm both processes up, then every workload's rounds."""
+        for s in (new, old):
+            run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+            run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                     self.p.warmup_s + 60)
+        for conns in self.p.http_conns:
+            if start == 0:
+                self.note_command(f"paired: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per build at once, "
+                                  f"{self.p.paired_starts} starts")
+            self._paired(start, f"HTTP GET /, wrk {conns} connections", new, old, lambda s: [
+                "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"], wrk_operations)
+        for conns in self.p.pingpong_conns:
+            if start == 0:
+                self.note_command(f"paired: Bench pingpong --conns {conns} --size 64 --warmup 0 --seconds {self.p.run_s}, "
+                                  f"one per build at once, {self.p.paired_starts} starts")
+            self._paired(start, f"TCP echo ping-pong, 64 B, {conns:,} connections", new, old, lambda s: java(
+                "pingpong", "--port", s.tcp, "--conns", conns, "--size", 64, "--warmup", 0,
+                "--seconds", self.p.run_s), pingpong_operations)
+
+    def _paired(self, start, workload, new, old, command, operations):
         pair = self.paired_figure(workload)
         limit = self.p.warmup_s + self.p.run_s + 60
         for i in range(self.p.paired_rounds):
@@ -570,10 +595,14 @@ class Bench:
                 errors = parse_wrk(r.out)["errors"] if "Requests/sec" in r.out else []
                 if errors:
                     self.failures.append(f"paired {workload} on {s.name}: {', '.join(errors)}")
-            pair.add(*(1e6 * (s.cpu() - before[s]) / operations(results[s]) for s in (new, old)))
-        self.log(f"paired {workload}: {pair.describe()}")
+            pair.add(start, *(1e6 * (s.cpu() - before[s]) / operations(results[s]) for s in (new, old)))
+        self.log(f"paired {workload}, start {start + 1}: {pair.describe()}")
 
     def paired_figure(self, workload):
+        """The workload's figure, made at the first start and added to by the later ones."""
+        for f in self.paired_figures:
+            if f.workload == workload:
+                return f
         f = PairedFigure(workload)
         self.paired_figures.append(f)
         return f
@@ -825,12 +854,13 @@ class Report:
         """The paired suite's table, or None when it did not run."""
         if not self.b.paired_figures:
             return None
-        lines = ["| Workload | Tandem CPU/op | baseline CPU/op | Tandem ÷ baseline as a speed | 2 s.e. range | rounds | within 3 % |",
+        lines = ["| Workload | Tandem CPU/op | baseline CPU/op | Tandem ÷ baseline as a speed | 2 s.e. range | starts × rounds | within 3 % |",
                  "|---|---:|---:|---:|---:|---:|---|"]
         for f in self.b.paired_figures:
             est, low, high = f.speed()
             lines.append(f"| {f.workload} | {statistics.median(f.new):.2f} µs | {statistics.median(f.old):.2f} µs | "
-                         f"{est:.3f}× | {low:.3f} – {high:.3f} | {len(f.new)} | {'yes' if est >= 0.97 else '**no**'} |")
+                         f"{est:.3f}× | {low:.3f} – {high:.3f} | {f.starts()} × {len(f.new) // f.starts()} | "
+                         f"{'yes' if est >= 0.97 else '**no**'} |")
         return "\n".join(lines)
 
     def details(self):

@@ -40,7 +40,7 @@ class BenchmarkSmokeIT {
     }
   }
 
-  /** The A/B suite BENCHMARKS.md gives for a change, with this checkout as its own baseline. */
+  /** The A/B suite BENCHMARKS.md gives for a change, with this checkout as its own baseline, over two starts. */
   @Test
   void thePairedSuiteMeasuresTandemAndABaselineBuildTogether() throws Exception {
     String report = smokeRun(Map.of("BENCH_BASELINE_DIR", Path.of("").toAbsolutePath().toString()), "paired");
@@ -48,7 +48,11 @@ class BenchmarkSmokeIT {
     assertTrue(section >= 0, "no paired section in\n" + report);
     for (String workload : List.of("| HTTP GET /, wrk 8 connections | ", "| TCP echo ping-pong, 64 B, 1 connections | ",
         "| TCP echo ping-pong, 64 B, 8 connections | ")) {
-      assertTrue(report.indexOf(workload, section) > section, "no paired " + workload + "row in\n" + report);
+      int row = report.indexOf(workload, section);
+      assertTrue(row > section, "no paired " + workload + "row in\n" + report);
+      // the smoke profile's 2 starts of 1 round: a new pair of processes for each start
+      String line = report.substring(row, report.indexOf('\n', row));
+      assertTrue(line.contains("| 2 × 1 |"), "not measured over 2 starts: " + line);
     }
   }
 
