@@ -82,6 +82,14 @@ public final class Addresses {
   public static final String FETCH_CANCEL = "tandem.fetch.cancel";
 
   /**
+   * Publish (Tandem publishes): {@code tandem.fetch.progress.<name>} gets each result of a batch or
+   * chain whose {@code progressAddress} named it, the moment the result completes. The only
+   * addresses a request may name there, so that no caller can have the fetcher publish to another
+   * service's address; the bridges let clients subscribe to them by default.
+   */
+  public static final String FETCH_PROGRESS = "tandem.fetch.progress.";
+
+  /**
    * Internal: one URL of a batch, for any fetcher instance in the cluster that takes work (the
    * fetcher instance that got the batch spreads its URLs over them, inside the batch's
    * concurrency). Request {@code {"batch","index","url","timeoutMs","maxBodyBytes","body","save","sha256"}};

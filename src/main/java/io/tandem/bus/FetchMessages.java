@@ -107,6 +107,19 @@ public final class FetchMessages {
   public static final int MAX_HOPS_LIMIT = 100;
   public static final int DEFAULT_MAX_HOPS = 10;
 
+  /**
+   * The optional {@link #PROGRESS_ADDRESS} of a fetch or chain request, read where every entry
+   * point's request is read: {@link Addresses#FETCH_PROGRESS} and a name, or a 400.
+   */
+  public static String progressAddress(RequestReader reader) {
+    String address = reader.text(PROGRESS_ADDRESS, null);
+    if (address != null && (!address.startsWith(Addresses.FETCH_PROGRESS) || address.length() == Addresses.FETCH_PROGRESS.length())) {
+      throw BusException.badRequest(PROGRESS_ADDRESS + " must be " + Addresses.FETCH_PROGRESS + "<name>, got "
+          + RequestReader.show(address));
+    }
+    return address;
+  }
+
   private FetchMessages() {
   }
 }

@@ -118,7 +118,8 @@ public final class RequestReader {
     }
   }
 
-  private static String show(Object value) {
+  /** A client's value as an error message quotes it: at most 100 characters. */
+  static String show(Object value) {
     String shown = value instanceof String text ? '"' + text + '"' : String.valueOf(value);
     return shown.length() > 100 ? shown.substring(0, 100) + "..." : shown;
   }

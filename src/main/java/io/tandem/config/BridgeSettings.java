@@ -1,5 +1,6 @@
 package io.tandem.config;
 
+import io.tandem.bus.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -41,12 +42,11 @@ public record BridgeSettings(
   public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 1000;
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
-  public static final List<String> DEFAULT_INBOUND = List.of("tandem.echo", "tandem.hello", "tandem.fetch",
-      "tandem.fetch.chain", "tandem.tcp.broadcast", "tandem.tcp.send");
+  public static final List<String> DEFAULT_INBOUND = List.of(Addresses.ECHO, Addresses.HELLO, Addresses.FETCH,
+      Addresses.FETCH_CHAIN, Addresses.TCP_BROADCAST, Addresses.TCP_SEND);
   /** Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks. */
-  public static final String PROGRESS_PREFIX = "tandem.fetch.progress.";
-  public static final List<String> DEFAULT_OUTBOUND = List.of("tandem.tcp.messages", "tandem.tcp.connections",
-      PROGRESS_PREFIX + "*");
+  public static final List<String> DEFAULT_OUTBOUND = List.of(Addresses.TCP_MESSAGES, Addresses.TCP_CONNECTIONS,
+      Addresses.FETCH_PROGRESS + "*");
   /** Only the page's own origin: a page on another site must not drive the bus from a visitor's browser. */
   public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
   public static final String ANY_ORIGIN = "*";

@@ -23,7 +23,7 @@ record ChainRequest(String url, String next, int maxHops, UrlOptions options, in
         reader.integer(FetchMessages.MAX_HOPS, FetchMessages.DEFAULT_MAX_HOPS, 1, FetchMessages.MAX_HOPS_LIMIT),
         UrlOptions.read(reader, settings),
         reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
-        reader.text(FetchMessages.PROGRESS_ADDRESS, null),
+        FetchMessages.progressAddress(reader),
         reader.text(FetchMessages.ID, null));
     reader.finish();
     if (request.next.startsWith("/")) {

@@ -19,7 +19,7 @@ record FetchRequest(List<String> urls, int concurrency, UrlOptions options, int 
         reader.integer(FetchMessages.CONCURRENCY, settings.concurrency(), 1, settings.maxConcurrency()),
         UrlOptions.read(reader, settings),
         reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
-        reader.text(FetchMessages.PROGRESS_ADDRESS, null),
+        FetchMessages.progressAddress(reader),
         reader.text(FetchMessages.ID, null));
     reader.finish();
     return request;

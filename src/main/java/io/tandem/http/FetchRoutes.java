@@ -96,7 +96,7 @@ final class FetchRoutes {
       return;
     }
     Stream stream = new Stream(response, format);
-    String progress = "tandem.fetch.progress." + UUID.randomUUID();
+    String progress = Addresses.FETCH_PROGRESS + UUID.randomUUID();
     request.put(FetchMessages.PROGRESS_ADDRESS, progress);
     // a local consumer costs no cluster-wide registration, and a local coordinator is all that publishes to it
     MessageConsumer<JsonObject> results = local

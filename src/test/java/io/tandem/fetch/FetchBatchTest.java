@@ -44,10 +44,10 @@ class FetchBatchTest {
   @Test
   void resultsComeBackInInputOrderAndOneFailureNeverSinksTheBatch(Vertx vertx) throws Exception {
     BlockingQueue<Integer> completionOrder = new LinkedBlockingQueue<>();
-    vertx.eventBus().<JsonObject>consumer("test.progress", message -> completionOrder.add(message.body().getInteger("index")))
+    vertx.eventBus().<JsonObject>consumer("tandem.fetch.progress.test", message -> completionOrder.add(message.body().getInteger("index")))
         .completion().await(5, TimeUnit.SECONDS);
     JsonObject reply = fetcher.fetch(urls(origin.url("/delay/400"), origin.url("/delay/0"), "not a url", origin.url("/status/404"))
-        .put("progressAddress", "test.progress"));
+        .put("progressAddress", "tandem.fetch.progress.test"));
     JsonArray results = reply.getJsonArray("results");
     for (int i = 0; i < 4; i++) {
       assertEquals(i, results.getJsonObject(i).getInteger("index"));
@@ -125,8 +125,8 @@ class FetchBatchTest {
   @Test
   void progressGetsEveryResultTheMomentItCompletes(Vertx vertx) throws Exception {
     BlockingQueue<JsonObject> progress = new LinkedBlockingQueue<>();
-    vertx.eventBus().<JsonObject>consumer("test.progress.2", message -> progress.add(message.body())).completion().await(5, TimeUnit.SECONDS);
-    vertx.eventBus().request(Addresses.FETCH, urls(origin.url("/delay/0"), origin.url("/delay/3000")).put("progressAddress", "test.progress.2"));
+    vertx.eventBus().<JsonObject>consumer("tandem.fetch.progress.test-2", message -> progress.add(message.body())).completion().await(5, TimeUnit.SECONDS);
+    vertx.eventBus().request(Addresses.FETCH, urls(origin.url("/delay/0"), origin.url("/delay/3000")).put("progressAddress", "tandem.fetch.progress.test-2"));
     JsonObject first = progress.poll(10, TimeUnit.SECONDS);
     assertEquals(0, first.getInteger("index"));
     assertEquals(0, origin.slowAnswersFinished.get(), "the first result waited for the slow one");
@@ -169,5 +169,16 @@ class FetchBatchTest {
     assertEquals("body must be one of text, base64, none, got \"html\"", fetcher.badRequest(Addresses.FETCH, urls("http://x").put("body", "html")));
     assertEquals("save must be true or false, got \"yes\"", fetcher.badRequest(Addresses.FETCH, urls("http://x").put("save", "yes")));
     assertEquals("unknown field concurency", fetcher.badRequest(Addresses.FETCH, urls("http://x").put("concurency", 3)));
+  }
+
+  @Test
+  void progressGoesOnlyToAProgressAddress() {
+    // whoever sends the batch (a verticle, a bridge client): the fetcher never publishes to another service's address
+    assertEquals("progressAddress must be tandem.fetch.progress.<name>, got \"tandem.tcp.broadcast\"",
+        fetcher.badRequest(Addresses.FETCH, urls("http://x").put("progressAddress", Addresses.TCP_BROADCAST)));
+    assertEquals("progressAddress must be tandem.fetch.progress.<name>, got \"tandem.fetch.progress.\"",
+        fetcher.badRequest(Addresses.FETCH, urls("http://x").put("progressAddress", Addresses.FETCH_PROGRESS)));
+    assertEquals("progressAddress must be tandem.fetch.progress.<name>, got \"tandem.tcp.broadcast\"",
+        fetcher.badRequest(Addresses.FETCH_CHAIN, new JsonObject().put("url", "http://x").put("progressAddress", Addresses.TCP_BROADCAST)));
   }
 }
