@@ -3,6 +3,7 @@ package io.tandem.bridge;
 import io.tandem.bus.FailureCodes;
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
+import io.tandem.net.LogLimit;
 import io.tandem.net.Utf8;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -37,7 +38,6 @@ final class BridgeConnection {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   private static final int MAX_REGISTRATIONS = 256;
   private static final long MAX_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
-  private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -57,7 +57,7 @@ final class BridgeConnection {
   private int requestsInFlight;
   private boolean paused;
   private long droppedMessages;
-  private long lastRefusalLog;
+  private final LogLimit refusalLog = new LogLimit();
   private boolean closed;
   private boolean shuttingDown;
 
@@ -69,7 +69,6 @@ final class BridgeConnection {
     this.inbound = inbound;
     this.outbound = outbound;
     this.remote = String.valueOf(socket.remoteAddress());
-    this.lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
   }
 
   void start() {
@@ -427,10 +426,8 @@ final class BridgeConnection {
   }
 
   private void logRefusal(String what) {
-    long now = System.nanoTime();
-    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
-      lastRefusalLog = now;
-      log.warn("bridge client {} {}", remote, what);
+    if (refusalLog.allows()) {
+      log.warn("bridge client {} {}{}", remote, what, refusalLog.heldBackNote());
     }
   }
 }

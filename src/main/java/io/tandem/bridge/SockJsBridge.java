@@ -2,6 +2,7 @@ package io.tandem.bridge;
 
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
+import io.tandem.net.LogLimit;
 import io.tandem.net.Utf8;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -44,7 +45,6 @@ import java.util.regex.Pattern;
 public final class SockJsBridge {
 
   private static final Logger log = LoggerFactory.getLogger(SockJsBridge.class);
-  private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Vert.x Web refuses longer reply addresses ({@code invalid_reply_address}). */
   private static final int MAX_REPLY_ADDRESS_LENGTH = 36;
   private static final long PING_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(90);
@@ -58,14 +58,14 @@ public final class SockJsBridge {
   private final Permissions inbound;
   private final Permissions outbound;
   private final Origins origins;
-  private long lastOriginLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+  private final LogLimit originLog = new LogLimit();
   private boolean shuttingDown;
   /** per connected client; only this router's event loop touches it */
   private final Map<SockJSSocket, Client> clients = new HashMap<>();
 
   /** What the hook keeps about one client between its frames. */
   private static final class Client {
-    long lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+    final LogLimit refusalLog = new LogLimit();
     /** register frames that asked for an ack, by address, until Vert.x Web reports them in place */
     final Map<String, JsonObject> awaitingAck = new HashMap<>();
     /** the reply addresses of this client's requests still waiting for their answer */
@@ -145,10 +145,9 @@ public final class SockJsBridge {
       ctx.next();
       return;
     }
-    long now = System.nanoTime();
-    if (now - lastOriginLog >= REFUSAL_LOG_INTERVAL_NANOS) {
-      lastOriginLog = now;
-      log.warn("SockJS bridge refused a page of origin {} from {} (not on bridge.allowedOrigins)", origin, ctx.request().remoteAddress());
+    if (originLog.allows()) {
+      log.warn("SockJS bridge refused a page of origin {} from {} (not on bridge.allowedOrigins){}", origin,
+          ctx.request().remoteAddress(), originLog.heldBackNote());
     }
     ctx.fail(new HttpException(403, "a page of origin " + origin + " may not use the event bus (bridge.allowedOrigins)"));
   }
@@ -328,10 +327,8 @@ public final class SockJsBridge {
 
   private void logRefusal(SockJSSocket socket, String reason) {
     Client client = clients.computeIfAbsent(socket, s -> new Client());
-    long now = System.nanoTime();
-    if (now - client.lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
-      client.lastRefusalLog = now;
-      log.warn("SockJS bridge client {} refused: {}", socket.remoteAddress(), reason);
+    if (client.refusalLog.allows()) {
+      log.warn("SockJS bridge client {} refused: {}{}", socket.remoteAddress(), reason, client.refusalLog.heldBackNote());
     }
   }
 

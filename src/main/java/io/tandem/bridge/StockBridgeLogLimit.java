@@ -4,10 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.tandem.net.LogLimit;
 import org.slf4j.Marker;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * At most one line a second from Vert.x Web's SockJS bridge (installed in logback.xml). It logs
@@ -22,9 +21,7 @@ public final class StockBridgeLogLimit extends TurboFilter {
 
   static final String STOCK_BRIDGE_LOGGER = "io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl";
   static final String SOCKET_EXCEPTION = "SockJSSocket exception";
-  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final LogLimit limit = new LogLimit();
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
@@ -35,8 +32,6 @@ public final class StockBridgeLogLimit extends TurboFilter {
     if (format.equals(SOCKET_EXCEPTION)) {
       return FilterReply.DENY;
     }
-    long last = lastLogged.get();
-    long now = System.nanoTime();
-    return now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now) ? FilterReply.NEUTRAL : FilterReply.DENY;
+    return limit.allows() ? FilterReply.NEUTRAL : FilterReply.DENY;
   }
 }

@@ -8,6 +8,7 @@ import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
 import io.tandem.config.TcpSettings;
 import io.tandem.net.ConnectionGate;
+import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 public final class TcpEchoVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(TcpEchoVerticle.class);
-  private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** This instance's connections, for broadcasts; event-loop confined. */
   private final Map<String, EchoConnection> mine = new HashMap<>();
@@ -50,7 +50,9 @@ public final class TcpEchoVerticle extends VerticleBase {
   private NetServer server;
   /** What this instance's connections may publish together; event-loop confined like them. */
   private LineRate instanceLines;
-  private long lastRefusalLog;
+  private final LogLimit refusalLog = new LogLimit();
+  /** Bridge clients may publish broadcasts (bridge.inbound): their mistakes are logged at most once a second. */
+  private final LogLimit malformedLog = new LogLimit();
 
   @Override
   public Future<?> start() {
@@ -61,7 +63,6 @@ public final class TcpEchoVerticle extends VerticleBase {
     gate = ConnectionGate.of(vertx, TcpSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
-    lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
     instanceLines = new LineRate(settings.maxInstanceLinesPerSecond(), System::nanoTime, null);
     server = vertx.createNetServer(new NetServerOptions()
             .setIdleTimeout(settings.idleTimeoutSeconds())
@@ -200,7 +201,9 @@ public final class TcpEchoVerticle extends VerticleBase {
     try {
       text = TcpMessages.readBroadcast(message.body());
     } catch (BusException e) {
-      log.warn("dropped a malformed {} message: {}", Addresses.TCP_BROADCAST, e.getMessage());
+      if (malformedLog.allows()) {
+        log.warn("dropped a malformed {} message: {}{}", Addresses.TCP_BROADCAST, e.getMessage(), malformedLog.heldBackNote());
+      }
       return;
     }
     Buffer line = Buffer.buffer(text + "\n");
@@ -210,9 +213,7 @@ public final class TcpEchoVerticle extends VerticleBase {
   }
 
   private void logRefusal(String remote) {
-    long now = System.nanoTime();
-    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS) {
-      lastRefusalLog = now;
+    if (refusalLog.allows()) {
       log.warn("refused TCP connection from {}: tcp.maxConnections ({}) reached; {} refused so far",
           remote, settings.maxConnections(), connections.refusedCount());
     }

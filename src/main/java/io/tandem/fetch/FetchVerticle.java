@@ -8,6 +8,7 @@ import io.tandem.bus.FailureCodes;
 import io.tandem.cluster.ClusterView;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.TandemSettings;
+import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -48,6 +49,8 @@ public final class FetchVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> jobConsumers = new ArrayList<>();
   /** Batch keys: unique in the cluster, so that a stop reaches only the batch it is for. */
   private final String batchPrefix = UUID.randomUUID() + "/";
+  /** Malformed stop and cancel messages may come from bridge clients when an operator lets them send there. */
+  private final LogLimit malformedLog = new LogLimit();
   private long batches;
   private FetcherSettings settings;
   private int graceSeconds;
@@ -143,7 +146,9 @@ public final class FetchVerticle extends VerticleBase {
         && body.getValue(FetchMessages.MESSAGE) instanceof String why) {
       jobs.stop(batch, Kind.of(wire), why);
     } else {
-      log.warn("dropped a malformed {} message", Addresses.FETCH_STOP);
+      if (malformedLog.allows()) {
+        log.warn("dropped a malformed {} message{}", Addresses.FETCH_STOP, malformedLog.heldBackNote());
+      }
     }
   }
 
@@ -163,7 +168,9 @@ public final class FetchVerticle extends VerticleBase {
         new ArrayList<>(work).forEach(stoppable -> stoppable.stop(Kind.CANCELLED, "cancelled"));
       }
     } else {
-      log.warn("dropped a malformed {} message: it needs {\"id\":\"...\"}", Addresses.FETCH_CANCEL);
+      if (malformedLog.allows()) {
+        log.warn("dropped a malformed {} message: it needs {\"id\":\"...\"}{}", Addresses.FETCH_CANCEL, malformedLog.heldBackNote());
+      }
     }
   }
 

@@ -39,7 +39,6 @@ public final class ConnectionGate implements Shareable {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
   private static final String MAP = "tandem.gates";
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
    * Connections in the probe tier one client may hold: a health checker asks on one at a time,
    * and a flood from a few hosts must not take the whole tier from the checkers.
@@ -56,7 +55,7 @@ public final class ConnectionGate implements Shareable {
   private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
   private final Map<InetAddress, Integer> probesPerClient = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final LogLimit refusalLog = new LogLimit();
 
   /**
    * @param section      the listener's config section, named in the log ({@code http}, {@code tcp}, {@code bridge})
@@ -183,9 +182,7 @@ public final class ConnectionGate implements Shareable {
 
   private Admission refuse(Admission why, InetAddress remote) {
     long count = refused.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLog.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
+    if (refusalLog.allows()) {
       String rule = switch (why) {
         case OVER_CLIENT -> section + ".maxConnectionsPerClient (" + maxPerClient + ") reached for that address";
         case OVER_MAX -> section + ".maxConnections (" + max + ") reached";

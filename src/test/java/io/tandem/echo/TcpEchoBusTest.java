@@ -3,6 +3,7 @@ package io.tandem.echo;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.FailureCodes;
 import io.tandem.bus.TcpMessages;
+import io.tandem.testing.LogCapture;
 import io.tandem.testing.Sockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -254,6 +255,26 @@ class TcpEchoBusTest {
       for (Socket client : clients) {
         client.close();
       }
+    }
+  }
+
+  @Test
+  void malformedBroadcastsAreLoggedAtMostOnceASecond(Vertx vertx) throws Exception {
+    // bridge clients may publish there (bridge.inbound): a flood of mistakes is not a flood of lines
+    int port = EchoServer.deploy(vertx, new JsonObject()).port();
+    BlockingQueue<JsonObject> events = subscribe(vertx, Addresses.TCP_CONNECTIONS);
+    try (LogCapture warnings = new LogCapture(TcpEchoVerticle.class.getName()); Socket client = Sockets.connect(port)) {
+      next(events);
+      long start = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        vertx.eventBus().publish(Addresses.TCP_BROADCAST, "not json " + i);
+      }
+      vertx.eventBus().publish(Addresses.TCP_BROADCAST, TcpMessages.broadcast("after them"));
+      // published in order from one sender: once this line arrives every malformed one was handled
+      assertEquals("after them", Sockets.readLine(client.getInputStream()));
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      long lines = warnings.drain().stream().filter(line -> line.contains("dropped a malformed")).count();
+      assertTrue(lines >= 1 && lines <= 1 + seconds, lines + " lines for 200 malformed broadcasts in " + seconds + " s");
     }
   }
 }
