@@ -58,7 +58,7 @@ public final class Addresses {
   public static final String TCP_SEND_NODE = "tandem.tcp.send.";
 
   /**
-   * Request/reply: fetch many URLs at once (the tutorials' {@code asyncio.gather}). Request
+   * Request/reply: fetch many URLs at once, each result on its own, none failing the others. Request
    * {@code {"urls":[...], "concurrency", "timeoutMs", "deadlineMs", "maxBodyBytes", "body", "save",
    * "progressAddress", "id"}} (all but urls optional); reply {@code {"results":[...in input order...],
    * "succeeded":n,"failed":n,"elapsedMs":n}}. One bad URL never fails the batch: it is a result

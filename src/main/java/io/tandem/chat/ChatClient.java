@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The tutorials' chat client, done right: {@code chat [--host H] [--port P]} sends each line typed
- * and prints whatever the server sends the moment it arrives, even mid-typing.
+ * A chat client for the TCP echo: {@code chat [--host H] [--port P]} sends each line typed and
+ * prints whatever the server sends the moment it arrives, even mid-typing.
  *
- * <p>The tutorial calls {@code input()} inside a coroutine and so stalls its event loop on the
- * keyboard. Here a plain thread reads the terminal and the socket lives on a Vert.x event loop;
+ * <p>Reading the keyboard blocks, so it must never happen on an event loop: a plain thread reads
+ * the terminal and the socket lives on a Vert.x event loop;
  * NetSocket writes are thread-safe. {@code quit} or end of input half-closes the connection, so
  * the echo of the last lines still arrives before the server closes and the client exits 0.
  */

@@ -31,7 +31,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP echo server (the tutorials' echo/chat server) and the bus services around it:
+ * The TCP echo server (each line comes back to its sender, a broadcast reaches every client) and
+ * the bus services around it:
  * {@link Addresses#ECHO}, {@link Addresses#TCP_SEND}, {@link Addresses#TCP_BROADCAST}, and the
  * {@link Addresses#TCP_CONNECTIONS} / {@link Addresses#TCP_MESSAGES} events.
  */

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One {@code tandem.fetch} request: the tutorials' {@code asyncio.gather} with a semaphore, done
- * as a queue of URLs and at most {@code concurrency} of them out at a time as jobs for the
- * cluster's fetcher instances ({@link Workers}), each of which also bounds what it runs at once,
+ * One {@code tandem.fetch} request: its URLs as a queue and at most {@code concurrency} of them
+ * out at a time as jobs for the cluster's fetcher instances ({@link Workers}), each of which also
+ * bounds what it runs at once,
  * so a batch of thousands never means thousands of waiting connects. Each result is handed to
  * {@code progress} the moment it completes; the reply holds them all in input order. At the
  * batch's deadline, or on a cancel, every unfinished URL ends at once and the instances holding

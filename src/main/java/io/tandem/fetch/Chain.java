@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One {@code tandem.fetch.chain} request: the tutorials' chained requests, where the next URL
- * comes out of the previous answer. Fetch, read the JSON answer's {@code next} field (or JSON
+ * One {@code tandem.fetch.chain} request: chained requests, where the next URL comes out of the
+ * previous answer. Fetch, read the JSON answer's {@code next} field (or JSON
  * Pointer), resolve it against the current URL, and go on, until there is no next link, the hop
  * limit, a URL already visited, a failed hop, the deadline or a cancel. Confined to the fetcher
  * instance's event loop.

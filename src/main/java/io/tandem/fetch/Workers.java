@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Where a coordinator's URL jobs go: every fetcher instance that takes work, on this node or any
- * other ({@link Addresses#FETCH_URL}) — the tutorials' queue of workers, over the bus.
+ * other ({@link Addresses#FETCH_URL}): a queue of workers, over the bus.
  *
  * <p>On a local bus, the bus spreads the jobs over the instances. On a clustered bus, each job
  * goes to a node chosen in turn over the instances the cluster's registry lists (a node with two

@@ -26,7 +26,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
- * The HTTP API: the tutorial's hello (with simulated processing time) and the HTTP front of the
+ * The HTTP API: the greeting (after an optional delay, standing in for work) and the HTTP front of the
  * bus services. Each handler either answers or fails the context; {@link ErrorResponses} writes
  * every error.
  */
@@ -117,7 +117,7 @@ final class ApiRoutes {
       sendGreeting(response);
       return;
     }
-    // the tutorial's asyncio.sleep: a timer, so thousands of requests can wait at once
+    // a timer, not a sleeping thread, so thousands of delayed requests can wait at once
     long timer = vertx.setTimer(delay, fired -> sendGreeting(response));
     response.closeHandler(closed -> vertx.cancelTimer(timer));
   }

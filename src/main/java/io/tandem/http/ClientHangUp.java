@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * What a client's FIN means on an HTTP connection.
  *
  * <p>Usually "done sending, still listening": a client may send its request and shut down its
- * side, as the tutorial's server allows by reading to EOF, and it still gets every answer before
+ * side (as {@code printf 'GET / …' | nc} does), and it still gets every answer before
  * the server closes (a graceful connection shutdown, at most {@value #ANSWER_MINUTES} minutes).
  *
  * <p>But while a route that works on the client's behalf is in flight (a fetch batch), a FIN is

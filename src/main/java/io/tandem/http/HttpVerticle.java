@@ -17,7 +17,7 @@ import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: the tutorial's "Hello, world!" and the HTTP front of the bus services. It also
+ * The HTTP server: {@code GET /}'s greeting and the HTTP front of the bus services. It also
  * owns {@link Addresses#HELLO}.
  */
 public final class HttpVerticle extends VerticleBase {
