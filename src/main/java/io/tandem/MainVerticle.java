@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +30,14 @@ import java.util.function.ToIntFunction;
 public final class MainVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
-  private static final String STATE = "tandem.state";
-  private static final String STARTED = "started";
 
   private volatile int tcpPort = -1;
   private volatile int httpPort = -1;
   private volatile int bridgePort = -1;
+  /** Set on this verticle's event loop once everything is deployed; read by /ready on HTTP's loops. */
+  private volatile boolean started;
+  /** Set by the launcher's shutdown hook, on its own thread. */
+  private volatile boolean stopping;
 
   @Override
   public Future<?> start() {
@@ -51,7 +52,7 @@ public final class MainVerticle extends VerticleBase {
       if (settings.bridge().sockjsEnabled() && settings.bridge().allowedOrigins().contains(BridgeSettings.ANY_ORIGIN)) {
         log.warn("bridge.allowedOrigins is \"*\": a page on any web site can use the event bus at /eventbus from its visitors' browsers");
       }
-      deployments.add(deploy("HTTP", HttpVerticle::new, HttpVerticle::actualPort, settings.http().listener(), config)
+      deployments.add(deploy("HTTP", () -> new HttpVerticle(this::notReady), HttpVerticle::actualPort, settings.http().listener(), config)
           .onSuccess(port -> httpPort = port));
     }
     if (settings.bridge().tcpEnabled()) {
@@ -67,7 +68,7 @@ public final class MainVerticle extends VerticleBase {
     // join, not all: a failed start must wait for the other deployments to settle, so that
     // Vert.x undeploys every one of them with this verticle and nothing is left half-started
     return Future.join(deployments).onSuccess(deployed -> {
-      state(vertx).put(STARTED, true);
+      started = true;
       warmUp();
     });
   }
@@ -98,13 +99,18 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /** True once every enabled verticle of this process is deployed, until shutdown begins. */
-  public static boolean isStarted(Vertx vertx) {
-    return Boolean.TRUE.equals(state(vertx).get(STARTED));
+  public boolean isStarted() {
+    return notReady() == null;
   }
 
   /** Called as shutdown begins, so that readiness turns 503 before the servers stop. */
-  static void markStopping(Vertx vertx) {
-    state(vertx).remove(STARTED);
+  public void markStopping() {
+    stopping = true;
+  }
+
+  /** Why this process must not be sent traffic yet (or any more), for {@code /ready}; null when it may. */
+  private String notReady() {
+    return stopping ? "shutting down" : started ? null : "verticles are still being deployed";
   }
 
   /** Deploys the instances of one verticle; the future holds the port they listen on. */
@@ -122,9 +128,5 @@ public final class MainVerticle extends VerticleBase {
           listener.instances() == 1 ? "" : "s");
       return actual;
     });
-  }
-
-  private static LocalMap<String, Boolean> state(Vertx vertx) {
-    return vertx.sharedData().getLocalMap(STATE);
   }
 }

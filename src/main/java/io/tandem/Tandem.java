@@ -9,6 +9,7 @@ import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -24,6 +25,7 @@ import sun.misc.Signal;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar tandem.jar [launcher options]} starts the service through the Vert.x
@@ -48,6 +50,8 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   /** The cluster section and the Hazelcast configuration built from it, with {@code -cluster}; else null. */
   private final ClusterSettings cluster;
   private final Config hazelcast;
+  /** The service's main verticle, made here so that shutdown can tell it before the servers stop. */
+  private volatile MainVerticle main;
 
   private Tandem(String[] args, ConfigLoader config, Integer instancesOption, ClusterSettings cluster, Config hazelcast) {
     super(args);
@@ -118,6 +122,11 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   }
 
   @Override
+  public Supplier<? extends Deployable> verticleSupplier() {
+    return () -> main = new MainVerticle();
+  }
+
+  @Override
   public void beforeDeployingVerticle(HookContext context) {
     // -instances N sets the instance count of every verticle; the main verticle runs once
     DeploymentOptions options = context.deploymentOptions();
@@ -146,7 +155,10 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   @Override
   public void beforeStoppingVertx(HookContext context) {
     log().info("Tandem shutting down");
-    MainVerticle.markStopping(context.vertx());
+    MainVerticle deployed = main;
+    if (deployed != null) {
+      deployed.markStopping();
+    }
   }
 
   @Override

@@ -40,7 +40,7 @@ class MainVerticleTest {
     assertEquals(-1, main.tcpPort());
     assertTrue(main.httpPort() > 0);
     assertTrue(main.bridgePort() > 0);
-    assertTrue(MainVerticle.isStarted(vertx));
+    assertTrue(main.isStarted());
     ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.eventBus().request(Addresses.ECHO, "x")
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
     assertEquals(ReplyFailure.NO_HANDLERS, assertInstanceOf(ReplyException.class, e.getCause()).failureType());

@@ -15,6 +15,7 @@ import io.vertx.core.http.impl.Http1xServerConnection;
 
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server: {@code GET /}'s greeting and the HTTP front of the bus services. It also
@@ -24,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private static final int WEBSOCKET_CLOSING_SECONDS = 2;
 
+  private final Supplier<String> notReady;
   private HttpServer server;
   private ApiRoutes routes;
   private int graceSeconds;
@@ -31,6 +33,16 @@ public final class HttpVerticle extends VerticleBase {
   private ConnectionGate gate;
   private RequestGuard.Sweep sweep;
   private long sweepTimer;
+
+  /** Deployed alone, with nothing to say when the rest of a service is deployed: never ready. */
+  public HttpVerticle() {
+    this(() -> "verticles are still being deployed");
+  }
+
+  /** @param notReady why the process must not get traffic ({@code /ready} is 503), or null when it may */
+  public HttpVerticle(Supplier<String> notReady) {
+    this.notReady = notReady;
+  }
 
   @Override
   public Future<?> start() {
@@ -47,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
     routes = new ApiRoutes(vertx, all);
     server = vertx.createHttpServer(options)
-        .requestHandler(routes.requestHandler(new Readiness(vertx, all)))
+        .requestHandler(routes.requestHandler(new Readiness(vertx, all, notReady)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
         .connectionHandler(this::connected);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()

@@ -1,6 +1,5 @@
 package io.tandem.http;
 
-import io.tandem.MainVerticle;
 import io.tandem.bus.Addresses;
 import io.tandem.cluster.ClusterView;
 import io.tandem.config.TandemSettings;
@@ -20,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /ready}: 200 when every enabled verticle is deployed and its bus service answers,
@@ -34,11 +34,13 @@ final class Readiness implements Handler<RoutingContext> {
 
   private final HealthChecks checks;
 
-  Readiness(Vertx vertx, TandemSettings settings) {
+  /** @param notReady the process's own word on whether it may get traffic: a reason why not, or null */
+  Readiness(Vertx vertx, TandemSettings settings, Supplier<String> notReady) {
     EventBus bus = vertx.eventBus();
-    checks = HealthChecks.create(vertx).register("deployment", done -> done.complete(MainVerticle.isStarted(vertx)
-        ? Status.OK()
-        : Status.KO(new JsonObject().put("reason", "verticles are still being deployed"))));
+    checks = HealthChecks.create(vertx).register("deployment", done -> {
+      String reason = notReady.get();
+      done.complete(reason == null ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
+    });
     if (settings.tcp().listener().enabled()) {
       checks.register("tcp", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.ECHO, "ready?", done));
     }

@@ -34,9 +34,11 @@ class HttpApiTest {
   private Http http;
   private int tcpPort;
 
+  private MainVerticle main;
+
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    MainVerticle main = TestService.deploy(vertx, new JsonObject()
+    main = TestService.deploy(vertx, new JsonObject()
         .put("tcp", new JsonObject().put("instances", 2))
         .put("http", new JsonObject().put("instances", 2).put("maxBodyBytes", 4096).put("maxDelayMs", 5000)));
     http = new Http(main.httpPort());
@@ -158,5 +160,14 @@ class HttpApiTest {
     assertEquals("UP", body.getString("status"));
     List<String> checked = body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")).sorted().toList();
     assertEquals(List.of("deployment", "fetcher", "http", "tcp"), checked);
+  }
+
+  @Test
+  void readyTurns503AsShutdownBeginsWhileTheServersStillAnswer() throws Exception {
+    assertEquals(200, http.get("/ready").statusCode());
+    main.markStopping(); // what the launcher's shutdown hook does first
+    HttpResponse<String> ready = http.get("/ready");
+    assertEquals("not ready: deployment (shutting down)", Http.assertError(503, ready));
+    assertEquals(200, http.get("/health").statusCode(), "still serving: only new traffic is to go elsewhere");
   }
 }
