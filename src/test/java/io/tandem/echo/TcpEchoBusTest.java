@@ -155,7 +155,10 @@ class TcpEchoBusTest {
       // time until one is published; each echo plus a marker says whether that line was
       int skippedLines = 0;
       JsonObject published;
+      // the allowance is back within half a second; far past that the rate would never grow back
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (true) {
+        assertTrue(System.nanoTime() < giveUp, "no line published 10 s after the burst: the allowance did not grow back");
         assertEquals("e\n", Sockets.roundTrip(socket, "e\n"));
         vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put(TcpMessages.TEXT, "marker"));
         published = next(lines);
