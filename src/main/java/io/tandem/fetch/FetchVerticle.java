@@ -45,7 +45,7 @@ public final class FetchVerticle extends VerticleBase {
   private final Map<String, Set<Stoppable>> byId = new HashMap<>();
   /** All running batches and chains, with or without an id, for shutdown. */
   private final Map<Stoppable, Future<JsonObject>> running = new HashMap<>();
-  /** The consumers of URL jobs, unregistered first on shutdown so that new jobs go elsewhere. */
+  /** The consumers of fetching work (URL jobs, chains), unregistered first on shutdown so that new work goes elsewhere. */
   private final List<MessageConsumer<Object>> jobConsumers = new ArrayList<>();
   /** Batch keys: unique in the cluster, so that a stop reaches only the batch it is for. */
   private final String batchPrefix = UUID.randomUUID() + "/";
@@ -81,10 +81,12 @@ public final class FetchVerticle extends VerticleBase {
     jobs = new JobRunner(fetcher, permits);
     List<Future<Void>> registered = new ArrayList<>(List.of(
         bus.consumer(Addresses.FETCH, this::fetch).completion(),
-        bus.consumer(Addresses.FETCH_CHAIN, this::chain).completion(),
         bus.consumer(Addresses.FETCH_CANCEL, this::cancel).completion(),
         bus.consumer(Addresses.FETCH_STOP, this::stopJobs).completion()));
     if (settings.worker()) {
+      // a chain is fetching, hop after hop, on the instance that takes it: a node that fetches
+      // nothing (fetcher.worker false) leaves chains to those that do
+      jobConsumers.add(bus.consumer(Addresses.FETCH_CHAIN, this::chain));
       jobConsumers.add(bus.consumer(Addresses.FETCH_URL, this::fetchUrl));
       if (cluster != null) {
         jobConsumers.add(bus.consumer(Addresses.FETCH_URL_NODE + cluster.nodeId(), this::fetchUrl));

@@ -42,22 +42,26 @@ final class FetchRoutes {
    * clustered bus, so that losing any other node loses none of them (their URLs are spread over
    * the cluster all the same), and their results never leave the node on their way back.
    */
-  private final boolean local;
+  private final boolean localBatches;
+  /** Chains are fetching: they stay here only when this node's fetcher fetches (fetcher.worker). */
+  private final boolean localChains;
 
   FetchRoutes(Vertx vertx, TandemSettings settings) {
     this.bus = vertx.eventBus();
     this.defaultDeadlineMs = settings.fetcher().deadlineMs();
-    this.local = settings.fetcher().enabled();
+    this.localBatches = settings.fetcher().enabled();
+    this.localChains = settings.fetcher().enabled() && settings.fetcher().worker();
   }
 
   void register(Router router, BodyHandler body) {
     router.post("/fetch").consumes("application/json").handler(body)
-        .handler(ctx -> forward(ctx, Addresses.FETCH, FetchMessages.RESULTS));
+        .handler(ctx -> forward(ctx, Addresses.FETCH, FetchMessages.RESULTS, localBatches));
     router.post("/fetch/chain").consumes("application/json").handler(body)
-        .handler(ctx -> forward(ctx, Addresses.FETCH_CHAIN, FetchMessages.HOPS));
+        .handler(ctx -> forward(ctx, Addresses.FETCH_CHAIN, FetchMessages.HOPS, localChains));
   }
 
-  private void forward(RoutingContext ctx, String address, String listField) {
+  /** @param local whoever serves {@code address} for this node is on this node: ask only there, hear progress only from there */
+  private void forward(RoutingContext ctx, String address, String listField, boolean local) {
     JsonObject request = jsonObject(ctx.body().buffer());
     // both are the front's to set: an HTTP client must not cancel others' batches by id, nor make
     // the server publish its results to any bus address it names
@@ -98,7 +102,7 @@ final class FetchRoutes {
     Stream stream = new Stream(response, format);
     String progress = Addresses.FETCH_PROGRESS + UUID.randomUUID();
     request.put(FetchMessages.PROGRESS_ADDRESS, progress);
-    // a local consumer costs no cluster-wide registration, and a local coordinator is all that publishes to it
+    // a local consumer costs no cluster-wide registration, and a local instance is all that publishes to it
     MessageConsumer<JsonObject> results = local
         ? bus.localConsumer(progress, message -> stream.result(message.body()))
         : bus.consumer(progress, message -> stream.result(message.body()));

@@ -143,6 +143,15 @@ class ClusterIT {
     assertEquals(1, lines.get(0).getInteger("index"), streamed);
     assertEquals(0, lines.get(1).getInteger("index"), streamed);
     assertEquals(2, lines.get(2).getJsonObject("summary").getInteger("succeeded"), streamed);
+
+    // a chain is fetching too: the gateway leaves it to the worker, whose hops stream back across the cluster
+    String chain = new JsonObject().put("url", origin.url("/chain/0?n=2")).encode();
+    String hops = http.send(http.request("/fetch/chain").header("Content-Type", "application/json")
+        .header("Accept", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(chain)).build()).body();
+    List<JsonObject> hopLines = hops.lines().map(JsonObject::new).toList();
+    assertEquals(3, hopLines.size(), hops);
+    assertEquals(origin.url("/chain/1?n=2"), hopLines.get(1).getString("url"), hops);
+    assertEquals("no-next", hopLines.get(2).getJsonObject("summary").getString("stoppedBecause"), hops);
   }
 
   @Test

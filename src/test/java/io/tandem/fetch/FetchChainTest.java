@@ -2,6 +2,8 @@ package io.tandem.fetch;
 
 import io.tandem.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -10,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code tandem.fetch.chain}: the next URL comes out of the previous answer. */
@@ -97,5 +102,20 @@ class FetchChainTest {
     assertEquals("url is required", fetcher.badRequest(Addresses.FETCH_CHAIN, new JsonObject()));
     assertEquals("maxHops must be an integer 1..100, got 0", fetcher.badRequest(Addresses.FETCH_CHAIN, chain("http://x").put("maxHops", 0)));
     assertEquals("unknown field urls", fetcher.badRequest(Addresses.FETCH_CHAIN, chain("http://x").put("urls", new JsonArray())));
+  }
+
+  @Test
+  void aNodeThatFetchesNothingRunsNoChains() throws Exception {
+    // its own bus: the fetcher of this class's other tests takes work
+    Vertx gatewayOnly = Vertx.vertx();
+    try {
+      FetchService.deploy(gatewayOnly, new JsonObject().put("worker", false));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> gatewayOnly.eventBus()
+          .request(Addresses.FETCH_CHAIN, chain("http://127.0.0.1:1/")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals(ReplyFailure.NO_HANDLERS, assertInstanceOf(ReplyException.class, e.getCause()).failureType(),
+          "a chain is left to the nodes that fetch");
+    } finally {
+      gatewayOnly.close().await(10, TimeUnit.SECONDS);
+    }
   }
 }
