@@ -1,6 +1,8 @@
 package io.tandem.cluster;
 
 import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -56,10 +58,20 @@ public final class ClusterView {
     return new JsonObject().put("node", nodeId()).put("members", new JsonArray(members()));
   }
 
-  /** Logs who this node is and whom it sees, now and at every change. */
+  /**
+   * Logs who this node is and whom it sees, now and at every change. The first line comes from
+   * Hazelcast's initial event, given with the listener's registration: a member joining between a
+   * snapshot and a listener added after it would otherwise be logged by neither.
+   */
   public void logMembership() {
-    log.info("Cluster node {} sees {} member{}: {}", nodeId(), members().size(), members().size() == 1 ? "" : "s", members());
-    watch(new MembershipListener() {
+    String self = nodeId();
+    watch(new InitialMembershipListener() {
+      @Override
+      public void init(InitialMembershipEvent event) {
+        List<String> seen = event.getMembers().stream().map(ClusterView::nodeIdOf).toList();
+        log.info("Cluster node {} sees {} member{}: {}", self, seen.size(), seen.size() == 1 ? "" : "s", seen);
+      }
+
       @Override
       public void memberAdded(MembershipEvent event) {
         log.info("Cluster node {} joined; {} members", nodeIdOf(event.getMember()), event.getMembers().size());
