@@ -6,7 +6,8 @@ import io.tandem.config.BridgeSettings;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
 import io.tandem.echo.TcpEchoVerticle;
-import io.tandem.fetch.FetchVerticle;
+import io.tandem.fetch.BatchVerticle;
+import io.tandem.fetch.FetchWorkerVerticle;
 import io.tandem.http.HttpVerticle;
 import io.tandem.net.Warmup;
 import io.vertx.core.DeploymentOptions;
@@ -61,9 +62,16 @@ public final class MainVerticle extends VerticleBase {
     }
     if (settings.fetcher().enabled()) {
       int instances = settings.fetcher().instances();
-      deployments.add(vertx.deployVerticle(FetchVerticle::new, new DeploymentOptions().setInstances(instances).setConfig(config))
-          .onSuccess(id -> log.info("Fetcher serving {} and {} ({} instance{}{})", Addresses.FETCH, Addresses.FETCH_CHAIN,
-              instances, instances == 1 ? "" : "s", settings.fetcher().worker() ? "" : ", coordinating only")));
+      DeploymentOptions options = new DeploymentOptions().setInstances(instances).setConfig(config);
+      // the fetching instances first, so that the first batch finds them
+      Future<?> fetching = settings.fetcher().worker()
+          ? vertx.deployVerticle(FetchWorkerVerticle::new, options)
+          : Future.succeededFuture();
+      deployments.add(fetching.compose(workers -> vertx.deployVerticle(BatchVerticle::new, options))
+          .onSuccess(id -> log.info(settings.fetcher().worker()
+                  ? "Fetcher serving {} and {} ({} instance{} of each side)"
+                  : "Fetcher serving {} (coordinating only: {} and the URLs are fetched by other nodes; {} instance{})",
+              Addresses.FETCH, Addresses.FETCH_CHAIN, instances, instances == 1 ? "" : "s")));
     }
     // join, not all: a failed start must wait for the other deployments to settle, so that
     // Vert.x undeploys every one of them with this verticle and nothing is left half-started

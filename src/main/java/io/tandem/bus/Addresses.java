@@ -76,8 +76,9 @@ public final class Addresses {
   public static final String FETCH_CHAIN = "tandem.fetch.chain";
 
   /**
-   * Publish {@code {"id":"..."}}: every batch or chain running with that {@code id}, on any
-   * fetcher instance, stops; its unfinished URLs end with kind {@code cancelled}.
+   * Publish {@code {"id":"..."}}: every batch or chain running with that {@code id}, and every URL
+   * job of such a batch, on any fetcher instance, stops; its unfinished URLs end with kind
+   * {@code cancelled}. The one way to stop fetch work early, for clients and Tandem alike.
    */
   public static final String FETCH_CANCEL = "tandem.fetch.cancel";
 
@@ -90,11 +91,12 @@ public final class Addresses {
   public static final String FETCH_PROGRESS = "tandem.fetch.progress.";
 
   /**
-   * Internal: one URL of a batch, for any fetcher instance in the cluster that takes work (the
-   * fetcher instance that got the batch spreads its URLs over them, inside the batch's
-   * concurrency). Request {@code {"batch","index","url","timeoutMs","maxBodyBytes","body","save","sha256"}};
-   * reply: that URL's result, as in a {@link #FETCH} reply. Fails 400 when malformed, 503 when
-   * the instance is shutting down (the job is then sent elsewhere).
+   * Internal: one URL of a batch, for any fetching instance in the cluster (the instance that got
+   * the batch spreads its URLs over them, inside the batch's concurrency; those of its own process
+   * get them without the bus). Request {@code {"id","index","url","deadlineMs","timeoutMs",
+   * "maxBodyBytes","body","save","sha256"}}, {@code deadlineMs} being what is left of the batch's
+   * deadline; reply: that URL's result, as in a {@link #FETCH} reply. Fails 400 when malformed,
+   * 503 when the instance is shutting down (the job is then sent elsewhere).
    */
   public static final String FETCH_URL = "tandem.fetch.url";
 
@@ -103,12 +105,6 @@ public final class Addresses {
    * by the node with that Vert.x node id, so the batch knows which of its URLs a node holds.
    */
   public static final String FETCH_URL_NODE = "tandem.fetch.url.";
-
-  /**
-   * Internal, publish {@code {"batch","kind","message"}}: every fetcher instance ends the URLs of
-   * that batch it holds (the batch's deadline passed, or it was cancelled).
-   */
-  public static final String FETCH_STOP = "tandem.fetch.stop";
 
   private Addresses() {
   }

@@ -24,8 +24,6 @@ public final class FetchMessages {
   public static final String ID = "id";
   public static final String NEXT = "next";
   public static final String MAX_HOPS = "maxHops";
-  /** A URL job's batch: the coordinator's key for it, unique in the cluster. */
-  public static final String BATCH = "batch";
 
   // body modes
   public static final String BODY_TEXT = "text";
@@ -118,6 +116,11 @@ public final class FetchMessages {
           + RequestReader.show(address));
     }
     return address;
+  }
+
+  /** The {@code id} a {@link Addresses#FETCH_CANCEL} names, or null when the message is malformed. */
+  public static String cancelId(Object body) {
+    return body instanceof io.vertx.core.json.JsonObject cancel && cancel.getValue(ID) instanceof String id ? id : null;
   }
 
   private FetchMessages() {

@@ -16,20 +16,22 @@ import java.util.function.Consumer;
 
 /**
  * One {@code tandem.fetch} request: its URLs as a queue and at most {@code concurrency} of them
- * out at a time as jobs for the cluster's fetcher instances ({@link Workers}), each of which also
- * bounds what it runs at once,
- * so a batch of thousands never means thousands of waiting connects. Each result is handed to
- * {@code progress} the moment it completes; the reply holds them all in input order. At the
- * batch's deadline, or on a cancel, every unfinished URL ends at once and the instances holding
- * its jobs are told to stop them. Confined to the coordinating instance's event loop.
+ * out at a time as jobs for the cluster's fetching instances ({@link Workers}), each of which also
+ * bounds what it runs at once, so a batch of thousands never means thousands of waiting connects.
+ * Each result is handed to {@code progress} the moment it completes; the reply holds them all in
+ * input order. At the batch's deadline, or on a cancel, every unfinished URL ends at once; the
+ * instances holding its jobs end them by the same deadline, or on the same cancel, on their own.
+ * Confined to the coordinating instance's event loop.
  */
 final class Batch implements Stoppable {
 
-  /** How long past the deadline a job may stay unanswered before the bus gives up on it. */
+  /** Why a URL still unfinished at its batch's deadline ended, wherever it was. */
+  static final String DEADLINE_PASSED = "the batch's deadline passed first";
+  /** How long past the deadline a job on another node may stay unanswered before the bus gives up on it. */
   private static final long JOB_TIMEOUT_MARGIN_MS = 5_000;
 
   private final FetchRequest request;
-  private final String key;
+  private final String id;
   private final Workers workers;
   private final Vertx vertx;
   private final Consumer<JsonObject> progress;
@@ -43,10 +45,10 @@ final class Batch implements Stoppable {
   private int completed;
   private boolean stopped;
 
-  /** @param key unique in the cluster: the instances holding the batch's jobs know it by this */
-  Batch(FetchRequest request, String key, Workers workers, Vertx vertx, Consumer<JsonObject> progress) {
+  /** @param id the request's id, or one made for it: the jobs carry it, so a cancel by it reaches them */
+  Batch(FetchRequest request, String id, Workers workers, Vertx vertx, Consumer<JsonObject> progress) {
     this.request = request;
-    this.key = key;
+    this.id = id;
     this.workers = workers;
     this.vertx = vertx;
     this.progress = progress;
@@ -56,7 +58,7 @@ final class Batch implements Stoppable {
   Future<JsonObject> run() {
     deadlineTimer = vertx.setTimer(request.deadlineMs(), fired -> {
       deadlineTimer = -1;
-      stop(Kind.DEADLINE, "the batch's deadline of " + request.deadlineMs() + " ms passed first");
+      stop(Kind.DEADLINE, DEADLINE_PASSED);
     });
     int concurrency = Math.min(request.concurrency(), results.length);
     for (int i = 0; i < concurrency; i++) {
@@ -71,9 +73,6 @@ final class Batch implements Stoppable {
       return;
     }
     stopped = true;
-    if (!out.isEmpty()) {
-      workers.stop(key, kind, message);
-    }
     long now = System.nanoTime();
     for (int index = 0; index < results.length; index++) {
       if (results[index] == null) {
@@ -93,9 +92,9 @@ final class Batch implements Stoppable {
     }
     int index = next++;
     out.put(index, System.nanoTime());
-    long timeoutMs = Math.max(1, request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-        + JOB_TIMEOUT_MARGIN_MS;
-    workers.run(new UrlJob(key, index, request.urls().get(index), request.options()), timeoutMs, () -> !stopped).onSuccess(result -> {
+    long left = Math.max(1, request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.options(), left);
+    workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
       out.remove(index);
       record(index, result);
       // on the next tick: a job that ends at once (no instance left) must not recurse through the batch

@@ -88,7 +88,8 @@ final class Chain implements Stoppable {
         finish(stoppedBecause, stopMessage);
         return;
       }
-      current = fetcher.fetch(hops.size(), url, request.options(), true);
+      // the chain's own deadline timer stops the hop in flight
+      current = fetcher.fetch(hops.size(), url, request.options(), true, Long.MAX_VALUE);
       current.start().onSuccess(result -> {
         Buffer body = current.body();
         current = null;

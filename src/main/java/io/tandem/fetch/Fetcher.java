@@ -49,9 +49,13 @@ final class Fetcher {
         .build();
   }
 
-  /** A fetch of one URL, not yet started. */
-  UrlFetch fetch(int index, String url, UrlOptions options, boolean keepBody) {
-    return new UrlFetch(this, index, url, options, keepBody);
+  /**
+   * A fetch of one URL, not yet started.
+   *
+   * @param deadlineMs what is left of its batch's deadline ({@link Long#MAX_VALUE}: none of its own)
+   */
+  UrlFetch fetch(int index, String url, UrlOptions options, boolean keepBody, long deadlineMs) {
+    return new UrlFetch(this, index, url, options, keepBody, deadlineMs);
   }
 
   /** The address to connect to: an IP literal as is, a name through Vert.x's asynchronous resolver. */

@@ -2,7 +2,10 @@ package io.tandem.fetch;
 
 import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+
+import java.util.function.Consumer;
 
 /** Pieces of results shared by every way a URL can end. */
 final class Results {
@@ -17,6 +20,11 @@ final class Results {
         .put(FetchMessages.OK, false)
         .put(FetchMessages.ELAPSED_MS, 0)
         .put(FetchMessages.ERROR, error(kind, message));
+  }
+
+  /** Where a batch or chain hands each result as it completes: its progress address, if it named one. */
+  static Consumer<JsonObject> progressTo(EventBus bus, String address) {
+    return address == null ? result -> { } : result -> bus.publish(address, result);
   }
 
   /** A result's {@code error}: {@code {"kind":"...","message":"..."}}. */

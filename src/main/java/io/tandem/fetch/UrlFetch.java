@@ -41,6 +41,8 @@ final class UrlFetch {
   private final String url;
   private final UrlOptions options;
   private final boolean keepBody;
+  /** What is left of the batch's deadline: the fetch ends by then too, as {@code deadline}. */
+  private final long deadlineMs;
   private final Promise<JsonObject> outcome = Promise.promise();
   private final long started = System.nanoTime();
   private final List<String> redirects = new ArrayList<>();
@@ -52,18 +54,24 @@ final class UrlFetch {
   private String contentType;
   private boolean done;
 
-  UrlFetch(Fetcher fetcher, int index, String url, UrlOptions options, boolean keepBody) {
+  UrlFetch(Fetcher fetcher, int index, String url, UrlOptions options, boolean keepBody, long deadlineMs) {
     this.fetcher = fetcher;
     this.index = index;
     this.url = url;
     this.options = options;
     this.keepBody = keepBody;
+    this.deadlineMs = deadlineMs;
   }
 
   Future<JsonObject> start() {
-    timer = fetcher.vertx.setTimer(options.timeoutMs(), fired -> {
+    boolean deadlineFirst = deadlineMs < options.timeoutMs();
+    timer = fetcher.vertx.setTimer(deadlineFirst ? deadlineMs : options.timeoutMs(), fired -> {
       timer = -1;
-      fail(Kind.TIMEOUT, "no complete answer within " + options.timeoutMs() + " ms");
+      if (deadlineFirst) {
+        fail(Kind.DEADLINE, Batch.DEADLINE_PASSED);
+      } else {
+        fail(Kind.TIMEOUT, "no complete answer within " + options.timeoutMs() + " ms");
+      }
     });
     URI uri;
     try {

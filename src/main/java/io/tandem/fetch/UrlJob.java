@@ -7,24 +7,35 @@ import io.tandem.bus.RequestReader;
 import io.tandem.config.FetcherSettings;
 import io.vertx.core.json.JsonObject;
 
-/** One URL of a batch, as sent to a fetcher instance on {@link Addresses#FETCH_URL}. */
-record UrlJob(String batch, int index, String url, UrlOptions options) {
+/**
+ * One URL of a batch, as handed to a fetching instance (on another node, through
+ * {@link Addresses#FETCH_URL_NODE}).
+ *
+ * @param id         the batch's request id: a {@link Addresses#FETCH_CANCEL} naming it ends the job
+ * @param deadlineMs what was left of the batch's deadline when the job was sent: the fetching
+ *                   instance ends the job by then on its own, so no message is needed for it
+ */
+record UrlJob(String id, int index, String url, UrlOptions options, long deadlineMs) {
+
+  private static final int HOUR_MS = 3_600_000;
 
   JsonObject toJson() {
     return options.writeTo(new JsonObject()
-        .put(FetchMessages.BATCH, batch)
+        .put(FetchMessages.ID, id)
         .put(FetchMessages.INDEX, index)
-        .put(FetchMessages.URL, url));
+        .put(FetchMessages.URL, url)
+        .put(FetchMessages.DEADLINE_MS, deadlineMs));
   }
 
   /** @throws io.tandem.bus.BusException 400 naming the field that is wrong */
   static UrlJob read(Object body, FetcherSettings settings) {
     RequestReader reader = RequestReader.of(body);
     UrlJob job = new UrlJob(
-        reader.required(FetchMessages.BATCH),
+        reader.required(FetchMessages.ID),
         reader.integer(FetchMessages.INDEX, -1, 0, Integer.MAX_VALUE),
         reader.required(FetchMessages.URL),
-        UrlOptions.read(reader, settings));
+        UrlOptions.read(reader, settings),
+        reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS));
     reader.finish();
     if (job.index < 0) {
       throw BusException.badRequest(FetchMessages.INDEX + " is required");

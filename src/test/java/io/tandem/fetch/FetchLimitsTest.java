@@ -41,15 +41,12 @@ class FetchLimitsTest {
   @Test
   void shutdownCancelsWhatIsStillRunningAfterTheGracePeriodWithOrWithoutAnId(Vertx vertx) throws Exception {
     Origin origin = Origin.start(vertx);
-    String deployment = vertx.deployVerticle(new FetchVerticle(), new io.vertx.core.DeploymentOptions().setConfig(new JsonObject()
-            .put("shutdownGraceSeconds", 1)
-            .put("fetcher", new JsonObject().put("allowHosts", new io.vertx.core.json.JsonArray().add("127.0.0.1")))))
-        .await(10, TimeUnit.SECONDS);
+    FetchService fetcher = FetchService.deployWith(vertx, new JsonObject().put("shutdownGraceSeconds", 1), new JsonObject());
     Future<Message<Object>> anonymous = vertx.eventBus().request(Addresses.FETCH,
         urls(origin.url("/hang")).put("timeoutMs", 60_000).put("deadlineMs", 60_000), new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(60_000));
     origin.awaitRequests(1);
     long start = System.nanoTime();
-    vertx.undeploy(deployment).await(20, TimeUnit.SECONDS);
+    fetcher.undeploy();
     assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 10, "shutdown waited for the batch's own deadline");
     JsonObject reply = (JsonObject) anonymous.await(10, TimeUnit.SECONDS).body();
     assertEquals("cancelled", FetchService.kind(reply.getJsonArray("results").getJsonObject(0)));

@@ -2,12 +2,15 @@ package io.tandem.fetch;
 
 import io.tandem.bus.Addresses;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -15,21 +18,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Deploys the fetcher verticle for a test and talks to it over the bus. */
+/** Deploys the fetcher's verticles for a test, as the main verticle does, and talks to them over the bus. */
 final class FetchService {
 
   private final Vertx vertx;
+  private final List<String> deployments;
 
-  private FetchService(Vertx vertx) {
+  private FetchService(Vertx vertx, List<String> deployments) {
     this.vertx = vertx;
+    this.deployments = deployments;
   }
 
   /** The fetcher with loopback allowed (the origin lives there) plus {@code settings}. */
   static FetchService deploy(Vertx vertx, JsonObject settings) throws Exception {
+    return deployWith(vertx, new JsonObject(), settings);
+  }
+
+  /** The same, with {@code config} for the other sections (e.g. shutdownGraceSeconds). */
+  static FetchService deployWith(Vertx vertx, JsonObject config, JsonObject settings) throws Exception {
     JsonObject fetcher = new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1").add("::1")).put("instances", 1).mergeIn(settings);
-    vertx.deployVerticle(new FetchVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("fetcher", fetcher)))
-        .await(10, TimeUnit.SECONDS);
-    return new FetchService(vertx);
+    DeploymentOptions options = new DeploymentOptions().setConfig(config.copy().put("fetcher", fetcher));
+    List<String> deployments = new ArrayList<>();
+    if (fetcher.getBoolean("worker", true)) {
+      deployments.add(vertx.deployVerticle(new FetchWorkerVerticle(), options).await(10, TimeUnit.SECONDS));
+    }
+    deployments.add(vertx.deployVerticle(new BatchVerticle(), options).await(10, TimeUnit.SECONDS));
+    return new FetchService(vertx, deployments);
+  }
+
+  /** Undeploys both sides at once, as a shutdown does. */
+  void undeploy() throws Exception {
+    Future.all(deployments.stream().map(vertx::undeploy).toList()).await(20, TimeUnit.SECONDS);
   }
 
   JsonObject fetch(JsonObject request) throws Exception {

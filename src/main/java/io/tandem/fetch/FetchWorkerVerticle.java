@@ -1,0 +1,136 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.Addresses;
+import io.tandem.bus.BusException;
+import io.tandem.bus.FetchMessages;
+import io.tandem.bus.FetchMessages.Kind;
+import io.tandem.cluster.ClusterView;
+import io.tandem.config.FetcherSettings;
+import io.tandem.config.TandemSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The fetcher's fetching side, deployed where {@code fetcher.worker} is true: runs the URL jobs
+ * of any batch in the cluster (handed over in the process, or sent to
+ * {@link Addresses#FETCH_URL_NODE} from another node) and serves {@link Addresses#FETCH_CHAIN},
+ * all with its own HTTP client, connection pool and limit of {@code fetcher.maxConcurrency}
+ * requests in flight. A {@link Addresses#FETCH_CANCEL} ends the jobs and chains with its id.
+ */
+public final class FetchWorkerVerticle extends VerticleBase {
+
+  private final InFlight work = new InFlight();
+  /** What brings new work: withdrawn first on shutdown, so that new work goes elsewhere. */
+  private final List<MessageConsumer<Object>> intake = new ArrayList<>();
+  private FetcherSettings settings;
+  private int graceSeconds;
+  private Fetcher fetcher;
+  private Permits permits;
+  private LocalWorkers local;
+  private LocalWorkers.Worker self;
+
+  @Override
+  public Future<?> start() {
+    TandemSettings all = TandemSettings.fromJson(config());
+    settings = all.fetcher();
+    graceSeconds = all.shutdownGraceSeconds();
+    // the first HTTP client of a process loads and links a good part of Vert.x's and Netty's
+    // client, a few hundred milliseconds on a cold JVM: off the event loop, with the User-Agent's
+    // resource read; the JVM's one-time TLS and digest costs come after start-up (see MainVerticle)
+    return vertx.executeBlocking(() -> UserAgent.VALUE == null ? null : new Fetcher(vertx, settings))
+        .compose(this::serve);
+  }
+
+  private Future<?> serve(Fetcher built) {
+    fetcher = built;
+    permits = new Permits(context, settings.maxConcurrency());
+    EventBus bus = vertx.eventBus();
+    ClusterView cluster = ClusterView.of(vertx);
+    intake.add(bus.consumer(Addresses.FETCH_URL, this::fetchUrl));
+    if (cluster != null) {
+      intake.add(bus.consumer(Addresses.FETCH_URL_NODE + cluster.nodeId(), this::fetchUrl));
+    }
+    intake.add(bus.consumer(Addresses.FETCH_CHAIN, this::chain));
+    List<Future<Void>> registered = new ArrayList<>();
+    intake.forEach(consumer -> registered.add(consumer.completion()));
+    registered.add(bus.consumer(Addresses.FETCH_CANCEL, this::cancel).completion());
+    return Future.all(registered).onSuccess(ready -> {
+      self = new LocalWorkers.Worker(context, job -> runJob(job, false));
+      local = LocalWorkers.of(vertx);
+      local.add(self);
+    });
+  }
+
+  /**
+   * Takes no new work, lets running jobs and chains finish for the grace period, then hands the
+   * jobs of other nodes' batches back (their batches send them elsewhere) and ends the rest as
+   * cancelled; then closes the client.
+   */
+  @Override
+  public Future<?> stop() {
+    if (local != null) {
+      local.remove(self);
+    }
+    List<Future<Void>> withdrawn = new ArrayList<>();
+    intake.forEach(consumer -> withdrawn.add(consumer.unregister()));
+    long timer = vertx.setTimer(Math.max(1, graceSeconds * 1000L), late -> work.shutDown("the fetcher instance is shutting down"));
+    return Future.join(withdrawn).eventually(work::drained).eventually(() -> {
+      vertx.cancelTimer(timer);
+      return fetcher.close();
+    });
+  }
+
+  private Future<JsonObject> runJob(UrlJob request, boolean overTheBus) {
+    Job job = new Job(request, fetcher, permits, overTheBus);
+    return work.track(request.id(), job, job.run());
+  }
+
+  private void fetchUrl(Message<Object> message) {
+    UrlJob request = read(message, UrlJob::read);
+    if (request != null) {
+      runJob(request, true).onComplete(answer -> {
+        if (answer.succeeded()) {
+          message.reply(answer.result());
+        } else {
+          ReplyException handedBack = (ReplyException) answer.cause();
+          message.fail(handedBack.failureCode(), handedBack.getMessage());
+        }
+      });
+    }
+  }
+
+  private void chain(Message<Object> message) {
+    ChainRequest request = read(message, ChainRequest::read);
+    if (request != null) {
+      Chain chain = new Chain(request, fetcher, permits, Results.progressTo(vertx.eventBus(), request.progressAddress()));
+      work.track(request.id(), chain, chain.run()).onSuccess(message::reply);
+    }
+  }
+
+  /** Malformed cancels are logged by the coordinating verticle, which gets them too. */
+  private void cancel(Message<Object> message) {
+    String id = FetchMessages.cancelId(message.body());
+    if (id != null) {
+      work.stop(id, Kind.CANCELLED, "cancelled");
+    }
+  }
+
+  /** The request in the message, or null once the message has been failed with what is wrong. */
+  private <T> T read(Message<Object> message, BiFunction<Object, FetcherSettings, T> reader) {
+    try {
+      return reader.apply(message.body(), settings);
+    } catch (BusException e) {
+      e.failReply(message);
+      return null;
+    }
+  }
+}

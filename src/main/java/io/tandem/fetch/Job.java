@@ -1,0 +1,87 @@
+package io.tandem.fetch;
+
+import io.tandem.bus.FailureCodes;
+import io.tandem.bus.FetchMessages.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One URL job on the instance that fetches it: it waits for one of the instance's permits, then
+ * fetches, and ends with exactly one answer: the URL's result, or — when the instance shuts down
+ * before it is done and the job came over the bus (from another node) — a 503 failure that hands it back for its
+ * batch to send elsewhere. (A job of a batch coordinated in this process is cancelled instead:
+ * the process is shutting down, its coordinator with it.) It ends by its batch's deadline on its
+ * own. Confined to the instance's event loop.
+ */
+final class Job implements Stoppable {
+
+  private final UrlJob request;
+  private final Fetcher fetcher;
+  private final Permits permits;
+  private final boolean overTheBus;
+  private final Promise<JsonObject> answer = Promise.promise();
+  private final long received = System.nanoTime();
+  private Future<Void> permit;
+  private UrlFetch fetch;
+
+  Job(UrlJob request, Fetcher fetcher, Permits permits, boolean overTheBus) {
+    this.request = request;
+    this.fetcher = fetcher;
+    this.permits = permits;
+    this.overTheBus = overTheBus;
+  }
+
+  /** The URL's result; failed with a 503 {@link ReplyException} when handed back. */
+  Future<JsonObject> run() {
+    permit = permits.acquire();
+    permit.onSuccess(granted -> {
+      if (answer.future().isComplete()) {
+        // stopped just as the permit came
+        permits.release();
+        return;
+      }
+      long left = request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received);
+      if (left <= 0) {
+        permits.release();
+        answer.tryComplete(Results.notStarted(request.index(), request.url(), Kind.DEADLINE, Batch.DEADLINE_PASSED));
+        return;
+      }
+      fetch = fetcher.fetch(request.index(), request.url(), request.options(), false, left);
+      fetch.start().onSuccess(result -> {
+        permits.release();
+        answer.tryComplete(result);
+      });
+    });
+    return answer.future();
+  }
+
+  @Override
+  public void stop(Kind kind, String message) {
+    if (fetch != null) {
+      fetch.stop(kind, message);
+    } else {
+      // waiting, or granted a moment ago: the grant sees the answer and gives the permit back
+      permits.withdraw(permit);
+      answer.tryComplete(Results.notStarted(request.index(), request.url(), kind, message));
+    }
+  }
+
+  /** Hands the job back: answered first, so that the stopped fetch's own result is not used instead. */
+  @Override
+  public void shutDown(String reason) {
+    if (!overTheBus) {
+      stop(Kind.CANCELLED, reason);
+    } else if (answer.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCodes.UNAVAILABLE, reason))) {
+      if (fetch != null) {
+        fetch.stop(Kind.CANCELLED, reason);
+      } else {
+        permits.withdraw(permit);
+      }
+    }
+  }
+}
