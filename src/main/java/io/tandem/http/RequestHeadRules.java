@@ -24,7 +24,9 @@ final class RequestHeadRules {
   static RequestGuard.Refusal refusal(HttpRequest request, boolean lengthAndChunked, boolean transferEncodingNamed,
                                       boolean probesOnly) {
     HttpVersion version = request.protocolVersion();
-    if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
+    // the decoder hands out its constants for these two: identity first, every request asks
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0
+        && !HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
       // an HTTP/2 preface among them: h2c is off
       return new RequestGuard.Refusal(505, "only HTTP/1.1 and HTTP/1.0 are served, not " + version);
     }
