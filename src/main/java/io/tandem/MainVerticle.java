@@ -3,8 +3,11 @@ package io.tandem;
 import io.tandem.bridge.TcpBridgeVerticle;
 import io.tandem.bus.Addresses;
 import io.tandem.config.BridgeSettings;
+import io.tandem.config.FetcherSettings;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
+import io.tandem.config.TcpSettings;
+import io.tandem.config.VerticleConfig;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.fetch.BatchVerticle;
 import io.tandem.fetch.FetchWorkerVerticle;
@@ -25,8 +28,8 @@ import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
- * Deploys the verticles the configuration enables, each with the whole resolved configuration,
- * and fails if any of them fails. Logs one line per listener with its real port.
+ * Deploys the verticles the configuration enables, each with its own slice of the resolved
+ * configuration ({@link VerticleConfig}), and fails if any of them fails. Logs one line per listener with its real port.
  */
 public final class MainVerticle extends VerticleBase {
 
@@ -43,26 +46,29 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     TandemSettings settings = TandemSettings.fromJson(config());
-    JsonObject config = settings.toJson();
     List<Future<?>> deployments = new ArrayList<>();
     if (settings.tcp().listener().enabled()) {
-      deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(), config)
+      deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),
+          VerticleConfig.slice(settings, TcpSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
     }
     if (settings.http().listener().enabled()) {
       if (settings.bridge().sockjsEnabled() && settings.bridge().allowedOrigins().contains(BridgeSettings.ANY_ORIGIN)) {
         log.warn("bridge.allowedOrigins is \"*\": a page on any web site can use the event bus at /eventbus from its visitors' browsers");
       }
-      deployments.add(deploy("HTTP", () -> new HttpVerticle(this::notReady), HttpVerticle::actualPort, settings.http().listener(), config)
+      deployments.add(deploy("HTTP", () -> new HttpVerticle(this::notReady), HttpVerticle::actualPort, settings.http().listener(),
+          VerticleConfig.httpSlice(settings))
           .onSuccess(port -> httpPort = port));
     }
     if (settings.bridge().tcpEnabled()) {
-      deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(), config)
+      deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(),
+          VerticleConfig.slice(settings, BridgeSettings.SECTION))
           .onSuccess(port -> bridgePort = port));
     }
     if (settings.fetcher().enabled()) {
       int instances = settings.fetcher().instances();
-      DeploymentOptions options = new DeploymentOptions().setInstances(instances).setConfig(config);
+      DeploymentOptions options = new DeploymentOptions().setInstances(instances)
+          .setConfig(VerticleConfig.slice(settings, FetcherSettings.SECTION));
       // the fetching instances first, so that the first batch finds them
       Future<?> fetching = settings.fetcher().worker()
           ? vertx.deployVerticle(FetchWorkerVerticle::new, options)

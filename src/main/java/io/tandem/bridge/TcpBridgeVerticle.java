@@ -2,7 +2,7 @@ package io.tandem.bridge;
 
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.ListenException;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.channel.Channel;
@@ -28,7 +28,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TandemSettings all = TandemSettings.fromJson(config());
+    VerticleConfig all = VerticleConfig.of(config());
     BridgeSettings settings = all.bridge();
     graceSeconds = all.shutdownGraceSeconds();
     ConnectionGate gate = ConnectionGate.of(vertx, BridgeSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),

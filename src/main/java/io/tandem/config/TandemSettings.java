@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The whole configuration: one section per verticle plus the process-wide keys. Built from the
- * layers by {@link ConfigLoader}; every verticle receives {@link #toJson()} (every key filled in)
- * as its {@code config()} and reads its own section with {@link #fromJson(JsonObject)}.
+ * layers by {@link ConfigLoader}; the main verticle receives {@link #toJson()} (every key filled
+ * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
                              ClusterSettings cluster, int shutdownGraceSeconds, int descriptorReserve,

@@ -5,7 +5,7 @@ import io.tandem.bus.BusException;
 import io.tandem.bus.FailureCodes;
 import io.tandem.bus.TcpMessages;
 import io.tandem.config.ListenException;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig;
 import io.tandem.config.TcpSettings;
 import io.tandem.net.ConnectionGate;
 import io.tandem.net.LogLimit;
@@ -57,7 +57,7 @@ public final class TcpEchoVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TandemSettings all = TandemSettings.fromJson(config());
+    VerticleConfig all = VerticleConfig.of(config());
     settings = all.tcp();
     graceSeconds = all.shutdownGraceSeconds();
     connections = TcpConnections.of(vertx);

@@ -7,7 +7,7 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.tandem.cluster.ClusterView;
 import io.tandem.config.FetcherSettings;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig;
 import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +37,7 @@ public final class BatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TandemSettings all = TandemSettings.fromJson(config());
+    VerticleConfig all = VerticleConfig.of(config());
     settings = all.fetcher();
     graceSeconds = all.shutdownGraceSeconds();
     workers = new Workers(context, vertx.eventBus(), ClusterView.of(vertx), LocalWorkers.of(vertx));

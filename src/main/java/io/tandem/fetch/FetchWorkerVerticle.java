@@ -6,7 +6,7 @@ import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.tandem.cluster.ClusterView;
 import io.tandem.config.FetcherSettings;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -40,7 +40,7 @@ public final class FetchWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TandemSettings all = TandemSettings.fromJson(config());
+    VerticleConfig all = VerticleConfig.of(config());
     settings = all.fetcher();
     graceSeconds = all.shutdownGraceSeconds();
     // the first HTTP client of a process loads and links a good part of Vert.x's and Netty's

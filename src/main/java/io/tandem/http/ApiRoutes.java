@@ -7,7 +7,8 @@ import io.tandem.bus.TcpMessages;
 import io.tandem.config.HttpSettings;
 import io.tandem.bridge.SockJsBridge;
 import io.tandem.config.BridgeSettings;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.HttpSettings;
+import io.tandem.config.VerticleConfig.Fronts;
 import io.tandem.ui.UiPage;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -46,11 +47,11 @@ final class ApiRoutes {
   private final FetchRoutes fetch;
   private SockJsBridge sockJs;
 
-  ApiRoutes(Vertx vertx, TandemSettings all) {
+  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, Fronts fronts) {
     this.vertx = vertx;
-    this.settings = all.http();
-    this.bridge = all.bridge();
-    this.fetch = new FetchRoutes(vertx, all);
+    this.settings = settings;
+    this.bridge = bridge;
+    this.fetch = new FetchRoutes(vertx, fronts);
     this.bus = vertx.eventBus();
     this.delivery = new DeliveryOptions().setSendTimeout(settings.busTimeoutMs());
     this.greeting = Buffer.buffer(settings.greeting());

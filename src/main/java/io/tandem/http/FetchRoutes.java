@@ -2,7 +2,7 @@ package io.tandem.http;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.FetchMessages;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig.Fronts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,11 +46,11 @@ final class FetchRoutes {
   /** Chains are fetching: they stay here only when this node's fetcher fetches (fetcher.worker). */
   private final boolean localChains;
 
-  FetchRoutes(Vertx vertx, TandemSettings settings) {
+  FetchRoutes(Vertx vertx, Fronts fronts) {
     this.bus = vertx.eventBus();
-    this.defaultDeadlineMs = settings.fetcher().deadlineMs();
-    this.localBatches = settings.fetcher().enabled();
-    this.localChains = settings.fetcher().enabled() && settings.fetcher().worker();
+    this.defaultDeadlineMs = fronts.fetchDeadlineMs();
+    this.localBatches = fronts.fetcher();
+    this.localChains = fronts.fetcherWorker();
   }
 
   void register(Router router, BodyHandler body) {

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.tandem.bus.Addresses;
 import io.tandem.config.HttpSettings;
 import io.tandem.config.ListenException;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig;
 import io.tandem.net.ConnectionGate;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TandemSettings all = TandemSettings.fromJson(config());
+    VerticleConfig all = VerticleConfig.of(config());
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
     // HTTP/1.x only: h2c (on by default in Vert.x 5) would bypass RequestGuard and ClientHangUp.
@@ -57,9 +57,9 @@ public final class HttpVerticle extends VerticleBase {
         all.unlimitedClients(), all.descriptorReserve(), true);
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
-    routes = new ApiRoutes(vertx, all);
+    routes = new ApiRoutes(vertx, settings, all.bridge(), all.fronts());
     server = vertx.createHttpServer(options)
-        .requestHandler(routes.requestHandler(new Readiness(vertx, all, notReady)))
+        .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
         .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
         .connectionHandler(this::connected);
     return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()

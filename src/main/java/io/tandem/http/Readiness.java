@@ -2,7 +2,7 @@ package io.tandem.http;
 
 import io.tandem.bus.Addresses;
 import io.tandem.cluster.ClusterView;
-import io.tandem.config.TandemSettings;
+import io.tandem.config.VerticleConfig.Fronts;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,23 +35,21 @@ final class Readiness implements Handler<RoutingContext> {
   private final HealthChecks checks;
 
   /** @param notReady the process's own word on whether it may get traffic: a reason why not, or null */
-  Readiness(Vertx vertx, TandemSettings settings, Supplier<String> notReady) {
+  Readiness(Vertx vertx, Fronts fronts, Supplier<String> notReady) {
     EventBus bus = vertx.eventBus();
     checks = HealthChecks.create(vertx).register("deployment", done -> {
       String reason = notReady.get();
       done.complete(reason == null ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
     });
-    if (settings.tcp().listener().enabled()) {
+    if (fronts.tcp()) {
       checks.register("tcp", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.ECHO, "ready?", done));
     }
-    if (settings.http().listener().enabled()) {
-      checks.register("http", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.HELLO, new JsonObject(), done));
-    }
+    checks.register("http", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.HELLO, new JsonObject(), done));
     ClusterView cluster = ClusterView.of(vertx);
     // the URLs of POST /fetch are fetched by whichever instances take work, on this node or (on a
     // clustered bus) any other: ready means one answers. An empty job is malformed: a 400 back
     // proves it answers, without fetching anything.
-    if (settings.fetcher().enabled() || cluster != null) {
+    if (fronts.fetcher() || cluster != null) {
       checks.register("fetcher", 2 * PING_TIMEOUT_MS, done -> ping(bus, Addresses.FETCH_URL, new JsonObject(), done));
     }
     if (cluster != null) {

@@ -37,8 +37,9 @@ class HttpEdgeTest {
   private static Http deployHttp(Vertx vertx, boolean tcpEnabled) throws Exception {
     HttpVerticle verticle = new HttpVerticle();
     JsonObject config = new JsonObject()
-        .put("tcp", new JsonObject().put("enabled", tcpEnabled))
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("busTimeoutMs", 300));
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("busTimeoutMs", 300))
+        .put("bridge", new JsonObject())
+        .put("fronts", new JsonObject().put("tcp", tcpEnabled));
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     return new Http(verticle.actualPort());
   }

@@ -39,8 +39,9 @@ class RequestGuardTest {
   private static int deploy(Vertx vertx, JsonObject http, JsonObject topLevel) throws Exception {
     HttpVerticle verticle = new HttpVerticle();
     JsonObject config = new JsonObject()
-        .put("tcp", new JsonObject().put("enabled", false))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1).mergeIn(http))
+        .put("bridge", new JsonObject())
+        .put("fronts", new JsonObject().put("tcp", false))
         .mergeIn(topLevel);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     return verticle.actualPort();
