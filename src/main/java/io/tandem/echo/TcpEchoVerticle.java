@@ -2,7 +2,6 @@ package io.tandem.echo;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.BusException;
-import io.tandem.bus.FailureCodes;
 import io.tandem.bus.TcpMessages;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
@@ -15,8 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -31,10 +28,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP echo server (each line comes back to its sender, a broadcast reaches every client) and
- * the bus services around it:
- * {@link Addresses#ECHO}, {@link Addresses#TCP_SEND}, {@link Addresses#TCP_BROADCAST}, and the
- * {@link Addresses#TCP_CONNECTIONS} / {@link Addresses#TCP_MESSAGES} events.
+ * The TCP echo server: each byte comes back to its sender, a broadcast reaches every client, and
+ * each connection's comings, goings and lines are published ({@link Addresses#TCP_CONNECTIONS},
+ * {@link Addresses#TCP_MESSAGES}). It also serves {@link Addresses#ECHO}, and
+ * {@link Addresses#TCP_SEND} through {@link TcpSends}, which finds a connection on any node.
  */
 public final class TcpEchoVerticle extends VerticleBase {
 
@@ -64,6 +61,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     gate = ConnectionGate.of(vertx, TcpSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
+    TcpSends sends = new TcpSends(bus, connections, vertx.isClustered());
     instanceLines = new LineRate(settings.maxInstanceLinesPerSecond(), System::nanoTime, null);
     server = vertx.createNetServer(new NetServerOptions()
             .setIdleTimeout(settings.idleTimeoutSeconds())
@@ -72,8 +70,8 @@ public final class TcpEchoVerticle extends VerticleBase {
         .connectHandler(this::accept);
     return Future.all(
             bus.consumer(Addresses.ECHO, this::echo).completion(),
-            bus.consumer(Addresses.TCP_SEND, this::send).completion(),
-            bus.consumer(Addresses.TCP_SEND_NODE + connections.node(), this::sendHere).completion(),
+            bus.consumer(Addresses.TCP_SEND, sends::send).completion(),
+            bus.consumer(Addresses.TCP_SEND_NODE + connections.node(), sends::sendHere).completion(),
             bus.consumer(Addresses.TCP_BROADCAST, this::broadcast).completion())
         .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
             .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))));
@@ -131,70 +129,6 @@ public final class TcpEchoVerticle extends VerticleBase {
     } else {
       message.reply(message.body(), new DeliveryOptions().setHeaders(message.headers()));
     }
-  }
-
-  /**
-   * Writes to a connection of this process, or hands the request to the node that holds it: the
-   * bus spreads {@code tandem.tcp.send} over every node, the id names the one with the socket.
-   */
-  private void send(Message<Object> message) {
-    TcpMessages.SendRequest request = readSend(message);
-    if (request == null) {
-      return;
-    }
-    NetSocket socket = connections.find(request.connection());
-    String node = TcpConnections.nodeOf(request.connection());
-    if (socket == null && node != null && !node.equals(connections.node()) && vertx.isClustered()) {
-      forward(message, request, node);
-    } else {
-      write(message, request, socket);
-    }
-  }
-
-  /** {@code tandem.tcp.send} forwarded by another node: the connection is here or nowhere. */
-  private void sendHere(Message<Object> message) {
-    TcpMessages.SendRequest request = readSend(message);
-    if (request != null) {
-      write(message, request, connections.find(request.connection()));
-    }
-  }
-
-  private TcpMessages.SendRequest readSend(Message<Object> message) {
-    try {
-      return TcpMessages.readSend(message.body());
-    } catch (BusException e) {
-      e.failReply(message);
-      return null;
-    }
-  }
-
-  private void write(Message<Object> message, TcpMessages.SendRequest request, NetSocket socket) {
-    if (socket == null) {
-      message.fail(FailureCodes.NOT_FOUND, "no open TCP connection " + request.connection());
-      return;
-    }
-    socket.write(request.text() + "\n").onComplete(written -> {
-      if (written.succeeded()) {
-        message.reply(TcpMessages.sent());
-      } else {
-        message.fail(FailureCodes.NOT_FOUND, "TCP connection " + request.connection() + " closed before the write");
-      }
-    });
-  }
-
-  private void forward(Message<Object> message, TcpMessages.SendRequest request, String node) {
-    bus.request(Addresses.TCP_SEND_NODE + node, message.body()).onComplete(answer -> {
-      if (answer.succeeded()) {
-        message.reply(answer.result().body());
-      } else if (answer.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        message.fail(reply.failureCode(), reply.getMessage());
-      } else if (answer.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        message.fail(FailureCodes.NOT_FOUND, "no open TCP connection " + request.connection() + " (its node has left)");
-      } else {
-        message.fail(FailureCodes.UNAVAILABLE, "the node holding TCP connection " + request.connection()
-            + " did not answer: " + answer.cause().getMessage());
-      }
-    });
   }
 
   private void broadcast(Message<Object> message) {
