@@ -4,26 +4,20 @@ import io.tandem.bus.FailureCodes;
 import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
 import io.tandem.net.LogLimit;
-import io.tandem.net.Utf8;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client of the TCP bridge. Every frame gets a defined answer: a reply, a message, a pong, or
@@ -37,7 +31,6 @@ final class BridgeConnection {
 
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   private static final int MAX_REGISTRATIONS = 256;
-  private static final long MAX_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -49,13 +42,8 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   /** messages this client received with a reply address: it may answer each once */
   private final ReplyAddresses<Message<Object>> answerable = new ReplyAddresses<>();
-  private RecordParser parser;
-  private boolean awaitingLength = true;
-  private long second;
-  private int framesThisSecond;
-  private boolean rateLimited;
-  private int requestsInFlight;
-  private boolean paused;
+  private FrameReader reader;
+  private ReadPacing pacing;
   private long droppedMessages;
   private final LogLimit refusalLog = new LogLimit();
   private boolean closed;
@@ -72,9 +60,22 @@ final class BridgeConnection {
   }
 
   void start() {
-    parser = RecordParser.newFixed(4, socket);
-    parser.handler(this::record);
-    parser.exceptionHandler(err -> log.debug("bridge client {}: {}", remote, err.toString()));
+    pacing = new ReadPacing(vertx, settings.maxFramesPerSecond(), settings.maxRequestsInFlight(),
+        () -> reader.pause(), () -> reader.resume());
+    reader = new FrameReader(socket, settings.maxFrameBytes(), pacing::frame, new FrameReader.Sink() {
+      @Override
+      public void frame(JsonObject frame) {
+        BridgeConnection.this.frame(frame);
+      }
+
+      @Override
+      public void refused(String code, String reason, boolean fatal) {
+        refuse(code, reason, null);
+        if (fatal) {
+          socket.end();
+        }
+      }
+    }, err -> log.debug("bridge client {}: {}", remote, err.toString()));
     socket.shutdownHandler(shutdown -> goAway());
     socket.closeHandler(gone -> {
       closed = true;
@@ -91,8 +92,8 @@ final class BridgeConnection {
    */
   private void goAway() {
     shuttingDown = true;
-    parser.pause();
-    if (requestsInFlight == 0) {
+    pacing.stop();
+    if (pacing.requestsInFlight() == 0) {
       sayGoodbye();
     }
   }
@@ -102,43 +103,7 @@ final class BridgeConnection {
     socket.end();
   }
 
-  private void record(Buffer record) {
-    if (awaitingLength) {
-      long length = record.getUnsignedInt(0);
-      if (length > settings.maxFrameBytes()) {
-        refuse("frame_too_large", "a frame of " + length + " bytes is over bridge.maxFrameBytes ("
-            + settings.maxFrameBytes() + "); closing, as the stream cannot be followed past it", null);
-        parser.pause();
-        socket.end();
-        return;
-      }
-      if (length == 0) {
-        refuse("invalid_json", "an empty frame", null);
-        return;
-      }
-      awaitingLength = false;
-      parser.fixedSizeMode((int) length);
-      return;
-    }
-    awaitingLength = true;
-    parser.fixedSizeMode(4);
-    countFrame();
-    frame(record);
-  }
-
-  private void frame(Buffer bytes) {
-    if (!Utf8.isValid(bytes)) {
-      // Jackson would read an overlong "/" or a lone surrogate into the text
-      refuse("invalid_json", "a frame must be UTF-8", null);
-      return;
-    }
-    JsonObject frame;
-    try {
-      frame = new JsonObject(bytes);
-    } catch (DecodeException | ClassCastException e) {
-      refuse("invalid_json", "a frame must be one JSON object", null);
-      return;
-    }
+  private void frame(JsonObject frame) {
     String type = frame.getValue(Frames.TYPE) instanceof String text ? text : null;
     if (type == null) {
       refuse("unknown_type", "type is missing: it must be send, publish, register, unregister or ping", null);
@@ -230,11 +195,9 @@ final class BridgeConnection {
 
   /** The answer to one of this client's requests, written to its reply address; reading waits while too many are out. */
   private void awaitAnswer(String address, String replyAddress, Future<Message<Object>> pending) {
-    requestsInFlight++;
-    updateReading();
+    pacing.requestSent();
     pending.onComplete(answer -> {
-      requestsInFlight--;
-      updateReading();
+      pacing.answerCame();
       if (answer.succeeded()) {
         deliver(replyAddress, answer.result(), true);
       } else if (answer.cause() instanceof ReplyException failure) {
@@ -242,7 +205,7 @@ final class BridgeConnection {
       } else {
         write(Frames.failure(replyAddress, address, -1, "RECIPIENT_FAILURE", String.valueOf(answer.cause().getMessage())));
       }
-      if (shuttingDown && requestsInFlight == 0) {
+      if (shuttingDown && pacing.requestsInFlight() == 0) {
         sayGoodbye();
       }
     });
@@ -338,33 +301,14 @@ final class BridgeConnection {
     return null;
   }
 
-  /** Headers become message headers; {@code timeout} (ms) is the request's send timeout. */
+  /** The frame's headers as delivery options, or null once the client has been told what is wrong with them. */
   private DeliveryOptions options(JsonObject frame, String replyAddress) {
-    DeliveryOptions options = new DeliveryOptions();
-    Object headers = frame.getValue(Frames.HEADERS);
-    if (headers == null) {
-      return options;
-    }
-    if (!(headers instanceof JsonObject json)) {
-      refuse("invalid_frame", "headers must be a JSON object", replyAddress);
+    try {
+      return FrameOptions.of(frame);
+    } catch (FrameOptions.Invalid e) {
+      refuse("invalid_frame", e.getMessage(), replyAddress);
       return null;
     }
-    MultiMap map = MultiMap.caseInsensitiveMultiMap();
-    for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equals("timeout")) {
-        if (!(header.getValue() instanceof Number timeout) || timeout.longValue() < 1 || timeout.longValue() > MAX_TIMEOUT_MS) {
-          refuse("invalid_frame", "headers.timeout must be 1.." + MAX_TIMEOUT_MS + " milliseconds", replyAddress);
-          return null;
-        }
-        options.setSendTimeout(timeout.longValue());
-      } else if (header.getValue() instanceof String || header.getValue() instanceof Number || header.getValue() instanceof Boolean) {
-        map.add(header.getKey(), String.valueOf(header.getValue()));
-      } else {
-        refuse("invalid_frame", "header " + header.getKey() + " must be a string, number or boolean", replyAddress);
-        return null;
-      }
-    }
-    return options.setHeaders(map);
   }
 
   private void denied(String address, String replyAddress, String reason) {
@@ -389,39 +333,6 @@ final class BridgeConnection {
   private void write(JsonObject frame) {
     if (!closed) {
       socket.write(Frames.encode(frame));
-    }
-  }
-
-  /** At most maxFramesPerSecond frames a second: past that, the client is not read until the next second. */
-  private void countFrame() {
-    long now = System.nanoTime() / 1_000_000_000L;
-    if (now != second) {
-      second = now;
-      framesThisSecond = 0;
-    }
-    if (++framesThisSecond >= settings.maxFramesPerSecond() && !rateLimited) {
-      rateLimited = true;
-      updateReading();
-      long untilNextSecond = Math.max(1, 1000 - (System.nanoTime() / 1_000_000L) % 1000);
-      vertx.setTimer(untilNextSecond, next -> {
-        rateLimited = false;
-        updateReading();
-      });
-    }
-  }
-
-  private void updateReading() {
-    if (shuttingDown) {
-      return;
-    }
-    boolean shouldPause = rateLimited || requestsInFlight >= settings.maxRequestsInFlight();
-    if (shouldPause != paused) {
-      paused = shouldPause;
-      if (paused) {
-        parser.pause();
-      } else {
-        parser.resume();
-      }
     }
   }
 
