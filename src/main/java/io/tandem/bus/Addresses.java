@@ -60,8 +60,8 @@ public final class Addresses {
   /**
    * Request/reply: fetch many URLs at once, each result on its own, none failing the others. Request
    * {@code {"urls":[...], "concurrency", "timeoutMs", "deadlineMs", "maxBodyBytes", "body", "save",
-   * "progressAddress", "id"}} (all but urls optional); reply {@code {"results":[...in input order...],
-   * "succeeded":n,"failed":n,"elapsedMs":n}}. One bad URL never fails the batch: it is a result
+   * "progressAddress", "progressOnly", "id"}} (all but urls optional); reply {@code {"results":[...in input order...],
+   * "succeeded":n,"failed":n,"elapsedMs":n}}, without {@code results} when {@code progressOnly}. One bad URL never fails the batch: it is a result
    * with an {@code error}. Fails 400 for a malformed request, naming the field. See
    * {@link FetchMessages}.
    */

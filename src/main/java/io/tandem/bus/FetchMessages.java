@@ -21,6 +21,8 @@ public final class FetchMessages {
   public static final String BODY = "body";
   public static final String SAVE = "save";
   public static final String PROGRESS_ADDRESS = "progressAddress";
+  /** With a progress address: each result goes there only, and the reply is the summary without the list. */
+  public static final String PROGRESS_ONLY = "progressOnly";
   public static final String ID = "id";
   public static final String NEXT = "next";
   public static final String MAX_HOPS = "maxHops";
@@ -116,6 +118,15 @@ public final class FetchMessages {
           + RequestReader.show(address));
     }
     return address;
+  }
+
+  /** The optional {@link #PROGRESS_ONLY} flag, which needs a progress address to send the results to. */
+  public static boolean progressOnly(RequestReader reader, String progressAddress) {
+    boolean only = reader.bool(PROGRESS_ONLY, false);
+    if (only && progressAddress == null) {
+      throw BusException.badRequest(PROGRESS_ONLY + " needs a " + PROGRESS_ADDRESS + " to publish the results to");
+    }
+    return only;
   }
 
   /** The {@code id} a {@link Addresses#FETCH_CANCEL} names, or null when the message is malformed. */

@@ -119,15 +119,20 @@ final class Batch implements Stoppable {
       vertx.cancelTimer(deadlineTimer);
     }
     int succeeded = 0;
-    JsonArray list = new JsonArray(new ArrayList<>(results.length));
+    JsonArray list = request.progressOnly() ? null : new JsonArray(new ArrayList<>(results.length));
     for (JsonObject result : results) {
-      list.add(result);
+      if (list != null) {
+        list.add(result);
+      }
       if (result.getBoolean(FetchMessages.OK)) {
         succeeded++;
       }
     }
-    reply.complete(new JsonObject()
-        .put(FetchMessages.RESULTS, list)
+    JsonObject summary = new JsonObject();
+    if (list != null) {
+      summary.put(FetchMessages.RESULTS, list);
+    }
+    reply.complete(summary
         .put(FetchMessages.SUCCEEDED, succeeded)
         .put(FetchMessages.FAILED, results.length - succeeded)
         .put(FetchMessages.ELAPSED_MS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));

@@ -160,8 +160,11 @@ final class Chain implements Stoppable {
     if (deadlineTimer >= 0) {
       fetcher.vertx.cancelTimer(deadlineTimer);
     }
-    JsonObject answer = new JsonObject()
-        .put(FetchMessages.HOPS, hops)
+    JsonObject answer = new JsonObject();
+    if (!request.progressOnly()) {
+      answer.put(FetchMessages.HOPS, hops);
+    }
+    answer
         .put(FetchMessages.STOPPED_BECAUSE, because)
         .put(FetchMessages.ELAPSED_MS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     if (reason != null) {

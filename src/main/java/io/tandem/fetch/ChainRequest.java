@@ -10,21 +10,22 @@ import io.tandem.config.FetcherSettings;
  *
  * @param next a field name of the JSON answer, or a JSON Pointer such as {@code /links/next}
  */
-record ChainRequest(String url, String next, int maxHops, UrlOptions options, int deadlineMs, String progressAddress, String id) {
+record ChainRequest(String url, String next, int maxHops, UrlOptions options, int deadlineMs, String progressAddress,
+                    boolean progressOnly, String id) {
 
   private static final int HOUR_MS = 3_600_000;
 
   /** @throws BusException 400 naming the field that is wrong */
   static ChainRequest read(Object body, FetcherSettings settings) {
     RequestReader reader = RequestReader.of(body);
-    ChainRequest request = new ChainRequest(
-        reader.required(FetchMessages.URL),
-        reader.text(FetchMessages.NEXT, FetchMessages.NEXT),
-        reader.integer(FetchMessages.MAX_HOPS, FetchMessages.DEFAULT_MAX_HOPS, 1, FetchMessages.MAX_HOPS_LIMIT),
-        UrlOptions.read(reader, settings),
-        reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
-        FetchMessages.progressAddress(reader),
-        reader.text(FetchMessages.ID, null));
+    String url = reader.required(FetchMessages.URL);
+    String next = reader.text(FetchMessages.NEXT, FetchMessages.NEXT);
+    int maxHops = reader.integer(FetchMessages.MAX_HOPS, FetchMessages.DEFAULT_MAX_HOPS, 1, FetchMessages.MAX_HOPS_LIMIT);
+    UrlOptions options = UrlOptions.read(reader, settings);
+    int deadlineMs = reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS);
+    String progressAddress = FetchMessages.progressAddress(reader);
+    ChainRequest request = new ChainRequest(url, next, maxHops, options, deadlineMs, progressAddress,
+        FetchMessages.progressOnly(reader, progressAddress), reader.text(FetchMessages.ID, null));
     reader.finish();
     if (request.next.startsWith("/")) {
       try {

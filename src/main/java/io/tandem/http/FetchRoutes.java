@@ -65,7 +65,7 @@ final class FetchRoutes {
     JsonObject request = jsonObject(ctx.body().buffer());
     // both are the front's to set: an HTTP client must not cancel others' batches by id, nor make
     // the server publish its results to any bus address it names
-    for (String field : new String[] {FetchMessages.ID, FetchMessages.PROGRESS_ADDRESS}) {
+    for (String field : new String[] {FetchMessages.ID, FetchMessages.PROGRESS_ADDRESS, FetchMessages.PROGRESS_ONLY}) {
       if (request.containsKey(field)) {
         throw new HttpException(400, field + " is set by the server over HTTP; it is for event-bus callers");
       }
@@ -99,9 +99,15 @@ final class FetchRoutes {
       });
       return;
     }
-    Stream stream = new Stream(response, format);
+    // served on this node, the results come as progress only, each once, before the reply (one
+    // event loop's queue, in order); from another node's fetcher the reply also holds them all,
+    // and the stream writes any that progress did not bring
+    Stream stream = new Stream(response, format, !local);
     String progress = Addresses.FETCH_PROGRESS + UUID.randomUUID();
     request.put(FetchMessages.PROGRESS_ADDRESS, progress);
+    if (local) {
+      request.put(FetchMessages.PROGRESS_ONLY, true);
+    }
     // a local consumer costs no cluster-wide registration, and a local instance is all that publishes to it
     MessageConsumer<JsonObject> results = local
         ? bus.localConsumer(progress, message -> stream.result(message.body()))
@@ -140,20 +146,22 @@ final class FetchRoutes {
   private static final class Stream {
     private final HttpServerResponse response;
     private final Format format;
-    private final Set<Integer> sent = new HashSet<>();
+    /** The results written, when the reply repeats them (a fetcher on another node); else null. */
+    private final Set<Integer> sent;
 
-    Stream(HttpServerResponse response, Format format) {
+    Stream(HttpServerResponse response, Format format, boolean replyRepeatsResults) {
       this.response = response;
       this.format = format;
+      this.sent = replyRepeatsResults ? new HashSet<>() : null;
     }
 
     void result(JsonObject result) {
-      if (sent.add(result.getInteger(FetchMessages.INDEX, -1))) {
+      if (sent == null || sent.add(result.getInteger(FetchMessages.INDEX, -1))) {
         write("result", result);
       }
     }
 
-    /** Writes any result the progress messages missed, then the reply without its list, and ends. */
+    /** Writes any result the progress messages missed (none when the reply is only the summary), then the summary, and ends. */
     void finish(JsonObject reply, String listField) {
       JsonArray list = (JsonArray) reply.remove(listField);
       for (int i = 0; list != null && i < list.size(); i++) {

@@ -181,4 +181,36 @@ class FetchBatchTest {
     assertEquals("progressAddress must be tandem.fetch.progress.<name>, got \"tandem.tcp.broadcast\"",
         fetcher.badRequest(Addresses.FETCH_CHAIN, new JsonObject().put("url", "http://x").put("progressAddress", Addresses.TCP_BROADCAST)));
   }
+
+  @Test
+  void withProgressOnlyEachResultIsPublishedOnceAndTheReplyIsTheSummary(Vertx vertx) throws Exception {
+    BlockingQueue<JsonObject> progress = new LinkedBlockingQueue<>();
+    vertx.eventBus().<JsonObject>consumer("tandem.fetch.progress.only", message -> progress.add(message.body()))
+        .completion().await(5, TimeUnit.SECONDS);
+    JsonObject reply = fetcher.fetch(urls(origin.url("/bytes/3"), "not a url", origin.url("/delay/100"))
+        .put("progressAddress", "tandem.fetch.progress.only").put("progressOnly", true));
+    assertNull(reply.getValue("results"), "the reply repeats no result");
+    assertEquals(2, reply.getInteger("succeeded"));
+    assertEquals(1, reply.getInteger("failed"));
+    List<Integer> indices = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      indices.add(progress.poll(10, TimeUnit.SECONDS).getInteger("index"));
+    }
+    indices.sort(null);
+    assertEquals(List.of(0, 1, 2), indices);
+    JsonObject chain = fetcher.chain(new JsonObject().put("url", origin.url("/bytes/3"))
+        .put("progressAddress", "tandem.fetch.progress.only").put("progressOnly", true));
+    assertNull(chain.getValue("hops"));
+    assertEquals("error", chain.getString("stoppedBecause"), "three bytes are no JSON: " + chain);
+    assertEquals(0, progress.poll(10, TimeUnit.SECONDS).getInteger("index"));
+    assertNull(progress.poll(200, TimeUnit.MILLISECONDS), "one hop, one result");
+  }
+
+  @Test
+  void progressOnlyNeedsAProgressAddress() {
+    assertEquals("progressOnly needs a progressAddress to publish the results to",
+        fetcher.badRequest(Addresses.FETCH, urls("http://x").put("progressOnly", true)));
+    assertEquals("progressOnly needs a progressAddress to publish the results to",
+        fetcher.badRequest(Addresses.FETCH_CHAIN, new JsonObject().put("url", "http://x").put("progressOnly", true)));
+  }
 }

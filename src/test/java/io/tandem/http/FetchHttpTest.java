@@ -159,6 +159,27 @@ class FetchHttpTest {
         Http.assertError(400, http.postJson("/fetch", "{\"urls\":[\"http://x/\"],\"id\":\"someone-elses\"}")));
     assertEquals("progressAddress is set by the server over HTTP; it is for event-bus callers",
         Http.assertError(400, http.postJson("/fetch/chain", "{\"url\":\"http://x/\",\"progressAddress\":\"tandem.tcp.broadcast\"}")));
+    assertEquals("progressOnly is set by the server over HTTP; it is for event-bus callers",
+        Http.assertError(400, http.postJson("/fetch", "{\"urls\":[\"http://x/\"],\"progressOnly\":true}")));
+  }
+
+  @Test
+  void aStreamedAnswerGetsEachResultOnceFromTheFetcherOnThisNode(Vertx vertx) throws Exception {
+    List<JsonObject> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.message().address().equals(io.tandem.bus.Addresses.FETCH)) {
+        asked.add((JsonObject) delivery.message().body());
+      }
+      delivery.next();
+    });
+    HttpResponse<Stream<String>> response = Http.client().send(http.request("/fetch")
+            .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batch("/bytes/1", "/bytes/2"))).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    List<String> lines = response.body().toList();
+    assertEquals(3, lines.size(), lines.toString());
+    assertTrue(asked.get(0).getBoolean("progressOnly"), "the results come once, as progress: " + asked);
+    assertEquals(2, new JsonObject(lines.get(2)).getJsonObject("summary").getInteger("succeeded"));
   }
 
   @Test
