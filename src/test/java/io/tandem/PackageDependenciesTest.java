@@ -72,4 +72,19 @@ class PackageDependenciesTest {
     }
     assertEquals(Set.of(), reached);
   }
+
+  /** Vert.x's internal core API is reached through net/VertxInternals (and by the HTTP edge, built on Vert.x's HTTP/1 internals). */
+  @Test
+  void vertxsInternalCoreApiHasOneDoor() throws IOException {
+    Set<String> using = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+        if (Files.readString(file).contains("import io.vertx.core.internal.")) {
+          using.add(MAIN.relativize(file).toString());
+        }
+      }
+    }
+    // EchoConnection holds the internal socket type VertxInternals.raw hands it, for its no-copy echo
+    assertEquals(Set.of("net/VertxInternals.java", "echo/EchoConnection.java"), using);
+  }
 }

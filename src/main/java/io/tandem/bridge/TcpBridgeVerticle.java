@@ -7,7 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.channel.Channel;
 import io.tandem.net.ConnectionGate;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
@@ -53,7 +53,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   /** Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the gate counts it). */
   private static boolean admitted(ConnectionGate gate, NetSocket socket) {
-    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+    Channel channel = VertxInternals.channel(socket);
     InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
     ConnectionGate.Admission admission = gate.admit(remote);
     if (!admission.admitted()) {

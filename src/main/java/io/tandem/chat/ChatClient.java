@@ -3,7 +3,7 @@ package io.tandem.chat;
 import io.netty.channel.socket.SocketChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
@@ -121,7 +121,7 @@ public final class ChatClient {
     }
     leaving.set(true);
     // shut down our side only once everything typed is written; the server then echoes the rest and closes
-    lastWrite.onComplete(written -> ((SocketChannel) ((NetSocketInternal) socket).channelHandlerContext().channel()).shutdownOutput());
+    lastWrite.onComplete(written -> ((SocketChannel) VertxInternals.channel(socket)).shutdownOutput());
     vertx.setTimer(LEAVE_TIMEOUT_MS, late -> done.complete(0));
   }
 }

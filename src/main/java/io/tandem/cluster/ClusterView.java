@@ -8,7 +8,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -42,7 +42,8 @@ public final class ClusterView {
 
   /** The view of a clustered Vert.x, or null when its bus is local. */
   public static ClusterView of(Vertx vertx) {
-    return vertx.isClustered() ? new ClusterView(((VertxInternal) vertx).clusterManager()) : null;
+    ClusterManager manager = VertxInternals.clusterManager(vertx);
+    return manager == null ? null : new ClusterView(manager);
   }
 
   public String nodeId() {

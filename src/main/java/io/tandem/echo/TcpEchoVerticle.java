@@ -14,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -90,7 +90,7 @@ public final class TcpEchoVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     String remote = format(socket.remoteAddress());
-    InetAddress address = ConnectionGate.remoteOf(((NetSocketInternal) socket).channelHandlerContext().channel().remoteAddress());
+    InetAddress address = ConnectionGate.remoteOf(VertxInternals.channel(socket).remoteAddress());
     ConnectionGate.Admission admission = gate.admit(address);
     if (!admission.admitted()) {
       socket.close(); // counted and logged by the gate
@@ -108,7 +108,7 @@ public final class TcpEchoVerticle extends VerticleBase {
             (text, truncated, skippedBytes) ->
                 bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skippedBytes)))
         : null;
-    EchoConnection connection = new EchoConnection((NetSocketInternal) socket, lines);
+    EchoConnection connection = new EchoConnection(VertxInternals.raw(socket), lines);
     mine.put(id, connection);
     connections.register(id, socket);
     socket.closeHandler(closed -> {

@@ -1,7 +1,7 @@
 package io.tandem.fetch;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.tandem.net.VertxInternals;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +43,7 @@ final class BodySink {
     }
     if (sha256 != null) {
       // hash straight from the buffer's memory, without copying it out
-      sha256.update(((BufferInternal) part).getByteBuf().nioBuffer());
+      sha256.update(VertxInternals.byteBuf(part).nioBuffer());
     }
     if (kept != null) {
       kept.appendBuffer(part);

@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.internal.VertxInternal;
+import io.tandem.net.VertxInternals;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +68,7 @@ final class Fetcher {
         return Future.failedFuture(e);
       }
     }
-    return ((VertxInternal) vertx).nameResolver().resolve(host);
+    return VertxInternals.resolve(vertx, host);
   }
 
   Future<Void> close() {

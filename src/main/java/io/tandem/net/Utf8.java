@@ -2,7 +2,6 @@ package io.tandem.net;
 
 import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -36,7 +35,7 @@ public final class Utf8 {
 
   /** Whether the bytes are UTF-8, checked where they are (no copy, no decoding): for bytes parsed as they are. */
   public static boolean isValid(Buffer bytes) {
-    return ByteBufUtil.isText(((BufferInternal) bytes).getByteBuf(), StandardCharsets.UTF_8);
+    return ByteBufUtil.isText(VertxInternals.byteBuf(bytes), StandardCharsets.UTF_8);
   }
 
   public static boolean isValid(byte[] bytes) {

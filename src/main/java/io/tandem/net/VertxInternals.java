@@ -1,0 +1,59 @@
+package io.tandem.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.spi.cluster.ClusterManager;
+
+import java.net.InetAddress;
+
+/**
+ * The one door to Vert.x 5.0.8's internal core API ({@code io.vertx.core.internal}): what Tandem
+ * needs below the public API, each use in one method here and held by a test of its own
+ * ({@code VertxInternalsTest}), so that a Vert.x upgrade that changes them fails there, by name.
+ *
+ * <p>The other internals Tandem leans on stay where they are used, for reasons of their own: the
+ * HTTP edge ({@code http/RequestGuard}, {@code ClientHangUp}, {@code WebSocketUtf8},
+ * {@code HttpVerticle}) is built on Vert.x's HTTP/1 connection and request decoder, which it
+ * subclasses and whose fields it reads (tested in {@code RequestGuardTest} and
+ * {@code VertxInternalsTest}); the launcher's signal handling uses {@code sun.misc.Signal}.
+ */
+public final class VertxInternals {
+
+  private VertxInternals() {
+  }
+
+  /** The Netty channel under a Vert.x socket: its real remote address, half-close, the pipeline. */
+  public static Channel channel(NetSocket socket) {
+    return raw(socket).channelHandlerContext().channel();
+  }
+
+  /**
+   * The socket as Vert.x keeps it: raw Netty messages in and out, so that bytes are echoed in the
+   * buffer they came in, without a copy.
+   */
+  public static NetSocketInternal raw(NetSocket socket) {
+    return (NetSocketInternal) socket;
+  }
+
+  /** The bytes of a Vert.x buffer where they are, not copied: for checking and hashing them in place. */
+  public static ByteBuf byteBuf(Buffer buffer) {
+    return ((BufferInternal) buffer).getByteBuf();
+  }
+
+  /** A host name through Vert.x's own asynchronous resolver (the one its clients use), never the JDK's blocking one. */
+  public static Future<InetAddress> resolve(Vertx vertx, String host) {
+    return ((VertxInternal) vertx).nameResolver().resolve(host);
+  }
+
+  /** The cluster manager of a clustered Vert.x (its node id, members and registrations), or null. */
+  public static ClusterManager clusterManager(Vertx vertx) {
+    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
+  }
+}

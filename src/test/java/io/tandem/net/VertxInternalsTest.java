@@ -1,0 +1,80 @@
+package io.tandem.net;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each use Tandem makes of Vert.x 5.0.8's internals, held to what Tandem counts on: an upgrade
+ * that changes one fails here, by name, before anything subtler breaks.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class VertxInternalsTest {
+
+  @Test
+  void aSocketsChannelAndRawMessagesAreTheConnectionsOwn(Vertx vertx) throws Exception {
+    BlockingQueue<Object> accepted = new LinkedBlockingQueue<>();
+    NetServer server = vertx.createNetServer().connectHandler(socket -> {
+      accepted.add(VertxInternals.channel(socket).remoteAddress());
+      // the echo's way: Netty's buffers as they came in, no copy into a Vert.x Buffer
+      VertxInternals.raw(socket).messageHandler(accepted::add);
+    });
+    int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    NetSocket client = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    InetSocketAddress remote = assertInstanceOf(InetSocketAddress.class, accepted.poll(10, TimeUnit.SECONDS));
+    assertEquals(client.localAddress().port(), remote.getPort());
+    client.write("x").await(10, TimeUnit.SECONDS);
+    ByteBuf raw = assertInstanceOf(ByteBuf.class, accepted.poll(10, TimeUnit.SECONDS));
+    assertEquals("x", raw.toString(StandardCharsets.UTF_8));
+    raw.release();
+  }
+
+  @Test
+  void aBuffersBytesAreReadWhereTheyAreNotCopied() {
+    Buffer buffer = Buffer.buffer("abc");
+    ByteBuf bytes = VertxInternals.byteBuf(buffer);
+    bytes.setByte(0, 'x');
+    assertEquals("xbc", buffer.toString(StandardCharsets.UTF_8), "the same memory");
+  }
+
+  @Test
+  void namesResolveThroughVertxsOwnResolver(Vertx vertx) throws Exception {
+    InetAddress localhost = VertxInternals.resolve(vertx, "localhost").await(10, TimeUnit.SECONDS);
+    assertTrue(localhost.isLoopbackAddress(), localhost.toString());
+  }
+
+  @Test
+  void aLocalVertxHasNoClusterManager(Vertx vertx) {
+    // a clustered one's is read by cluster/ClusterView in every -cluster run (e2e/ClusterIT, ReadmeIT)
+    assertNull(VertxInternals.clusterManager(vertx));
+  }
+
+  @Test
+  void theHttpEdgeReadsTheFieldsItCountsOnInVertxsHttp1Connection() throws Exception {
+    // http/RequestGuard asks these, through VarHandles, where a connection stands
+    for (String field : new String[] {"requestInProgress", "responseInProgress"}) {
+      Class<?> type = Http1xServerConnection.class.getDeclaredField(field).getType();
+      assertEquals("io.vertx.core.http.impl.Http1xServerRequest", type.getName(), field);
+    }
+  }
+}
