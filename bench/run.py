@@ -329,10 +329,10 @@ class Contenders(list):
             s.stop()
 
 
-def baseline(logs):
+def baseline(logs, env=None):
     rev = subprocess.run(["git", "-C", BASELINE_DIR, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return tandem(logs, name=f"{BASELINE} ({rev.stdout.strip() or BASELINE_DIR})",
-                  jar=os.path.join(BASELINE_DIR, "target", "tandem.jar"), cwd=BASELINE_DIR)
+                  jar=os.path.join(BASELINE_DIR, "target", "tandem.jar"), cwd=BASELINE_DIR, env=env)
 
 
 def http_servers(logs, access_log_variant=False):
@@ -617,10 +617,12 @@ class Bench:
         rounds = self.p.runs + (0 if self.p.smoke else 5)
         try:
             # the origin is on localhost, which the shipped config no longer lets the fetcher reach
-            with tandem(self.logs, env={"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}) as t:
-                self._fetch_rounds(t.name, t, origin_port, rounds, lambda url, count, conc, size: java(
-                    "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
-                    "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size), LOAD_CORE)
+            allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
+            for make in [lambda: tandem(self.logs, env=allow)] + ([lambda: baseline(self.logs, env=allow)] if BASELINE_DIR else []):
+                with make() as t:
+                    self._fetch_rounds(t.name, t, origin_port, rounds, lambda url, count, conc, size, t=t: java(
+                        "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
+                        "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size), LOAD_CORE)
             self._fetch_rounds("bare Vert.x WebClient", None, origin_port, rounds, lambda url, count, conc, size: java(
                 "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
                 "--bytes", size), SERVER_CORE)
