@@ -274,6 +274,20 @@ class RequestGuardTest {
   }
 
   @Test
+  void aKeepAliveConnectionInUseIsNotIdleHoweverFastItsAnswersCome(Vertx vertx) throws Exception {
+    // answers of a millisecond fall between two sweeps: the idle time counts from the last head, not from the accept
+    int port = deploy(vertx, new JsonObject().put("idleTimeoutSeconds", 1).put("requestHeaderTimeoutMs", 200));
+    try (Socket socket = Sockets.connect(port)) {
+      long start = System.nanoTime();
+      while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 2500) { // over twice the idle timeout
+        socket.getOutputStream().write(RawHttp.get("/"));
+        assertEquals("Hello, world!", RawHttp.read(socket.getInputStream()).body());
+        Thread.sleep(150); // the client's pace, not synchronisation
+      }
+    }
+  }
+
+  @Test
   void connectionsOverThePerClientCapAreClosedAtOnceAndOthersAreServed(Vertx vertx) throws Exception {
     int port = deploy(vertx, new JsonObject().put("maxConnectionsPerClient", 3));
     List<Socket> held = new ArrayList<>();
