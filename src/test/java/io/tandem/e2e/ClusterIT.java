@@ -1,9 +1,6 @@
 package io.tandem.e2e;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.tandem.bus.Addresses;
-import io.tandem.cluster.ClusterView;
 import io.tandem.cluster.HazelcastConfigs;
 import io.tandem.config.ClusterSettings;
 import io.tandem.fetch.Origin;
@@ -19,11 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,11 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Processes of the fat jar forming one bus through Hazelcast on loopback: a gateway (HTTP + TCP,
  * coordinating fetch batches but fetching nothing itself) and worker nodes (TCP + fetcher, no
  * HTTP, each allowed {@value #WORKER_CAP} requests at once), plus this test JVM joining as one
- * more member, the way a user's own JVM would, to talk to them over the bus.
+ * more member, the way a user's own JVM would, to talk to them over the bus. The tests that only
+ * use a cluster share one; each test that adds, kills or stops a node forms a cluster of its own
+ * (its own name and member ports), so no test depends on another's order or leftovers.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   private static final Pattern NODE_LINE = Pattern.compile("Cluster node ([0-9a-f-]+) sees");
@@ -66,45 +61,24 @@ class ClusterIT {
   private static final List<String> CLUSTER_FLAGS = LauncherOptions.clusterNames();
 
   private Path workDir;
-  private final String clusterName = "tandem-it-" + UUID.randomUUID();
-  private final int[] memberPorts = new int[4];
-  private TandemProcess gateway;
-  private TandemProcess workerB;
   private int nodesStarted;
-  private TandemProcess workerC;
-  private Vertx member;
   private Vertx originVertx;
   private Origin origin;
+  /** Gateway, worker B and this JVM as a member: for the tests that change nothing about the cluster. */
+  private Cluster shared;
 
   @BeforeAll
-  void formTheCluster(@TempDir Path dir) throws Exception {
+  void formTheSharedCluster(@TempDir Path dir) throws Exception {
     workDir = dir;
-    for (int i = 0; i < memberPorts.length; i++) {
-      memberPorts[i] = freePort();
-    }
     originVertx = Vertx.vertx();
     origin = Origin.start(originVertx);
-    gateway = startNode(memberPorts[0], Map.of("TANDEM_FETCHER_WORKER", "false"));
-    workerB = startWorker(memberPorts[1]);
-    ClusterSettings mine = new ClusterSettings(clusterName, "127.0.0.1", 0, null, -1, memberPorts[3], members(),
-        hazelcastXml());
-    member = Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
-        .buildClustered().await(60, TimeUnit.SECONDS);
-    gateway.awaitStdout(line -> line.contains("Tandem ready in "));
-    workerB.awaitStdout(line -> line.contains("Tandem ready in "));
-    // whichever came up last, the gateway has seen all three by the time it logs three members
-    awaitMembers(gateway, 3);
+    shared = new Cluster(true);
   }
 
   @AfterAll
   void leave() throws Exception {
-    for (TandemProcess node : new TandemProcess[] {gateway, workerB, workerC}) {
-      if (node != null) {
-        node.close();
-      }
-    }
-    if (member != null) {
-      member.close().await(30, TimeUnit.SECONDS);
+    if (shared != null) {
+      shared.close();
     }
     if (originVertx != null) {
       originVertx.close().await(10, TimeUnit.SECONDS);
@@ -112,30 +86,27 @@ class ClusterIT {
   }
 
   @Test
-  @Order(1)
   void readyShowsThisNodeAndEveryMemberItSees() throws Exception {
-    HttpResponse<String> ready = gatewayHttp().get("/ready");
+    HttpResponse<String> ready = shared.gatewayHttp().get("/ready");
     assertEquals(200, ready.statusCode(), ready.body());
     JsonObject checks = byId(new JsonObject(ready.body()).getJsonArray("checks"));
     assertEquals("UP", checks.getJsonObject("fetcher").getString("status"), "the worker's fetcher answers: " + ready.body());
     JsonObject cluster = checks.getJsonObject("cluster").getJsonObject("data");
-    assertEquals(nodeId(gateway), cluster.getString("node"));
+    assertEquals(nodeId(shared.gateway), cluster.getString("node"));
     List<Object> members = cluster.getJsonArray("members").getList();
     assertEquals(3, members.size(), ready.body());
-    assertTrue(members.contains(nodeId(workerB)), ready.body());
-    assertTrue(members.contains(((VertxInternal) member).clusterManager().getNodeId()), ready.body());
+    assertTrue(members.contains(nodeId(shared.workerB)), ready.body());
+    assertTrue(members.contains(((VertxInternal) shared.member).clusterManager().getNodeId()), ready.body());
   }
-
   @Test
-  @Order(2)
   void aFetchThroughTheGatewayIsDoneByTheWorkerNode() throws Exception {
-    JsonObject reply = fetch(List.of(origin.url("/status/200"), origin.url("/bytes/5")), 2);
+    JsonObject reply = shared.fetch(List.of(origin.url("/status/200"), origin.url("/bytes/5")), 2);
     assertEquals(2, reply.getInteger("succeeded"), reply.encode());
     assertEquals("status body", reply.getJsonArray("results").getJsonObject(0).getString("body"), reply.encode());
 
     // streamed in completion order: the slow first URL's line comes last, then the summary
     String batch = new JsonObject().put("urls", new JsonArray().add(origin.url("/delay/800")).add(origin.url("/status/200"))).encode();
-    Http http = gatewayHttp();
+    Http http = shared.gatewayHttp();
     String streamed = http.send(http.request("/fetch").header("Content-Type", "application/json")
         .header("Accept", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(batch)).build()).body();
     List<JsonObject> lines = streamed.lines().map(JsonObject::new).toList();
@@ -153,29 +124,25 @@ class ClusterIT {
     assertEquals(origin.url("/chain/1?n=2"), hopLines.get(1).getString("url"), hops);
     assertEquals("no-next", hopLines.get(2).getJsonObject("summary").getString("stoppedBecause"), hops);
   }
-
   @Test
-  @Order(3)
   void aBroadcastReachesTheTcpClientsOfEveryNode() throws Exception {
-    try (Socket onGateway = Sockets.connect(gateway.port("TCP echo"));
-         Socket onWorker = Sockets.connect(workerB.port("TCP echo"))) {
+    try (Socket onGateway = Sockets.connect(shared.gateway.port("TCP echo"));
+         Socket onWorker = Sockets.connect(shared.workerB.port("TCP echo"))) {
       // an echo back means the connection is accepted and counted among its node's clients
       assertEquals("first\n", Sockets.roundTrip(onGateway, "first\n"));
       assertEquals("first\n", Sockets.roundTrip(onWorker, "first\n"));
-      HttpResponse<String> response = gatewayHttp().postJson("/tcp/broadcast", "{\"text\":\"to every node\"}");
+      HttpResponse<String> response = shared.gatewayHttp().postJson("/tcp/broadcast", "{\"text\":\"to every node\"}");
       assertEquals(202, response.statusCode(), response.body());
       assertEquals("to every node", Sockets.readLine(onGateway.getInputStream()));
       assertEquals("to every node", Sockets.readLine(onWorker.getInputStream()));
     }
   }
-
   @Test
-  @Order(4)
   void aSendReachesTheConnectionOnWhicheverNodeHoldsIt() throws Exception {
     BlockingQueue<JsonObject> events = new ArrayBlockingQueue<>(16);
-    MessageConsumer<JsonObject> consumer = member.eventBus().consumer(Addresses.TCP_CONNECTIONS, message -> events.add(message.body()));
+    MessageConsumer<JsonObject> consumer = shared.member.eventBus().consumer(Addresses.TCP_CONNECTIONS, message -> events.add(message.body()));
     consumer.completion().await(30, TimeUnit.SECONDS);
-    try (Socket onWorker = Sockets.connect(workerB.port("TCP echo"))) {
+    try (Socket onWorker = Sockets.connect(shared.workerB.port("TCP echo"))) {
       // the event of this socket, not of another test's going away
       String remote = "127.0.0.1:" + onWorker.getLocalPort();
       JsonObject connected;
@@ -187,14 +154,14 @@ class ClusterIT {
       // both nodes serve tandem.tcp.send, one instance each, and the bus takes turns: half of
       // these land on the gateway, which hands them to the worker
       for (int i = 0; i < 4; i++) {
-        JsonObject sent = (JsonObject) member.eventBus().request(Addresses.TCP_SEND, new JsonObject().put("connection", id).put("text", "line " + i))
+        JsonObject sent = (JsonObject) shared.member.eventBus().request(Addresses.TCP_SEND, new JsonObject().put("connection", id).put("text", "line " + i))
             .await(30, TimeUnit.SECONDS).body();
         assertEquals(true, sent.getBoolean("ok"));
       }
       for (int i = 0; i < 4; i++) {
         assertEquals("line " + i, Sockets.readLine(onWorker.getInputStream()));
       }
-      ReplyException unknown = assertThrows(ReplyException.class, () -> member.eventBus()
+      ReplyException unknown = assertThrows(ReplyException.class, () -> shared.member.eventBus()
           .request(Addresses.TCP_SEND, new JsonObject().put("connection", "000000000000-1").put("text", "x"))
           .await(30, TimeUnit.SECONDS));
       assertEquals(404, unknown.failureCode(), unknown.getMessage());
@@ -202,93 +169,184 @@ class ClusterIT {
       consumer.unregister().await(30, TimeUnit.SECONDS);
     }
   }
-
   @Test
-  @Order(5)
   void aSecondWorkerNodeDoublesWhatABatchHasInFlight() throws Exception {
-    List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
-    origin.resetMaxInFlight();
-    assertEquals(urls.size(), fetch(urls, urls.size()).getInteger("succeeded"));
-    assertEquals(WORKER_CAP, origin.maxInFlight(), "one worker node, " + WORKER_CAP + " at a time");
+    try (Cluster cluster = new Cluster(false)) {
+      List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
+      origin.resetMaxInFlight();
+      assertEquals(urls.size(), cluster.fetch(urls, urls.size()).getInteger("succeeded"));
+      assertEquals(WORKER_CAP, origin.maxInFlight(), "one worker node, " + WORKER_CAP + " at a time");
 
-    workerC = startWorker(memberPorts[2]);
-    awaitMembers(gateway, 4);
-    assertBothWorkersTakeWork("two worker nodes, twice as many at a time");
-  }
-
-  @Test
-  @Order(6)
-  void aWorkerKilledMidBatchHasItsUrlsRetriedElsewhereAndRejoinsWhenRestarted() throws Exception {
-    BatchInFlight batch = aBatchInFlightOnBothWorkers();
-    String killed = nodeId(workerC);
-    workerC.close();
-
-    batch.assertAllSucceeded();
-    assertEquals(batch.size + WORKER_CAP, batch.requestsSince(), "the killed node's URLs were fetched once more");
-    gateway.awaitStdout(line -> line.contains("Cluster node " + killed + " left"));
-
-    workerC = startWorker(memberPorts[2]);
-    assertBothWorkersTakeWork("the restarted node takes work again");
-  }
-
-  @Test
-  @Order(7)
-  void aWorkerStoppedWithSigtermFinishesItsUrlsThenLeaves() throws Exception {
-    BatchInFlight batch = aBatchInFlightOnBothWorkers();
-    String stopped = nodeId(workerC);
-    workerC.terminate();
-
-    batch.assertAllSucceeded();
-    assertEquals(batch.size, batch.requestsSince(), "nothing was fetched twice");
-    assertEquals(0, workerC.exitCode());
-    gateway.awaitStdout(line -> line.contains("Cluster node " + stopped + " left"));
-    workerC = null;
-  }
-
-  @Test
-  @Order(8)
-  void withEveryWorkerGoneFetchAndReadyAre503UntilOneRejoins() throws Exception {
-    BlockingQueue<String> left = new ArrayBlockingQueue<>(4);
-    ((HazelcastClusterManager) ((VertxInternal) member).clusterManager()).getHazelcastInstance().getCluster()
-        .addMembershipListener(new MembershipListener() {
-          @Override
-          public void memberAdded(MembershipEvent event) {
-          }
-
-          @Override
-          public void memberRemoved(MembershipEvent event) {
-            left.add(ClusterView.nodeIdOf(event.getMember()));
-          }
-        });
-    String lastWorker = nodeId(workerB);
-    workerB.close();
-    // the SIGTERMed node of the test before may be reported here too, late
-    for (String gone = left.poll(60, TimeUnit.SECONDS); !lastWorker.equals(gone); gone = left.poll(60, TimeUnit.SECONDS)) {
-      assertNotNull(gone, "the killed node was never reported gone");
+      cluster.workerC = cluster.startWorker(2);
+      awaitMembers(cluster.gateway, 3);
+      cluster.assertBothWorkersTakeWork("two worker nodes, twice as many at a time");
     }
-    gateway.awaitStdout(line -> line.contains("Cluster node " + lastWorker + " left"));
-
-    String batch = "{\"urls\":[\"" + origin.url("/status/200") + "\"]}";
-    String error = Http.assertError(503, gatewayHttp().postJson("/fetch", batch));
-    assertTrue(error.contains("no fetcher instance"), error);
-    HttpResponse<String> notReady = gatewayHttp().get("/ready");
-    assertEquals(503, notReady.statusCode(), notReady.body());
-    assertTrue(new JsonObject(notReady.body()).getString("error").contains("fetcher"), notReady.body());
-
-    workerB = startWorker(memberPorts[1]);
-    workerB.awaitStdout(line -> line.contains("Tandem ready in "));
-    assertEquals(1, fetch(List.of(origin.url("/status/200")), 1).getInteger("succeeded"));
-    assertEquals(200, gatewayHttp().get("/ready").statusCode());
   }
 
-  /** A batch of twice a worker's cap, once all of it has reached the origin: half on each worker. */
-  private BatchInFlight aBatchInFlightOnBothWorkers() throws Exception {
-    List<String> urls = Collections.nCopies(2 * WORKER_CAP, origin.url("/delay/1500"));
-    origin.clearArrivals();
-    int before = origin.requestCount();
-    CompletableFuture<JsonObject> reply = fetchAsync(urls, urls.size());
-    origin.awaitRequests(urls.size());
-    return new BatchInFlight(reply, urls.size(), before);
+  @Test
+  void aWorkerKilledMidBatchHasItsUrlsRetriedElsewhereAndRejoinsWhenRestarted() throws Exception {
+    try (Cluster cluster = new Cluster(false)) {
+      cluster.workerC = cluster.startWorker(2);
+      cluster.assertBothWorkersTakeWork("worker C takes work");
+      BatchInFlight batch = cluster.aBatchInFlightOnBothWorkers();
+      String killed = nodeId(cluster.workerC);
+      cluster.workerC.close();
+
+      batch.assertAllSucceeded();
+      assertEquals(batch.size + WORKER_CAP, batch.requestsSince(), "the killed node's URLs were fetched once more");
+      cluster.gateway.awaitStdout(line -> line.contains("Cluster node " + killed + " left"));
+
+      cluster.workerC = cluster.startWorker(2);
+      cluster.assertBothWorkersTakeWork("the restarted node takes work again");
+    }
+  }
+
+  @Test
+  void aWorkerStoppedWithSigtermFinishesItsUrlsThenLeaves() throws Exception {
+    try (Cluster cluster = new Cluster(false)) {
+      cluster.workerC = cluster.startWorker(2);
+      cluster.assertBothWorkersTakeWork("worker C takes work");
+      BatchInFlight batch = cluster.aBatchInFlightOnBothWorkers();
+      String stopped = nodeId(cluster.workerC);
+      cluster.workerC.terminate();
+
+      batch.assertAllSucceeded();
+      assertEquals(batch.size, batch.requestsSince(), "nothing was fetched twice");
+      assertEquals(0, cluster.workerC.exitCode());
+      cluster.gateway.awaitStdout(line -> line.contains("Cluster node " + stopped + " left"));
+    }
+  }
+
+  @Test
+  void withEveryWorkerGoneFetchAndReadyAre503UntilOneRejoins() throws Exception {
+    try (Cluster cluster = new Cluster(false)) {
+      String lastWorker = nodeId(cluster.workerB);
+      cluster.workerB.close();
+      cluster.gateway.awaitStdout(line -> line.contains("Cluster node " + lastWorker + " left"));
+
+      String batch = "{\"urls\":[\"" + origin.url("/status/200") + "\"]}";
+      String error = Http.assertError(503, cluster.gatewayHttp().postJson("/fetch", batch));
+      assertTrue(error.contains("no fetcher instance"), error);
+      HttpResponse<String> notReady = cluster.gatewayHttp().get("/ready");
+      assertEquals(503, notReady.statusCode(), notReady.body());
+      assertTrue(new JsonObject(notReady.body()).getString("error").contains("fetcher"), notReady.body());
+
+      cluster.workerB = cluster.startWorker(1);
+      cluster.workerB.awaitStdout(line -> line.contains("Tandem ready in "));
+      assertEquals(1, cluster.fetch(List.of(origin.url("/status/200")), 1).getInteger("succeeded"));
+      assertEquals(200, cluster.gatewayHttp().get("/ready").statusCode());
+    }
+  }
+
+  /**
+   * One cluster of this test class: its own name and member ports (so nodes of another never join
+   * it), a gateway, worker B, and when asked this JVM as a member.
+   */
+  private final class Cluster implements AutoCloseable {
+    final String name = "tandem-it-" + UUID.randomUUID();
+    final int[] memberPorts = new int[4];
+    TandemProcess gateway;
+    TandemProcess workerB;
+    TandemProcess workerC;
+    Vertx member;
+
+    Cluster(boolean withMember) throws Exception {
+      for (int i = 0; i < memberPorts.length; i++) {
+        memberPorts[i] = freePort();
+      }
+      gateway = startNode(memberPorts[0], Map.of("TANDEM_FETCHER_WORKER", "false"));
+      workerB = startWorker(1);
+      if (withMember) {
+        ClusterSettings mine = new ClusterSettings(name, "127.0.0.1", 0, null, -1, memberPorts[3], members(), hazelcastXml());
+        member = Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
+            .buildClustered().await(60, TimeUnit.SECONDS);
+      }
+      gateway.awaitStdout(line -> line.contains("Tandem ready in "));
+      workerB.awaitStdout(line -> line.contains("Tandem ready in "));
+      // whichever came up last, the gateway has seen them all by the time it logs their number
+      awaitMembers(gateway, withMember ? 3 : 2);
+    }
+
+    /** @param slot which of this cluster's member ports the worker takes (1: B, 2: C) */
+    TandemProcess startWorker(int slot) throws IOException {
+      return startNode(memberPorts[slot], Map.of(
+          "TANDEM_HTTP_ENABLED", "false",
+          "TANDEM_FETCHER_INSTANCES", "1",
+          "TANDEM_FETCHER_MAX_CONCURRENCY", Integer.toString(WORKER_CAP),
+          "TANDEM_FETCHER_CONCURRENCY", Integer.toString(WORKER_CAP),
+          "TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"));
+    }
+
+    /**
+     * Each node starts with the next of the launcher's names for {@code -cluster}, so every name is
+     * seen to join this test's cluster through Tandem's configuration (its name, its TCP-IP members).
+     */
+    private TandemProcess startNode(int memberPort, Map<String, String> roles) throws IOException {
+      Map<String, String> env = new HashMap<>(roles);
+      env.put("TANDEM_CLUSTER_NAME", name);
+      env.put("TANDEM_CLUSTER_MEMBER_PORT", Integer.toString(memberPort));
+      env.put("TANDEM_CLUSTER_MEMBERS", String.join(",", members()));
+      env.put("TANDEM_CLUSTER_HAZELCAST_CONFIG", hazelcastXml());
+      env.put("TANDEM_TCP_INSTANCES", "1");
+      String clusterFlag = CLUSTER_FLAGS.get(nodesStarted++ % CLUSTER_FLAGS.size());
+      return TandemProcess.start(workDir, env, clusterFlag, "-conf",
+          "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
+    }
+
+    private List<String> members() {
+      return Arrays.stream(memberPorts).mapToObj(port -> "127.0.0.1:" + port).toList();
+    }
+
+    Http gatewayHttp() throws InterruptedException {
+      return new Http(gateway.port("HTTP"));
+    }
+
+    JsonObject fetch(List<String> urls, int concurrency) throws Exception {
+      return fetchAsync(urls, concurrency).get(60, TimeUnit.SECONDS);
+    }
+
+    CompletableFuture<JsonObject> fetchAsync(List<String> urls, int concurrency) throws Exception {
+      String body = new JsonObject().put("urls", new JsonArray(urls)).put("concurrency", concurrency).put("body", "text").encode();
+      Http http = gatewayHttp();
+      return http.sendAsync(http.request("/fetch").header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build())
+          .thenApply(response -> {
+            assertEquals(200, response.statusCode(), response.body());
+            return new JsonObject(response.body());
+          });
+    }
+
+    /** A batch of twice a worker's cap, once all of it has reached the origin: half on each worker. */
+    BatchInFlight aBatchInFlightOnBothWorkers() throws Exception {
+      List<String> urls = Collections.nCopies(2 * WORKER_CAP, origin.url("/delay/1500"));
+      origin.clearArrivals();
+      int before = origin.requestCount();
+      CompletableFuture<JsonObject> reply = fetchAsync(urls, urls.size());
+      origin.awaitRequests(urls.size());
+      return new BatchInFlight(reply, urls.size(), before);
+    }
+
+    /** Once worker C is ready, a batch has both workers' caps' worth in flight. */
+    void assertBothWorkersTakeWork(String why) throws Exception {
+      workerC.awaitStdout(line -> line.contains("Tandem ready in "));
+      // each worker's share takes two rounds of a second: time enough to overlap a node's cold start
+      List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
+      origin.resetMaxInFlight();
+      assertEquals(urls.size(), fetch(urls, urls.size()).getInteger("succeeded"));
+      assertEquals(2 * WORKER_CAP, origin.maxInFlight(), why);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (TandemProcess node : new TandemProcess[] {gateway, workerB, workerC}) {
+        if (node != null) {
+          node.close();
+        }
+      }
+      if (member != null) {
+        member.close().await(30, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private final class BatchInFlight {
@@ -312,66 +370,8 @@ class ClusterIT {
     }
   }
 
-  /** Once worker C is ready, a batch has both workers' caps' worth in flight. */
-  private void assertBothWorkersTakeWork(String why) throws Exception {
-    workerC.awaitStdout(line -> line.contains("Tandem ready in "));
-    // each worker's share takes two rounds of a second: time enough to overlap a node's cold start
-    List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
-    origin.resetMaxInFlight();
-    assertEquals(urls.size(), fetch(urls, urls.size()).getInteger("succeeded"));
-    assertEquals(2 * WORKER_CAP, origin.maxInFlight(), why);
-  }
-
-  private JsonObject fetch(List<String> urls, int concurrency) throws Exception {
-    return fetchAsync(urls, concurrency).get(60, TimeUnit.SECONDS);
-  }
-
-  private CompletableFuture<JsonObject> fetchAsync(List<String> urls, int concurrency) throws Exception {
-    String body = new JsonObject().put("urls", new JsonArray(urls)).put("concurrency", concurrency).put("body", "text").encode();
-    Http http = gatewayHttp();
-    return http.sendAsync(http.request("/fetch").header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build())
-        .thenApply(response -> {
-          assertEquals(200, response.statusCode(), response.body());
-          return new JsonObject(response.body());
-        });
-  }
-
-  private TandemProcess startWorker(int memberPort) throws IOException {
-    return startNode(memberPort, Map.of(
-        "TANDEM_HTTP_ENABLED", "false",
-        "TANDEM_FETCHER_INSTANCES", "1",
-        "TANDEM_FETCHER_MAX_CONCURRENCY", Integer.toString(WORKER_CAP),
-        "TANDEM_FETCHER_CONCURRENCY", Integer.toString(WORKER_CAP),
-        "TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"));
-  }
-
-  /**
-   * Each node starts with the next of the launcher's names for {@code -cluster}, so every name is
-   * seen to join this test's cluster through Tandem's configuration (its name, its TCP-IP members).
-   */
-  private TandemProcess startNode(int memberPort, Map<String, String> roles) throws IOException {
-    Map<String, String> env = new HashMap<>(roles);
-    env.put("TANDEM_CLUSTER_NAME", clusterName);
-    env.put("TANDEM_CLUSTER_MEMBER_PORT", Integer.toString(memberPort));
-    env.put("TANDEM_CLUSTER_MEMBERS", String.join(",", members()));
-    env.put("TANDEM_CLUSTER_HAZELCAST_CONFIG", hazelcastXml());
-    env.put("TANDEM_TCP_INSTANCES", "1");
-    String clusterFlag = CLUSTER_FLAGS.get(nodesStarted++ % CLUSTER_FLAGS.size());
-    return TandemProcess.start(workDir, env, clusterFlag, "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
-  }
-
-  private List<String> members() {
-    return Arrays.stream(memberPorts).mapToObj(port -> "127.0.0.1:" + port).toList();
-  }
-
   private static String hazelcastXml() {
     return Path.of("conf", "cluster.xml").toAbsolutePath().toString();
-  }
-
-  private Http gatewayHttp() throws InterruptedException {
-    return new Http(gateway.port("HTTP"));
   }
 
   private static void awaitMembers(TandemProcess node, int count) throws InterruptedException {
