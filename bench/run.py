@@ -248,8 +248,8 @@ def pingpong_operations(result):
     return result.json_lines()[-1]["operations"]
 
 
-def java(*args):
-    return ["java", "-cp", CLASSPATH, "io.tandem.bench.Bench"] + [str(a) for a in args]
+def java(*args, classpath=CLASSPATH):
+    return ["java", "-cp", classpath, "io.tandem.bench.Bench"] + [str(a) for a in args]
 
 
 # ---------------------------------------------------------------- servers under test
@@ -329,10 +329,13 @@ class Contenders(list):
             s.stop()
 
 
-def baseline(logs, env=None):
+def baseline_name():
     rev = subprocess.run(["git", "-C", BASELINE_DIR, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return tandem(logs, name=f"{BASELINE} ({rev.stdout.strip() or BASELINE_DIR})",
-                  jar=os.path.join(BASELINE_DIR, "target", "tandem.jar"), cwd=BASELINE_DIR, env=env)
+    return f"{BASELINE} ({rev.stdout.strip() or BASELINE_DIR})"
+
+
+def baseline(logs, env=None):
+    return tandem(logs, name=baseline_name(), jar=os.path.join(BASELINE_DIR, "target", "tandem.jar"), cwd=BASELINE_DIR, env=env)
 
 
 def http_servers(logs, access_log_variant=False):
@@ -662,11 +665,18 @@ class Bench:
     # 6. Event bus request/reply in one JVM
     def bus(self):
         w = f"Event bus request/reply, {self.p.bus_window} in flight"
-        for target, who in [("tandem", "Tandem (tandem.echo)"), ("bare", "bare Vert.x")]:
+        # Tandem's tandem.echo (its MainVerticle, deployed in the benchmark's JVM), the baseline
+        # build's the same way, and a bare consumer
+        contenders = [("tandem", "Tandem", CLASSPATH)]
+        if BASELINE_DIR:
+            contenders.append(("tandem", baseline_name(),
+                               os.path.join(BASELINE_DIR, "target", "tandem.jar") + os.pathsep + BENCH_JAR))
+        contenders.append(("bare", "bare Vert.x", CLASSPATH))
+        for target, who, classpath in contenders:
             mps = self.figure(w, who, "messages/s", "/s")
             p99 = self.figure(w + " (p99)", who, "p99", "ms", higher=False)
             cmd = java("bus", "--target", target, "--window", self.p.bus_window,
-                       "--warmup", self.p.warmup_s, "--seconds", self.p.run_s)
+                       "--warmup", self.p.warmup_s, "--seconds", self.p.run_s, classpath=classpath)
             self.note_command(" ".join(cmd[cmd.index("bus"):]))
             for _ in range(self.p.runs):
                 # one JVM holds the server and the requester: pinned to the server core

@@ -186,9 +186,7 @@ class ClusterIT {
   @Test
   void aWorkerKilledMidBatchHasItsUrlsRetriedElsewhereAndRejoinsWhenRestarted() throws Exception {
     try (Cluster cluster = new Cluster(false)) {
-      cluster.workerC = cluster.startWorker(2);
-      cluster.assertBothWorkersTakeWork("worker C takes work");
-      BatchInFlight batch = cluster.aBatchInFlightOnBothWorkers();
+      BatchInFlight batch = cluster.withWorkerC().aBatchInFlightOnBothWorkers();
       String killed = nodeId(cluster.workerC);
       cluster.workerC.close();
 
@@ -204,9 +202,7 @@ class ClusterIT {
   @Test
   void aWorkerStoppedWithSigtermFinishesItsUrlsThenLeaves() throws Exception {
     try (Cluster cluster = new Cluster(false)) {
-      cluster.workerC = cluster.startWorker(2);
-      cluster.assertBothWorkersTakeWork("worker C takes work");
-      BatchInFlight batch = cluster.aBatchInFlightOnBothWorkers();
+      BatchInFlight batch = cluster.withWorkerC().aBatchInFlightOnBothWorkers();
       String stopped = nodeId(cluster.workerC);
       cluster.workerC.terminate();
 
@@ -314,6 +310,13 @@ class ClusterIT {
             assertEquals(200, response.statusCode(), response.body());
             return new JsonObject(response.body());
           });
+    }
+
+    /** This cluster with worker C started and taking work. */
+    Cluster withWorkerC() throws Exception {
+      workerC = startWorker(2);
+      assertBothWorkersTakeWork("worker C takes work");
+      return this;
     }
 
     /** A batch of twice a worker's cap, once all of it has reached the origin: half on each worker. */
