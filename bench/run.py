@@ -621,46 +621,51 @@ class Bench:
         try:
             # the origin is on localhost, which the shipped config no longer lets the fetcher reach
             allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
-            for make in [lambda: tandem(self.logs, env=allow)] + ([lambda: baseline(self.logs, env=allow)] if BASELINE_DIR else []):
-                with make() as t:
-                    self._fetch_rounds(t.name, t, origin_port, rounds, lambda url, count, conc, size, t=t: java(
-                        "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
-                        "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size), LOAD_CORE)
-            self._fetch_rounds("bare Vert.x WebClient", None, origin_port, rounds, lambda url, count, conc, size: java(
-                "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
-                "--bytes", size), SERVER_CORE)
-            for uv in [False, True]:
-                self._fetch_rounds("aiohttp" + (" + uvloop" if uv else ""), None, origin_port, rounds,
-                                   lambda url, count, conc, size, uv=uv: [
-                                       PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
-                                       str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else []),
-                                   SERVER_CORE)
+            makers = [lambda: tandem(self.logs, env=allow)] + ([lambda: baseline(self.logs, env=allow)] if BASELINE_DIR else [])
+            # every fetcher takes its turn at one workload before the next workload starts, so that
+            # the host's drift hits them alike (one contender's workloads after another's did not)
+            with Contenders(makers) as servers:
+                fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, t=t: java(
+                    "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
+                    "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size)) for t in servers]
+                fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size: java(
+                    "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
+                    "--bytes", size)))
+                for uv in [False, True]:
+                    fetchers.append(("aiohttp" + (" + uvloop" if uv else ""), None, SERVER_CORE,
+                                     lambda url, count, conc, size, uv=uv: [
+                                         PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
+                                         str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else [])))
+                for work in self.p.fetch_work:
+                    for who, server, core, command in fetchers:
+                        self._fetch_rounds(work, who, server, origin_port, command, core)
         finally:
             origin.stop()
 
-    def _fetch_rounds(self, who, server, origin_port, rounds, command, core):
-        for name, query, count, conc, ideal in self.p.fetch_work:
-            size = int(re.search(r"bytes=(\d+)", query).group(1))
-            url = f"http://localhost:{origin_port}/?{query}"
-            cmd = command(url, count, conc, size)
-            self.note_command(f"{who}: {name}")
-            before = server.cpu() if server else 0
-            r = run_load(cmd, 600, core)
-            if r.status != 0:
-                raise RuntimeError(f"{who} {name} failed ({r.status}): {r.err.strip()[-500:]}")
-            lines = r.json_lines()[-self.p.runs:]
-            seconds = self.figure(f"Fetch {name}: wall time" + (f" (ideal {ideal:g} s)" if ideal else ""), who,
-                                  "wall time", "s", higher=False)
-            rate = self.figure(f"Fetch {name}: " + ("MB/s" if size >= 1 << 20 else "URLs/s"), who,
-                               *(["MB/s", "MB/s"] if size >= 1 << 20 else ["URLs/s", "/s"]))
-            # the driver's CPU is over all rounds; the fetcher's (Tandem's server or the
-            # reference's own process) likewise
-            server_pct = 100 * (server.cpu() - before) / r.wall_s if server else r.cpu_pct
-            for line in lines:
-                seconds.add(line["ms"] / 1000, r.cpu_pct if server else None, server_pct)
-                rate.add(line["mbPerSecond"] if size >= 1 << 20 else line["urlsPerSecond"],
-                         r.cpu_pct if server else None, server_pct)
-            self.log(f"Fetch {name}: {who} {seconds.median:.3f} s")
+    def _fetch_rounds(self, work, who, server, origin_port, command, core):
+        """One fetcher's rounds of one workload, in one process of its driver."""
+        name, query, count, conc, ideal = work
+        size = int(re.search(r"bytes=(\d+)", query).group(1))
+        url = f"http://localhost:{origin_port}/?{query}"
+        cmd = command(url, count, conc, size)
+        self.note_command(f"{who}: {name}")
+        before = server.cpu() if server else 0
+        r = run_load(cmd, 600, core)
+        if r.status != 0:
+            raise RuntimeError(f"{who} {name} failed ({r.status}): {r.err.strip()[-500:]}")
+        lines = r.json_lines()[-self.p.runs:]
+        seconds = self.figure(f"Fetch {name}: wall time" + (f" (ideal {ideal:g} s)" if ideal else ""), who,
+                              "wall time", "s", higher=False)
+        rate = self.figure(f"Fetch {name}: " + ("MB/s" if size >= 1 << 20 else "URLs/s"), who,
+                           *(["MB/s", "MB/s"] if size >= 1 << 20 else ["URLs/s", "/s"]))
+        # the driver's CPU is over all rounds; the fetcher's (Tandem's server or the
+        # reference's own process) likewise
+        server_pct = 100 * (server.cpu() - before) / r.wall_s if server else r.cpu_pct
+        for line in lines:
+            seconds.add(line["ms"] / 1000, r.cpu_pct if server else None, server_pct)
+            rate.add(line["mbPerSecond"] if size >= 1 << 20 else line["urlsPerSecond"],
+                     r.cpu_pct if server else None, server_pct)
+        self.log(f"Fetch {name}: {who} {seconds.median:.3f} s")
 
     # 6. Event bus request/reply in one JVM
     def bus(self):
