@@ -59,6 +59,10 @@ class Profile:
         # compilation differs, so a pair's rounds alone understate the error; the spread is taken
         # over pairs of processes, each measured a few rounds
         self.paired_starts = 2 if smoke else 4
+        # a fetch workload is one process of each driver against one server process, and each
+        # process's JIT decides a lot (one build's 10,000 x 1 KiB ranged 0.20-0.38 s over single
+        # runs): every fetcher is started this many times, its figure the median over all starts
+        self.fetch_starts = 1 if smoke else 3
         self.paired_rounds = 1 if smoke else 3
         # (name, path query, count, concurrency, ideal seconds or None)
         self.fetch_work = [
@@ -430,6 +434,10 @@ class Bench:
         self.failures = []
 
     def figure(self, workload, who, metric, unit, higher=True):
+        """The contender's figure for the workload: new, or the one an earlier start began."""
+        for f in self.figures:
+            if f.workload == workload and f.who == who and f.metric == metric:
+                return f
         f = Figure(workload, who, metric, unit, higher)
         self.figures.append(f)
         return f
@@ -622,25 +630,30 @@ class Bench:
             # the origin is on localhost, which the shipped config no longer lets the fetcher reach
             allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
             makers = [lambda: tandem(self.logs, env=allow)] + ([lambda: baseline(self.logs, env=allow)] if BASELINE_DIR else [])
-            # every fetcher takes its turn at one workload before the next workload starts, so that
-            # the host's drift hits them alike (one contender's workloads after another's did not)
-            with Contenders(makers) as servers:
-                fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, t=t: java(
-                    "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
-                    "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size)) for t in servers]
-                fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size: java(
-                    "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
-                    "--bytes", size)))
-                for uv in [False, True]:
-                    fetchers.append(("aiohttp" + (" + uvloop" if uv else ""), None, SERVER_CORE,
-                                     lambda url, count, conc, size, uv=uv: [
-                                         PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
-                                         str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else [])))
-                for work in self.p.fetch_work:
-                    for who, server, core, command in fetchers:
-                        self._fetch_rounds(work, who, server, origin_port, command, core)
+            for start in range(self.p.fetch_starts):
+                # which build is launched first alternates by start
+                with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
+                    self._fetch_start(sorted(servers, key=lambda t: t.name != "Tandem"), origin_port, rounds)
         finally:
             origin.stop()
+
+    def _fetch_start(self, servers, origin_port, rounds):
+        """One start: every fetcher takes its turn at one workload before the next workload starts,
+        so that the host's drift hits them alike (one contender's workloads after another's did not)."""
+        fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, t=t: java(
+            "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
+            "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size)) for t in servers]
+        fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size: java(
+            "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
+            "--bytes", size)))
+        for uv in [False, True]:
+            fetchers.append(("aiohttp" + (" + uvloop" if uv else ""), None, SERVER_CORE,
+                             lambda url, count, conc, size, uv=uv: [
+                                 PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
+                                 str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else [])))
+        for work in self.p.fetch_work:
+            for who, server, core, command in fetchers:
+                self._fetch_rounds(work, who, server, origin_port, command, core)
 
     def _fetch_rounds(self, work, who, server, origin_port, command, core):
         """One fetcher's rounds of one workload, in one process of its driver."""
@@ -925,7 +938,8 @@ class Report:
         return "\n".join([
             f"# Benchmark run {self.started:%Y-%m-%d %H:%M}: {mode}",
             "", self.machine(), "",
-            *([f"Each figure: median of {self.p.runs} runs after a warm-up; ratios are Tandem ÷ reference as a speed "
+            *([f"Each figure: median of {self.p.runs} runs after a warm-up (a fetch figure: of {self.p.runs} runs in "
+               f"each of {self.p.fetch_starts} starts of the servers and drivers); ratios are Tandem ÷ reference as a speed "
                "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
                "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
                "", "## Summary", "", self.summary(), ""] if self.b.figures else []),

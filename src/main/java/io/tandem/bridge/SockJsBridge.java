@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -92,14 +91,14 @@ public final class SockJsBridge {
         // clients ping every 5 s, but a browser tab in the background may run its timers only once a
         // minute: with the default 10 s such a tab would be cut off and lose what came meanwhile
         .setPingTimeout(PING_TIMEOUT_MS);
-    settings.inbound().forEach(entry -> options.addInboundPermitted(permitted(entry)));
-    settings.outbound().forEach(entry -> options.addOutboundPermitted(permitted(entry)));
     SockJSHandlerOptions transports = new SockJSHandlerOptions();
     // a cross-site <script> or <iframe> opens these with a GET that carries no Origin (see Origins)
     for (Transport transport : DISABLED_TRANSPORTS) {
       transports.addDisabledTransport(transport.name());
     }
     SockJsBridge bridge = new SockJsBridge(vertx, settings);
+    bridge.inbound.asPermittedOptions().forEach(options::addInboundPermitted);
+    bridge.outbound.asPermittedOptions().forEach(options::addOutboundPermitted);
     router.route(path + "/*").handler(bridge::checkOrigin);
     router.post(path + "/*").handler(body).handler(SockJsBridge::requireUtf8);
     router.postWithRegex(Pattern.quote(path) + XHR_RECEIVE).handler(SockJsBridge::sayConnectionCloses);
@@ -330,11 +329,5 @@ public final class SockJsBridge {
     if (client.refusalLog.allows()) {
       log.warn("SockJS bridge client {} refused: {}{}", socket.remoteAddress(), reason, client.refusalLog.heldBackNote());
     }
-  }
-
-  private static PermittedOptions permitted(String entry) {
-    return entry.endsWith(".*")
-        ? new PermittedOptions().setAddressRegex(Pattern.quote(entry.substring(0, entry.length() - 1)) + ".+")
-        : new PermittedOptions().setAddress(entry);
   }
 }
