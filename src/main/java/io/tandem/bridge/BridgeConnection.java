@@ -1,7 +1,6 @@
 package io.tandem.bridge;
 
 import io.tandem.bus.FailureCodes;
-import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
 import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
@@ -9,15 +8,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One client of the TCP bridge. Every frame gets a defined answer: a reply, a message, a pong, or
@@ -27,36 +22,33 @@ import java.util.Map;
  * has {@code maxRequestsInFlight} requests unanswered, is not read until that passes: it slows
  * down, nothing it sent is lost, and nobody else waits. Confined to the connection's event loop.
  */
-final class BridgeConnection {
+final class BridgeConnection implements Subscriptions.Client {
 
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
-  private static final int MAX_REGISTRATIONS = 256;
 
   private final Vertx vertx;
   private final NetSocket socket;
   private final EventBus bus;
   private final BridgeSettings settings;
-  private final Permissions inbound;
-  private final Permissions outbound;
+  private final BridgePolicy policy;
   private final String remote;
-  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final Subscriptions subscriptions;
   /** messages this client received with a reply address: it may answer each once */
   private final ReplyAddresses<Message<Object>> answerable = new ReplyAddresses<>();
   private FrameReader reader;
   private ReadPacing pacing;
-  private long droppedMessages;
   private final LogLimit refusalLog = new LogLimit();
   private boolean closed;
   private boolean shuttingDown;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, Permissions inbound, Permissions outbound) {
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, BridgePolicy policy) {
     this.vertx = vertx;
     this.socket = socket;
     this.bus = vertx.eventBus();
     this.settings = settings;
-    this.inbound = inbound;
-    this.outbound = outbound;
+    this.policy = policy;
     this.remote = String.valueOf(socket.remoteAddress());
+    this.subscriptions = new Subscriptions(bus, socket, this);
   }
 
   void start() {
@@ -79,8 +71,7 @@ final class BridgeConnection {
     socket.shutdownHandler(shutdown -> goAway());
     socket.closeHandler(gone -> {
       closed = true;
-      registrations.values().forEach(MessageConsumer::unregister);
-      registrations.clear();
+      subscriptions.clear();
       // their senders learn now, not when their timeouts run out
       answerable.clear(unanswered -> unanswered.fail(FailureCodes.UNAVAILABLE, "the bridge client went away without answering"));
     });
@@ -128,15 +119,11 @@ final class BridgeConnection {
       answer(frame, address, replyAddress, publish);
       return;
     }
-    if (!inbound.allows(address)) {
-      denied(address, replyAddress, "sending to " + address + " is not on bridge.inbound");
-      return;
-    }
     Object body = frame.getValue(Frames.BODY);
-    String progress = progressAddressOf(body);
-    if (progress != null && !outbound.allows(progress)) {
-      // else a client could have the fetcher publish to any address, tandem.tcp.broadcast say
-      denied(address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
+    String refusal = policy.refusalToSend(address);
+    refusal = refusal == null ? policy.refusalOfProgress(body) : refusal;
+    if (refusal != null) {
+      denied(address, replyAddress, refusal);
       return;
     }
     DeliveryOptions options = options(frame, replyAddress);
@@ -216,40 +203,20 @@ final class BridgeConnection {
     if (address == null) {
       return;
     }
-    MessageConsumer<Object> existing = registrations.get(address);
-    if (existing != null) {
-      acknowledge(frame, existing);
-      return;
+    String refusal = policy.refusalToSubscribe(address);
+    if (refusal != null) {
+      denied(address, null, refusal);
+    } else if (!subscriptions.register(address, frame)) {
+      refuse("too_many_registrations", "a client may subscribe to at most " + Subscriptions.MAX + " addresses", address);
     }
-    if (!outbound.allows(address)) {
-      denied(address, null, "subscribing to " + address + " is not on bridge.outbound");
-      return;
-    }
-    if (registrations.size() >= MAX_REGISTRATIONS) {
-      refuse("too_many_registrations", "a client may subscribe to at most " + MAX_REGISTRATIONS + " addresses", address);
-      return;
-    }
-    MessageConsumer<Object> consumer = bus.consumer(address, message -> {
-      if (socket.writeQueueFull()) {
-        // a client that does not keep up loses messages, not the process its memory
-        droppedMessages++;
-        logRefusal("is not reading fast enough; " + droppedMessages + " messages dropped so far");
-        if (message.replyAddress() != null) {
-          message.fail(FailureCodes.UNAVAILABLE, "the bridge client is not reading fast enough; the request was dropped");
-        }
-        return;
-      }
-      deliver(address, message, message.isSend());
-    });
-    registrations.put(address, consumer);
-    acknowledge(frame, consumer);
   }
 
   /**
    * A message for this client: on a subscription, or the answer to one of its requests. One that
    * wants an answer carries its {@code replyAddress}, and the client may answer it ({@link #answer}).
    */
-  private void deliver(String address, Message<Object> message, boolean send) {
+  @Override
+  public void deliver(String address, Message<Object> message, boolean send) {
     JsonObject frame = Frames.message(address, message.headers(), message.body(), send);
     String replyAddress = message.replyAddress();
     if (replyAddress != null) {
@@ -262,34 +229,11 @@ final class BridgeConnection {
     write(frame);
   }
 
-  /** Tells a client that asked when its subscription is in place: on a clustered bus, on every node. */
-  private void acknowledge(JsonObject frame, MessageConsumer<Object> consumer) {
-    if (Frames.wantsAck(frame)) {
-      consumer.completion().onSuccess(done -> {
-        if (registrations.get(consumer.address()) == consumer) {
-          write(Frames.registered(consumer.address()));
-        }
-      });
-    }
-  }
-
   private void unregister(JsonObject frame) {
     String address = address(frame);
-    if (address == null) {
-      return;
-    }
-    MessageConsumer<Object> consumer = registrations.remove(address);
-    if (consumer == null) {
+    if (address != null && !subscriptions.unregister(address)) {
       refuse("unknown_address", "not subscribed to " + address, address);
-    } else {
-      consumer.unregister();
     }
-  }
-
-  /** The {@code progressAddress} a fetch request names, if the body is one that does. */
-  private static String progressAddressOf(Object body) {
-    return body instanceof JsonObject request && request.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String address
-        ? address : null;
   }
 
   /** The frame's address, or null once the client has been told it is missing. */
@@ -330,13 +274,15 @@ final class BridgeConnection {
     write(frame);
   }
 
-  private void write(JsonObject frame) {
+  @Override
+  public void write(JsonObject frame) {
     if (!closed) {
       socket.write(Frames.encode(frame));
     }
   }
 
-  private void logRefusal(String what) {
+  @Override
+  public void logRefusal(String what) {
     if (refusalLog.allows()) {
       log.warn("bridge client {} {}{}", remote, what, refusalLog.heldBackNote());
     }

@@ -1,6 +1,5 @@
 package io.tandem.bridge;
 
-import io.tandem.bus.FetchMessages;
 import io.tandem.config.BridgeSettings;
 import io.tandem.net.LogLimit;
 import io.tandem.net.Utf8;
@@ -36,10 +35,13 @@ import java.util.regex.Pattern;
  * {@code bridge.outbound} list as the TCP bridge, and to the same rule for fetch progress
  * addresses.
  *
- * <p>Vert.x Web decides and answers the permission list itself; its bridge-event hook, called
- * before that for every frame, is where Tandem adds what the TCP bridge also does: the progress
- * rule, refusals that name what was refused, the {@code "ack":true} answer to a register, and
- * refusals logged at most once a second per client (Vert.x Web logs those at debug only).
+ * <p>Vert.x Web decides and answers the permission list itself, from the options
+ * {@link BridgePolicy#permit} builds; its bridge-event hook, called before that for every frame, is
+ * where Tandem adds what the TCP bridge also does, asking the same {@link BridgePolicy}: the
+ * progress rule, refusals that name what was refused, the {@code "ack":true} answer to a register,
+ * and refusals logged at most once a second per client (Vert.x Web logs those at debug only).
+ * Vert.x Web's own check stays: a frame the hook refused is answered {@code rejected}, not the
+ * {@code access_denied} stock clients are written against.
  */
 public final class SockJsBridge {
 
@@ -54,8 +56,7 @@ public final class SockJsBridge {
   private static final String SHUTTING_DOWN = "shutting down";
 
   private final Vertx vertx;
-  private final Permissions inbound;
-  private final Permissions outbound;
+  private final BridgePolicy policy;
   private final Origins origins;
   private final LogLimit originLog = new LogLimit();
   private boolean shuttingDown;
@@ -75,8 +76,7 @@ public final class SockJsBridge {
 
   private SockJsBridge(Vertx vertx, BridgeSettings settings) {
     this.vertx = vertx;
-    this.inbound = new Permissions(settings.inbound());
-    this.outbound = new Permissions(settings.outbound());
+    this.policy = new BridgePolicy(settings);
     this.origins = new Origins(settings.allowedOrigins());
   }
 
@@ -97,8 +97,7 @@ public final class SockJsBridge {
       transports.addDisabledTransport(transport.name());
     }
     SockJsBridge bridge = new SockJsBridge(vertx, settings);
-    bridge.inbound.asPermittedOptions().forEach(options::addInboundPermitted);
-    bridge.outbound.asPermittedOptions().forEach(options::addOutboundPermitted);
+    bridge.policy.permit(options);
     router.route(path + "/*").handler(bridge::checkOrigin);
     router.post(path + "/*").handler(body).handler(SockJsBridge::requireUtf8);
     router.postWithRegex(Pattern.quote(path) + XHR_RECEIVE).handler(SockJsBridge::sayConnectionCloses);
@@ -239,17 +238,18 @@ public final class SockJsBridge {
       sendDenied(socket, address, replyAddress, address + " is not the reply address of a message this client received");
       return false; // Vert.x Web answers rejected
     }
-    if (!inbound.allows(address)) {
-      sendDenied(socket, address, replyAddress, "sending to " + address + " is not on bridge.inbound");
+    String refusal = policy.refusalToSend(address);
+    if (refusal != null) {
+      sendDenied(socket, address, replyAddress, refusal);
       return true; // Vert.x Web answers access_denied
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
       logRefusal(socket, "replyAddress is over " + MAX_REPLY_ADDRESS_LENGTH + " characters");
       return true; // Vert.x Web answers invalid_reply_address
     }
-    if (frame.getValue(Frames.BODY) instanceof JsonObject body
-        && body.getValue(FetchMessages.PROGRESS_ADDRESS) instanceof String progress && !outbound.allows(progress)) {
-      sendDenied(socket, address, replyAddress, "progressAddress " + progress + " is not an address clients may subscribe to (bridge.outbound)");
+    refusal = policy.refusalOfProgress(frame.getValue(Frames.BODY));
+    if (refusal != null) {
+      sendDenied(socket, address, replyAddress, refusal);
       return false; // Vert.x Web answers rejected
     }
     if (send) {
@@ -287,8 +287,8 @@ public final class SockJsBridge {
     if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
       return; // Vert.x Web answers missing_address
     }
-    if (!outbound.allows(address)) {
-      String reason = "subscribing to " + address + " is not on bridge.outbound";
+    String reason = policy.refusalToSubscribe(address);
+    if (reason != null) {
       logRefusal(socket, reason);
       // before Vert.x Web's answer, which names no address: the client can drop this subscription
       socket.write(Frames.refused("access_denied", reason).put(Frames.ADDRESS, address).toBuffer());

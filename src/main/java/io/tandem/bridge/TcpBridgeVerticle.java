@@ -33,12 +33,11 @@ public final class TcpBridgeVerticle extends VerticleBase {
     graceSeconds = all.shutdownGraceSeconds();
     ConnectionGate gate = ConnectionGate.of(vertx, BridgeSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
-    Permissions inbound = new Permissions(settings.inbound());
-    Permissions outbound = new Permissions(settings.outbound());
+    BridgePolicy policy = new BridgePolicy(settings);
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
         .connectHandler(socket -> {
           if (admitted(gate, socket)) {
-            new BridgeConnection(vertx, socket, settings, inbound, outbound).start();
+            new BridgeConnection(vertx, socket, settings, policy).start();
           }
         });
     return server.listen(settings.tcpPort(), settings.tcpHost())
