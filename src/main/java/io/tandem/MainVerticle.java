@@ -2,6 +2,7 @@ package io.tandem;
 
 import io.tandem.bridge.TcpBridgeVerticle;
 import io.tandem.bus.Addresses;
+import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.Listener;
@@ -42,6 +43,20 @@ public final class MainVerticle extends VerticleBase {
   /** Set by the launcher's shutdown hook, on its own thread. */
   private volatile boolean stopping;
 
+  /** Who may use the service: said once at start-up, loudly when it is everyone. */
+  private static void logAccess(AuthSettings auth) {
+    List<String> guarded = AuthSettings.ENDPOINTS.stream().filter(endpoint -> !auth.publicHttp().contains(endpoint)).toList();
+    if (auth.open()) {
+      log.warn("auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use every endpoint ({}) and the TCP bridge",
+          String.join(", ", guarded));
+    } else if (auth.tokensFile() == null) {
+      log.info("Protected mode: {} and the TCP bridge serve clients on this machine only (auth.tokensFile names who else may use them)",
+          String.join(", ", guarded));
+    } else {
+      log.info("Auth: {} want a bearer token of {}", String.join(", ", guarded), auth.tokensFile());
+    }
+  }
+
   @Override
   public Future<?> start() {
     TandemSettings settings = TandemSettings.fromJson(config());
@@ -50,6 +65,9 @@ public final class MainVerticle extends VerticleBase {
       deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),
           VerticleConfig.slice(settings, TcpSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
+    }
+    if (settings.http().listener().enabled() || settings.bridge().tcpEnabled()) {
+      logAccess(settings.auth());
     }
     if (settings.http().listener().enabled()) {
       if (settings.bridge().sockjsEnabled() && settings.bridge().allowedOrigins().contains(BridgeSettings.ANY_ORIGIN)) {
@@ -61,7 +79,7 @@ public final class MainVerticle extends VerticleBase {
     }
     if (settings.bridge().tcpEnabled()) {
       deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(),
-          VerticleConfig.slice(settings, BridgeSettings.SECTION))
+          VerticleConfig.slice(settings, BridgeSettings.SECTION, AuthSettings.SECTION))
           .onSuccess(port -> bridgePort = port));
     }
     if (settings.fetcher().enabled()) {

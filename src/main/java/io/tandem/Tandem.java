@@ -1,6 +1,8 @@
 package io.tandem;
 
 import com.hazelcast.config.Config;
+import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
 import io.tandem.chat.ChatClient;
 import io.tandem.cluster.ClusterView;
 import io.tandem.cluster.HazelcastConfigs;
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code java -jar tandem.jar [launcher options]} starts the service through the Vert.x
- * launcher; {@code java -jar tandem.jar chat [--host H] [--port P]} runs the chat client.
+ * launcher; {@code java -jar tandem.jar chat [--host H] [--port P]} runs the chat client;
+ * {@code java -jar tandem.jar token [NAME]} prints a new bearer token and its line for the tokens file.
  *
  * <p>The configuration is read and validated before Vert.x starts: a bad one prints
  * {@code config error: ...} and exits {@value #EXIT_CONFIG} with nothing listening. A failed start
@@ -66,6 +69,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
       System.setProperty(LOG_TARGET_PROPERTY, "System.err");
       System.exit(ChatClient.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
     }
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(Tokens.printNew(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     ConfigLoader config = null;
     Integer instances = null;
     ClusterSettings cluster = null;
@@ -76,6 +82,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         TandemSettings settings = config.settings(defaultInstances(instances));
+        if (settings.auth().tokensFile() != null) {
+          Principals.read(settings.auth().tokensFile()); // checked now: the verticles read it again without blocking
+        }
         if (LauncherArgs.clustered(args)) {
           // Hazelcast logs before it reads its configuration
           System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));

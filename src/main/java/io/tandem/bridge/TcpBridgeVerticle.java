@@ -1,5 +1,6 @@
 package io.tandem.bridge;
 
+import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
@@ -34,11 +35,22 @@ public final class TcpBridgeVerticle extends VerticleBase {
     ConnectionGate gate = ConnectionGate.of(vertx, BridgeSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     BridgePolicy policy = new BridgePolicy(settings);
+    AuthSettings auth = all.auth();
+    String offMachine = auth.open() ? null : auth.tokensFile() == null
+        ? "the TCP bridge serves only clients on this machine (protected mode): set auth.protectedMode to false to open it to every client"
+        : "the TCP bridge takes no tokens yet: while auth.tokensFile is set it serves only clients on this machine";
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
         .connectHandler(socket -> {
-          if (admitted(gate, socket)) {
-            new BridgeConnection(vertx, socket, settings, policy).start();
+          InetAddress remote = admitted(gate, socket);
+          if (remote == null) {
+            return;
           }
+          if (offMachine != null && !remote.isLoopbackAddress()) {
+            // said, then closed: a client that cannot use the bridge learns why instead of timing out
+            socket.end(Frames.encode(Frames.refused("protected_mode", offMachine)));
+            return;
+          }
+          new BridgeConnection(vertx, socket, settings, policy).start();
         });
     return server.listen(settings.tcpPort(), settings.tcpHost())
         .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
@@ -50,17 +62,20 @@ public final class TcpBridgeVerticle extends VerticleBase {
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 
-  /** Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the gate counts it). */
-  private static boolean admitted(ConnectionGate gate, NetSocket socket) {
+  /**
+   * Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the
+   * gate counts it): the client's address, or null for a connection closed.
+   */
+  private static InetAddress admitted(ConnectionGate gate, NetSocket socket) {
     Channel channel = VertxInternals.channel(socket);
     InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
     ConnectionGate.Admission admission = gate.admit(remote);
     if (!admission.admitted()) {
       socket.close();
-      return false;
+      return null;
     }
     channel.closeFuture().addListener(closed -> gate.release(remote, admission));
-    return true;
+    return remote;
   }
 
   /** The port this bridge listens on (the real one when configured with port 0). */

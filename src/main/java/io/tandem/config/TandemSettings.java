@@ -11,7 +11,7 @@ import java.util.List;
  * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
-                             ClusterSettings cluster, int shutdownGraceSeconds, int descriptorReserve,
+                             ClusterSettings cluster, AuthSettings auth, int shutdownGraceSeconds, int descriptorReserve,
                              List<HostPattern> unlimitedClients) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
@@ -29,7 +29,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
-      BridgeSettings.SECTION, ClusterSettings.SECTION);
+      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -68,6 +68,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         FetcherSettings.read(section(root, FetcherSettings.SECTION, origin, overrides), defaultInstances),
         BridgeSettings.read(section(root, BridgeSettings.SECTION, origin, overrides), defaultInstances),
         ClusterSettings.read(section(root, ClusterSettings.SECTION, origin, overrides)),
+        AuthSettings.read(section(root, AuthSettings.SECTION, origin, overrides)),
         grace,
         reserve,
         unlimited);
@@ -87,6 +88,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(FetcherSettings.SECTION, fetcher.toJson())
         .put(BridgeSettings.SECTION, bridge.toJson())
         .put(ClusterSettings.SECTION, cluster.toJson())
+        .put(AuthSettings.SECTION, auth.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds)
         .put(DESCRIPTOR_RESERVE, descriptorReserve)
         .put(UNLIMITED_CLIENTS, new JsonArray(unlimitedClients.stream().map(HostPattern::toString).toList()));

@@ -42,7 +42,7 @@ public final class VerticleConfig {
 
   /** The HTTP verticle's slice: its own sections, and what it fronts on this node. */
   public static JsonObject httpSlice(TandemSettings settings) {
-    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
+    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION, AuthSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
   }
 
   /** @throws ConfigException naming what is wrong in the slice */
@@ -67,6 +67,10 @@ public final class VerticleConfig {
 
   public BridgeSettings bridge() {
     return given(BridgeSettings.SECTION, settings.bridge());
+  }
+
+  public AuthSettings auth() {
+    return given(AuthSettings.SECTION, settings.auth());
   }
 
   public Fronts fronts() {

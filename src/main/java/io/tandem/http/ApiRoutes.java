@@ -6,6 +6,7 @@ import io.tandem.bus.HelloMessages;
 import io.tandem.bus.TcpMessages;
 import io.tandem.config.HttpSettings;
 import io.tandem.bridge.SockJsBridge;
+import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.HttpSettings;
 import io.tandem.config.VerticleConfig.Fronts;
@@ -45,10 +46,12 @@ final class ApiRoutes {
   private final Buffer greeting;
 
   private final FetchRoutes fetch;
+  private final Access access;
   private SockJsBridge sockJs;
 
-  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, Fronts fronts) {
+  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, Fronts fronts, Access access) {
     this.vertx = vertx;
+    this.access = access;
     this.settings = settings;
     this.bridge = bridge;
     this.fetch = new FetchRoutes(vertx, fronts);
@@ -65,7 +68,7 @@ final class ApiRoutes {
    */
   Handler<HttpServerRequest> requestHandler(Readiness readiness) {
     Router router = router(readiness);
-    if (settings.accessLog() || settings.delayMs() > 0) {
+    if (settings.accessLog() || settings.delayMs() > 0 || !access.isOpen(AuthSettings.GET_ROOT)) {
       return router;
     }
     return request -> {
@@ -82,6 +85,7 @@ final class ApiRoutes {
     if (settings.accessLog()) {
       router.route().handler(new AccessLog());
     }
+    protect(router);
     router.get("/").handler(this::hello);
     router.get("/hello").handler(ctx -> greet(ctx, null));
     router.get("/hello/:name").handler(ctx -> greet(ctx, ctx.pathParam("name")));
@@ -101,6 +105,21 @@ final class ApiRoutes {
       router.errorHandler(status, errors::handleFailure);
     }
     return router;
+  }
+
+  /** Who may use what ({@link Access}), before any endpoint's own handlers. */
+  private void protect(Router router) {
+    access.protect(router, HttpMethod.GET, "/", AuthSettings.GET_ROOT);
+    access.protect(router, HttpMethod.GET, "/hello", AuthSettings.GET_HELLO);
+    access.protect(router, HttpMethod.GET, "/hello/:name", AuthSettings.GET_HELLO);
+    access.protect(router, HttpMethod.POST, "/echo", AuthSettings.POST_ECHO);
+    access.protect(router, HttpMethod.POST, "/tcp/broadcast", AuthSettings.POST_BROADCAST);
+    access.protect(router, HttpMethod.POST, "/fetch", AuthSettings.POST_FETCH);
+    access.protect(router, HttpMethod.POST, "/fetch/chain", AuthSettings.POST_FETCH_CHAIN);
+    if (bridge.sockjsEnabled()) {
+      access.protect(router, null, "/eventbus/*", AuthSettings.EVENTBUS);
+      access.protect(router, null, "/ui/*", AuthSettings.GET_UI);
+    }
   }
 
   /** Shutdown has begun: the bridge's idle sessions are closed now, not at the end of the grace period. */

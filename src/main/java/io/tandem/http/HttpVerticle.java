@@ -1,7 +1,9 @@
 package io.tandem.http;
 
 import io.netty.channel.Channel;
+import io.tandem.auth.Principals;
 import io.tandem.bus.Addresses;
+import io.tandem.config.AuthSettings;
 import io.tandem.config.HttpSettings;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
@@ -14,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -57,14 +60,19 @@ public final class HttpVerticle extends VerticleBase {
         all.unlimitedClients(), all.descriptorReserve(), true);
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
-    routes = new ApiRoutes(vertx, settings, all.bridge(), all.fronts());
-    server = vertx.createHttpServer(options)
-        .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
-        .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
-        .connectionHandler(this::connected);
-    return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion()
-        .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
-            .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
+    AuthSettings auth = all.auth();
+    // the launcher read and checked the file before Vert.x started; read again here without blocking
+    Future<Principals> principals = auth.tokensFile() == null ? Future.succeededFuture(Principals.none())
+        : vertx.fileSystem().readFile(auth.tokensFile()).map(text -> Principals.parse(text.toString(StandardCharsets.UTF_8), auth.tokensFile()));
+    return principals.compose(known -> {
+      routes = new ApiRoutes(vertx, settings, all.bridge(), all.fronts(), new Access(vertx, auth, known));
+      server = vertx.createHttpServer(options)
+          .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
+          .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
+          .connectionHandler(this::connected);
+      return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion();
+    }).compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
+        .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
   }
 
   /**

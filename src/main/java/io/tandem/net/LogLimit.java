@@ -1,5 +1,7 @@
 package io.tandem.net;
 
+import io.vertx.core.shareddata.Shareable;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -10,7 +12,7 @@ import java.util.function.LongSupplier;
  * clients, on every listener, passes one of these; the lines held back are counted and the next
  * line written can say how many. Thread-safe: a limit may be shared by every event loop.
  */
-public final class LogLimit {
+public final class LogLimit implements Shareable {
 
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 

@@ -32,7 +32,8 @@ class TcpBridgeCapTest {
 
   @Test
   void oneHostOverBridgeMaxConnectionsPerClientIsClosedAtOnce(Vertx vertx) throws Exception {
-    JsonObject config = new JsonObject().put("bridge", new JsonObject().put("tcpPort", 0).put("instances", 1).put("maxConnectionsPerClient", 1));
+    JsonObject config = new JsonObject().put("bridge", new JsonObject().put("tcpPort", 0).put("instances", 1).put("maxConnectionsPerClient", 1))
+        .put("auth", new JsonObject());
     TcpBridgeVerticle bridge = new TcpBridgeVerticle();
     vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     int port = bridge.actualPort();

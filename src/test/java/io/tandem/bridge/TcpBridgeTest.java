@@ -48,7 +48,8 @@ class TcpBridgeTest {
     JsonObject config = new JsonObject()
         .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
         .put("bridge", new JsonObject().put("tcpPort", 0).put("instances", 1).put("maxFrameBytes", 1024)
-            .put("maxFramesPerSecond", FRAMES_PER_SECOND).put("outbound", outbound));
+            .put("maxFramesPerSecond", FRAMES_PER_SECOND).put("outbound", outbound))
+        .put("auth", new JsonObject());
     List<TcpEchoVerticle> echo = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> {
       TcpEchoVerticle verticle = new TcpEchoVerticle();

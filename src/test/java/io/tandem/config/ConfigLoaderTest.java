@@ -61,7 +61,8 @@ class ConfigLoaderTest {
     TandemSettings shipped = load(Path.of("conf", "config.json").toString(), Map.of(), NO_PROPERTIES);
     JsonObject file = new JsonObject(readShipped("config.json"));
     assertEquals(load("{}", Map.of(), NO_PROPERTIES), shipped, "every key at its default: nothing fetches localhost, no other site's page uses the bus");
-    for (String section : List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION)) {
+    for (String section : List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION,
+        AuthSettings.SECTION)) {
       assertTrue(file.containsKey(section), section);
     }
   }
@@ -213,7 +214,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
@@ -249,5 +250,23 @@ class ConfigLoaderTest {
   void resolvedSettingsSurviveTheRoundTripThroughVerticleConfig() {
     TandemSettings settings = load("{\"tcp\":{\"port\":0,\"instances\":2},\"http\":{\"enabled\":false}}", Map.of(), NO_PROPERTIES);
     assertEquals(settings, TandemSettings.fromJson(settings.toJson()));
+  }
+
+  @Test
+  void authDefaultsToProtectedModeAndNamesOnlyKnownEndpoints() {
+    AuthSettings defaults = load("{}", Map.of(), NO_PROPERTIES).auth();
+    assertTrue(defaults.protectedMode());
+    assertEquals(null, defaults.tokensFile());
+    assertEquals(List.of("GET /", "GET /hello", "GET /ui"), defaults.publicHttp());
+    assertFalse(defaults.open(), "nobody is let in by default who was not asked for");
+    AuthSettings open = load("{}", Map.of("TANDEM_AUTH_PROTECTED_MODE", "false", "TANDEM_AUTH_PUBLIC_HTTP", "GET /, POST /fetch"),
+        NO_PROPERTIES).auth();
+    assertTrue(open.open());
+    assertEquals(List.of("GET /", "POST /fetch"), open.publicHttp());
+    assertFalse(load("{\"auth\":{\"protectedMode\":false,\"tokensFile\":\"t.json\"}}", Map.of(), NO_PROPERTIES).auth().open(),
+        "a tokens file decides even with protected mode off");
+    assertEquals("auth.publicHttp must list endpoints among GET /, GET /hello, POST /echo, POST /tcp/broadcast, POST /fetch, "
+        + "POST /fetch/chain, GET /eventbus, GET /ui, got \"GET /health\"",
+        error("{\"auth\":{\"publicHttp\":[\"GET /health\"]}}", Map.of(), NO_PROPERTIES));
   }
 }
