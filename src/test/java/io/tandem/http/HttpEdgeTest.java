@@ -39,6 +39,7 @@ class HttpEdgeTest {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("busTimeoutMs", 300))
         .put("bridge", new JsonObject())
+        .put("auth", new JsonObject())
         .put("fronts", new JsonObject().put("tcp", tcpEnabled));
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     return new Http(verticle.actualPort());

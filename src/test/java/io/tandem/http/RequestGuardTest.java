@@ -41,6 +41,7 @@ class RequestGuardTest {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1).mergeIn(http))
         .put("bridge", new JsonObject())
+        .put("auth", new JsonObject())
         .put("fronts", new JsonObject().put("tcp", false))
         .mergeIn(topLevel);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
