@@ -44,16 +44,25 @@ public final class MainVerticle extends VerticleBase {
   private volatile boolean stopping;
 
   /** Who may use the service: said once at start-up, loudly when it is everyone. */
-  private static void logAccess(AuthSettings auth) {
-    List<String> guarded = AuthSettings.ENDPOINTS.stream().filter(endpoint -> !auth.publicHttp().contains(endpoint)).toList();
+  private static void logAccess(AuthSettings auth, boolean httpEnabled, boolean bridgeEnabled) {
+    List<String> guarded = new ArrayList<>();
+    if (httpEnabled) {
+      AuthSettings.ENDPOINTS.stream().filter(endpoint -> !auth.publicHttp().contains(endpoint)).forEach(guarded::add);
+    }
+    if (bridgeEnabled) {
+      guarded.add("the TCP bridge");
+    }
+    if (guarded.isEmpty()) {
+      return;
+    }
+    String what = guarded.size() == 1 ? guarded.get(0)
+        : String.join(", ", guarded.subList(0, guarded.size() - 1)) + " and " + guarded.get(guarded.size() - 1);
     if (auth.open()) {
-      log.warn("auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use every endpoint ({}) and the TCP bridge",
-          String.join(", ", guarded));
+      log.warn("auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use {}", what);
     } else if (auth.tokensFile() == null) {
-      log.info("Protected mode: {} and the TCP bridge serve clients on this machine only (auth.tokensFile names who else may use them)",
-          String.join(", ", guarded));
+      log.info("Protected mode: {} serve clients on this machine only (auth.tokensFile names who else may use them)", what);
     } else {
-      log.info("Auth: {} want a bearer token of {}", String.join(", ", guarded), auth.tokensFile());
+      log.info("Auth: {} want a token of {}", what, auth.tokensFile());
     }
   }
 
@@ -66,9 +75,7 @@ public final class MainVerticle extends VerticleBase {
           VerticleConfig.slice(settings, TcpSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
     }
-    if (settings.http().listener().enabled() || settings.bridge().tcpEnabled()) {
-      logAccess(settings.auth());
-    }
+    logAccess(settings.auth(), settings.http().listener().enabled(), settings.bridge().tcpEnabled());
     if (settings.http().listener().enabled()) {
       if (settings.bridge().sockjsEnabled() && settings.bridge().allowedOrigins().contains(BridgeSettings.ANY_ORIGIN)) {
         log.warn("bridge.allowedOrigins is \"*\": a page on any web site can use the event bus at /eventbus from its visitors' browsers");

@@ -108,7 +108,8 @@ class ProtectedModeIT {
         "-conf", LISTEN_EVERYWHERE + "}")) {
       int port = tandem.port("HTTP");
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("WARN") && line.contains(
-          "auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use every endpoint")),
+          "auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use POST /echo, "
+          + "POST /tcp/broadcast, POST /fetch, POST /fetch/chain, GET /eventbus and the TCP bridge")),
           tandem.stdout().toString());
       assertEquals("x\n200", namespace.curl("-H", "Content-Type: text/plain", "--data-binary", "x",
           "http://" + NetworkNamespace.HOST + ":" + port + "/echo"));
