@@ -3,7 +3,7 @@
 Standard library only. Every frame is a 4-byte big-endian length, then that many bytes of
 UTF-8 JSON::
 
-    bus = await TandemBus.connect("127.0.0.1", 7000)
+    bus = await TandemBus.connect("127.0.0.1", 7000)          # token="..." where Tandem has auth.tokensFile
     reply = await bus.request("tandem.hello", {"name": "Ada"}, timeout=5)
     await bus.publish("tandem.tcp.broadcast", {"text": "hi all"})
     async for line in bus.subscribe("tandem.tcp.messages"):
@@ -13,7 +13,8 @@ UTF-8 JSON::
     await bus.close()
 
 A failed request raises BusError, with the bus's failure type (RECIPIENT_FAILURE, NO_HANDLERS,
-TIMEOUT, ACCESS_DENIED, ...) and code; so does a subscription the bridge refuses.
+TIMEOUT, ACCESS_DENIED, ...) and code; so does a subscription the bridge refuses, and a connect
+whose token the bridge does not know (AUTH_FAILED).
 """
 
 import asyncio
@@ -25,6 +26,11 @@ import uuid
 __all__ = ["TandemBus", "Subscription", "Request", "BusError"]
 
 _LENGTH = struct.Struct(">I")
+
+
+def _encode(frame):
+    data = json.dumps(frame, separators=(",", ":")).encode("utf-8")
+    return _LENGTH.pack(len(data)) + data
 
 
 class BusError(Exception):
@@ -48,14 +54,33 @@ class TandemBus:
         self._placed = {}
         self._replies = itertools.count(1)
         self._prefix = "py." + uuid.uuid4().hex + "."
+        self.principal = None
         self._closed = None
         self._reading = asyncio.get_running_loop().create_task(self._read_frames())
         self._pinging = asyncio.get_running_loop().create_task(self._ping(ping_interval))
 
     @classmethod
-    async def connect(cls, host="127.0.0.1", port=7000, *, ping_interval=10.0):
+    async def connect(cls, host="127.0.0.1", port=7000, *, token=None, ping_interval=10.0):
+        """With a token, the first frame shows it; the bridge answers before anything else:
+        ``authed`` (the principal's name is then ``bus.principal``), or an error and a close."""
         reader, writer = await asyncio.open_connection(host, port)
-        return cls(reader, writer, ping_interval)
+        principal = None
+        if token is not None:
+            writer.write(_encode({"type": "auth", "token": token}))
+            await writer.drain()
+            try:
+                (length,) = _LENGTH.unpack(await reader.readexactly(4))
+                answer = json.loads(await reader.readexactly(length))
+            except (asyncio.IncompleteReadError, ConnectionError) as e:
+                writer.close()
+                raise BusError("CLOSED", -1, f"the bridge closed the connection before answering the token: {e!r}")
+            if answer.get("type") != "authed":
+                writer.close()
+                raise BusError(str(answer.get("message", "ERROR")).upper(), -1, answer.get("reason", ""))
+            principal = answer.get("name")
+        bus = cls(reader, writer, ping_interval)
+        bus.principal = principal
+        return bus
 
     async def request(self, address, body=None, *, headers=None, timeout=30.0):
         """Sends a request and returns the reply's body; raises BusError when it fails."""
@@ -112,8 +137,7 @@ class TandemBus:
         """Queues a frame after every frame written before it: the bridge handles them in order."""
         if self._closed is not None:
             raise self._closed
-        data = json.dumps(frame, separators=(",", ":")).encode("utf-8")
-        self._writer.write(_LENGTH.pack(len(data)) + data)
+        self._writer.write(_encode(frame))
 
     def _add_queue(self, address, queue):
         queues = self._subscriptions.setdefault(address, [])

@@ -2,11 +2,14 @@ package io.tandem.auth;
 
 import io.tandem.config.AuthSettings;
 import io.tandem.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * The principals of {@code auth.tokensFile}, each known by the SHA-256 of its token. The launcher
  * reads and checks the file before anything listens ({@link #read}: one {@code config error} line
- * for whatever is wrong); each verticle that admits clients reads it again, without blocking.
+ * for whatever is wrong); each verticle that admits clients reads it again, without blocking
+ * ({@link #load}).
  *
  * <p>The file is a JSON array of
  * {@code {"name":"ops","tokenSha256":"<64 hex>","permissions":{"http":[…],"inbound":[…],"outbound":[…]}}};
@@ -40,16 +44,38 @@ public final class Principals {
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
   private static final Pattern HEX_256 = Pattern.compile("[0-9a-fA-F]{64}");
 
+  private static final Principals NONE = new Principals(List.of(), List.of(), false);
+
   private final List<byte[]> hashes;
   private final List<Principal> principals;
+  private final boolean configured;
 
-  private Principals(List<byte[]> hashes, List<Principal> principals) {
+  private Principals(List<byte[]> hashes, List<Principal> principals, boolean configured) {
     this.hashes = hashes;
     this.principals = principals;
+    this.configured = configured;
   }
 
+  /** No tokens file: nobody shows a token, and nobody is asked for one. */
   public static Principals none() {
-    return new Principals(List.of(), List.of());
+    return NONE;
+  }
+
+  /**
+   * The principals of {@code auth.tokensFile}, read without blocking, for a verticle that admits
+   * clients (the launcher has already checked the file); {@link #none()} when there is no file.
+   */
+  public static Future<Principals> load(Vertx vertx, AuthSettings auth) {
+    String file = auth.tokensFile();
+    if (file == null) {
+      return Future.succeededFuture(NONE);
+    }
+    return vertx.fileSystem().readFile(file).map(text -> parse(text.toString(StandardCharsets.UTF_8), file));
+  }
+
+  /** Whether there is a tokens file: then a client is known by its token, or is nobody. */
+  public boolean configured() {
+    return configured;
   }
 
   /**
@@ -164,7 +190,7 @@ public final class Principals {
       principals.add(new Principal(name, Set.copyOf(http), strings(granted, INBOUND, where),
           strings(granted, OUTBOUND, where)));
     }
-    return new Principals(List.copyOf(hashes), List.copyOf(principals));
+    return new Principals(List.copyOf(hashes), List.copyOf(principals), true);
   }
 
   private static List<String> strings(JsonObject permissions, String key, String where) {

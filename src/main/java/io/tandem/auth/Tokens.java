@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class Tokens {
 
+  /**
+   * Where a browser's SockJS client, which cannot set headers, puts its token: the bridge's URL
+   * ({@code /eventbus?access_token=…}, RFC 6750's URI query parameter).
+   */
+  public static final String QUERY_PARAMETER = "access_token";
+  private static final String BEARER = "bearer ";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int TOKEN_BYTES = 32;
 
@@ -28,6 +34,15 @@ public final class Tokens {
     byte[] bytes = new byte[TOKEN_BYTES];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header (the scheme in any case), or null. */
+  public static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    String token = authorization.substring(BEARER.length()).strip();
+    return token.isEmpty() ? null : token;
   }
 
   public static byte[] sha256(String token) {

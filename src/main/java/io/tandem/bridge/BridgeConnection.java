@@ -1,6 +1,9 @@
 package io.tandem.bridge;
 
+import io.tandem.auth.Principal;
+import io.tandem.auth.Principals;
 import io.tandem.bus.FailureCodes;
+import io.tandem.bus.Headers;
 import io.tandem.config.BridgeSettings;
 import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
@@ -25,12 +28,15 @@ import org.slf4j.LoggerFactory;
 final class BridgeConnection implements Subscriptions.Client {
 
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final String AUTH_FIRST = "the first frame must be {\"type\":\"auth\",\"token\":\"…\"} (auth.tokensFile)";
 
   private final Vertx vertx;
   private final NetSocket socket;
   private final EventBus bus;
   private final BridgeSettings settings;
-  private final BridgePolicy policy;
+  /** narrowed to the client's principal once it has shown its token */
+  private BridgePolicy policy;
+  private final Principals principals;
   private final String remote;
   private final Subscriptions subscriptions;
   /** messages this client received with a reply address: it may answer each once */
@@ -40,13 +46,20 @@ final class BridgeConnection implements Subscriptions.Client {
   private final LogLimit refusalLog = new LogLimit();
   private boolean closed;
   private boolean shuttingDown;
+  /** With a tokens file, until the client's first frame shows a known token: nothing else is acted on. */
+  private boolean awaitingAuth;
+  /** Told why and being closed: what it sent after that is dropped. */
+  private boolean ending;
+  private long authTimer = -1;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, BridgePolicy policy) {
+  /** @param principals those of {@code auth.tokensFile}, who must show a token first; {@link Principals#none()} when there is none */
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeSettings settings, BridgePolicy policy, Principals principals) {
     this.vertx = vertx;
     this.socket = socket;
     this.bus = vertx.eventBus();
     this.settings = settings;
     this.policy = policy;
+    this.principals = principals;
     this.remote = String.valueOf(socket.remoteAddress());
     this.subscriptions = new Subscriptions(bus, socket, this);
   }
@@ -69,8 +82,17 @@ final class BridgeConnection implements Subscriptions.Client {
       }
     }, err -> log.debug("bridge client {}: {}", remote, err.toString()));
     socket.shutdownHandler(shutdown -> goAway());
+    if (principals.configured()) {
+      awaitingAuth = true;
+      authTimer = vertx.setTimer(settings.authTimeoutMs(), late -> {
+        if (awaitingAuth) {
+          closeWith("auth_required", "no auth frame within " + settings.authTimeoutMs() + " ms (bridge.authTimeoutMs): " + AUTH_FIRST);
+        }
+      });
+    }
     socket.closeHandler(gone -> {
       closed = true;
+      vertx.cancelTimer(authTimer);
       subscriptions.clear();
       // their senders learn now, not when their timeouts run out
       answerable.clear(unanswered -> unanswered.fail(FailureCodes.UNAVAILABLE, "the bridge client went away without answering"));
@@ -95,6 +117,13 @@ final class BridgeConnection implements Subscriptions.Client {
   }
 
   private void frame(JsonObject frame) {
+    if (ending) {
+      return;
+    }
+    if (awaitingAuth) {
+      authenticate(frame);
+      return;
+    }
     String type = frame.getValue(Frames.TYPE) instanceof String text ? text : null;
     if (type == null) {
       refuse("unknown_type", "type is missing: it must be send, publish, register, unregister or ping", null);
@@ -105,8 +134,37 @@ final class BridgeConnection implements Subscriptions.Client {
       case "send", "publish" -> sendOrPublish(frame, type.equals("publish"));
       case "register" -> register(frame);
       case "unregister" -> unregister(frame);
+      case "auth" -> refuse("invalid_frame", policy.principal() != null
+          ? "already authenticated as " + policy.principal().name() : "this bridge takes no tokens: auth.tokensFile is not set", null);
       default -> refuse("unknown_type", "type must be send, publish, register, unregister or ping, got \"" + type + "\"", null);
     }
+  }
+
+  /**
+   * The first frame with a tokens file: {@code {"type":"auth","token":"…"}} of a known token makes
+   * the connection its principal's ({@code authed}); anything else is answered and the connection
+   * closed, before any frame is acted on. The token is never logged.
+   */
+  private void authenticate(JsonObject frame) {
+    if (!"auth".equals(frame.getValue(Frames.TYPE))) {
+      closeWith("auth_required", AUTH_FIRST);
+      return;
+    }
+    Principal principal = frame.getValue("token") instanceof String token ? principals.find(token) : null;
+    if (principal == null) {
+      closeWith("auth_failed", "the token is not one of auth.tokensFile");
+      return;
+    }
+    awaitingAuth = false;
+    vertx.cancelTimer(authTimer);
+    policy = policy.of(principal);
+    write(Frames.authed(principal.name()));
+  }
+
+  private void closeWith(String code, String reason) {
+    ending = true;
+    refuse(code, reason, null);
+    socket.end();
   }
 
   private void sendOrPublish(JsonObject frame, boolean publish) {
@@ -248,7 +306,9 @@ final class BridgeConnection implements Subscriptions.Client {
   /** The frame's headers as delivery options, or null once the client has been told what is wrong with them. */
   private DeliveryOptions options(JsonObject frame, String replyAddress) {
     try {
-      return FrameOptions.of(frame);
+      DeliveryOptions options = FrameOptions.of(frame);
+      Principal principal = policy.principal();
+      return principal == null ? options : options.addHeader(Headers.PRINCIPAL, principal.name());
     } catch (FrameOptions.Invalid e) {
       refuse("invalid_frame", e.getMessage(), replyAddress);
       return null;

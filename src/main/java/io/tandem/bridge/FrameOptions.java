@@ -1,5 +1,6 @@
 package io.tandem.bridge;
 
+import io.tandem.bus.Headers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,9 @@ final class FrameOptions {
     }
     MultiMap map = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equals("timeout")) {
+      if (header.getKey().equalsIgnoreCase(Headers.PRINCIPAL)) {
+        throw new Invalid(Headers.PRINCIPAL + " is set by Tandem, never by a client");
+      } else if (header.getKey().equals("timeout")) {
         if (!(header.getValue() instanceof Number timeout) || timeout.longValue() < 1 || timeout.longValue() > MAX_TIMEOUT_MS) {
           throw new Invalid("headers.timeout must be 1.." + MAX_TIMEOUT_MS + " milliseconds");
         }

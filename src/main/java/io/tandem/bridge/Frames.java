@@ -57,6 +57,11 @@ final class Frames {
     return Boolean.TRUE.equals(frame.getValue(ACK));
   }
 
+  /** The answer to an auth frame whose token is known: the principal it stands for. */
+  static JsonObject authed(String name) {
+    return new JsonObject().put(TYPE, "authed").put("name", name);
+  }
+
   static JsonObject pong() {
     return new JsonObject().put(TYPE, "pong");
   }

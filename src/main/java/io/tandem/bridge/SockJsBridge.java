@@ -1,5 +1,10 @@
 package io.tandem.bridge;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tandem.auth.Principal;
+import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
+import io.tandem.bus.Headers;
 import io.tandem.config.BridgeSettings;
 import io.tandem.net.LogLimit;
 import io.tandem.net.Utf8;
@@ -57,6 +62,7 @@ public final class SockJsBridge {
 
   private final Vertx vertx;
   private final BridgePolicy policy;
+  private final Principals principals;
   private final Origins origins;
   private final LogLimit originLog = new LogLimit();
   private boolean shuttingDown;
@@ -65,6 +71,8 @@ public final class SockJsBridge {
 
   /** What the hook keeps about one client between its frames. */
   private static final class Client {
+    /** the bridge's lists, narrowed to the client's principal if it showed a token */
+    final BridgePolicy policy;
     final LogLimit refusalLog = new LogLimit();
     /** register frames that asked for an ack, by address, until Vert.x Web reports them in place */
     final Map<String, JsonObject> awaitingAck = new HashMap<>();
@@ -72,10 +80,15 @@ public final class SockJsBridge {
     final Set<String> pending = new HashSet<>();
     /** the reply addresses of messages this client received: it, and only it, may answer them */
     final ReplyAddresses<Boolean> answerable = new ReplyAddresses<>();
+
+    Client(BridgePolicy policy) {
+      this.policy = policy;
+    }
   }
 
-  private SockJsBridge(Vertx vertx, BridgeSettings settings) {
+  private SockJsBridge(Vertx vertx, BridgeSettings settings, Principals principals) {
     this.vertx = vertx;
+    this.principals = principals;
     this.policy = new BridgePolicy(settings);
     this.origins = new Origins(settings.allowedOrigins());
   }
@@ -86,7 +99,8 @@ public final class SockJsBridge {
    * transports ({@code body}, the API's own) and a 400 for a body that is not UTF-8; then Vert.x
    * Web's SockJS handler. Returns the bridge, for {@link #goAway()}.
    */
-  public static SockJsBridge mount(Router router, String path, Vertx vertx, BridgeSettings settings, Handler<RoutingContext> body) {
+  public static SockJsBridge mount(Router router, String path, Vertx vertx, BridgeSettings settings, Principals principals,
+                                   Handler<RoutingContext> body) {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         // clients ping every 5 s, but a browser tab in the background may run its timers only once a
         // minute: with the default 10 s such a tab would be cut off and lose what came meanwhile
@@ -96,7 +110,7 @@ public final class SockJsBridge {
     for (Transport transport : DISABLED_TRANSPORTS) {
       transports.addDisabledTransport(transport.name());
     }
-    SockJsBridge bridge = new SockJsBridge(vertx, settings);
+    SockJsBridge bridge = new SockJsBridge(vertx, settings, principals);
     bridge.policy.permit(options);
     router.route(path + "/*").handler(bridge::checkOrigin);
     router.post(path + "/*").handler(body).handler(SockJsBridge::requireUtf8);
@@ -172,7 +186,7 @@ public final class SockJsBridge {
         if (shuttingDown) {
           return false; // Vert.x Web closes it
         }
-        clients.put(socket, new Client());
+        clients.put(socket, new Client(policyOf(socket)));
         return true;
       }
       case SEND -> {
@@ -186,8 +200,7 @@ public final class SockJsBridge {
         return true;
       }
       case REGISTER -> {
-        register(socket, frame);
-        return true;
+        return register(socket, frame);
       }
       case REGISTERED -> {
         acknowledge(socket, frame);
@@ -220,8 +233,14 @@ public final class SockJsBridge {
     if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
       return true; // Vert.x Web answers missing_address
     }
-    Client client = clients.computeIfAbsent(socket, s -> new Client());
+    Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
+    if (!stampPrincipal(frame, client.policy)) {
+      String reason = Headers.PRINCIPAL + " is set by Tandem, never by a client";
+      logRefusal(socket, reason);
+      socket.write(Frames.refused("invalid_frame", reason).put(Frames.ADDRESS, address).toBuffer());
+      return false; // Vert.x Web answers rejected
+    }
     if (ReplyAddresses.isReplyAddress(address)) {
       if (send && frame.containsKey(Frames.FAILURE_CODE)) {
         // Vert.x Web would pass it on as a successful reply; the message stays answerable
@@ -238,16 +257,17 @@ public final class SockJsBridge {
       sendDenied(socket, address, replyAddress, address + " is not the reply address of a message this client received");
       return false; // Vert.x Web answers rejected
     }
-    String refusal = policy.refusalToSend(address);
+    String refusal = client.policy.refusalToSend(address);
     if (refusal != null) {
       sendDenied(socket, address, replyAddress, refusal);
-      return true; // Vert.x Web answers access_denied
+      // off the bridge's list Vert.x Web answers access_denied; off only the principal's, rejected
+      return policy.refusalToSend(address) != null;
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
       logRefusal(socket, "replyAddress is over " + MAX_REPLY_ADDRESS_LENGTH + " characters");
       return true; // Vert.x Web answers invalid_reply_address
     }
-    refusal = policy.refusalOfProgress(frame.getValue(Frames.BODY));
+    refusal = client.policy.refusalOfProgress(frame.getValue(Frames.BODY));
     if (refusal != null) {
       sendDenied(socket, address, replyAddress, refusal);
       return false; // Vert.x Web answers rejected
@@ -283,19 +303,63 @@ public final class SockJsBridge {
     }
   }
 
-  private void register(SockJSSocket socket, JsonObject frame) {
+  /** Whether Vert.x Web may go on with the register (and apply the bridge's list to it). */
+  private boolean register(SockJSSocket socket, JsonObject frame) {
     if (!(frame.getValue(Frames.ADDRESS) instanceof String address)) {
-      return; // Vert.x Web answers missing_address
+      return true; // Vert.x Web answers missing_address
     }
-    String reason = policy.refusalToSubscribe(address);
+    Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
+    String reason = client.policy.refusalToSubscribe(address);
     if (reason != null) {
       logRefusal(socket, reason);
       // before Vert.x Web's answer, which names no address: the client can drop this subscription
       socket.write(Frames.refused("access_denied", reason).put(Frames.ADDRESS, address).toBuffer());
-    } else if (Frames.wantsAck(frame)) {
-      // the first of two registers is the one Vert.x Web keeps (it refuses the second)
-      clients.computeIfAbsent(socket, s -> new Client()).awaitingAck.putIfAbsent(address, frame);
+      // off the bridge's list Vert.x Web answers access_denied; off only the principal's, rejected
+      return policy.refusalToSubscribe(address) != null;
     }
+    if (Frames.wantsAck(frame)) {
+      // the first of two registers is the one Vert.x Web keeps (it refuses the second)
+      client.awaitingAck.putIfAbsent(address, frame);
+    }
+    return true;
+  }
+
+  /**
+   * The client's lists: with a tokens file, narrowed to the principal whose token opened the
+   * session — {@code Authorization: Bearer} or, since a browser's SockJS client cannot set headers,
+   * {@code ?access_token=} on the bridge's URL (RFC 6750); {@code http/Access} has already refused
+   * a session without a known token, unless {@code GET /eventbus} is public.
+   */
+  private BridgePolicy policyOf(SockJSSocket socket) {
+    if (!principals.configured()) {
+      return policy;
+    }
+    String token = Tokens.bearer(socket.headers().get(HttpHeaders.AUTHORIZATION));
+    if (token == null && socket.uri() != null) {
+      List<String> query = new QueryStringDecoder(socket.uri()).parameters().get(Tokens.QUERY_PARAMETER);
+      token = query == null || query.isEmpty() ? null : query.get(0);
+    }
+    Principal principal = token == null ? null : principals.find(token);
+    return principal == null ? policy : policy.of(principal);
+  }
+
+  /**
+   * Puts the principal's name in a send or publish frame's headers ({@link Headers#PRINCIPAL}),
+   * which Vert.x Web makes the message's: false when the client set that header itself.
+   */
+  private static boolean stampPrincipal(JsonObject frame, BridgePolicy policy) {
+    JsonObject headers = frame.getValue(Frames.HEADERS) instanceof JsonObject json ? json : null;
+    if (headers != null) {
+      for (String name : headers.fieldNames()) {
+        if (name.equalsIgnoreCase(Headers.PRINCIPAL)) {
+          return false;
+        }
+      }
+    }
+    if (policy.principal() != null) {
+      frame.put(Frames.HEADERS, (headers == null ? new JsonObject() : headers).put(Headers.PRINCIPAL, policy.principal().name()));
+    }
+    return true;
   }
 
   /**
@@ -325,7 +389,7 @@ public final class SockJsBridge {
   }
 
   private void logRefusal(SockJSSocket socket, String reason) {
-    Client client = clients.computeIfAbsent(socket, s -> new Client());
+    Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
     if (client.refusalLog.allows()) {
       log.warn("SockJS bridge client {} refused: {}{}", socket.remoteAddress(), reason, client.refusalLog.heldBackNote());
     }

@@ -1,5 +1,6 @@
 package io.tandem.bridge;
 
+import io.tandem.auth.Principals;
 import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.ListenException;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TcpBridgeVerticle extends VerticleBase {
 
+  private static final String OFF_MACHINE =
+      "the TCP bridge serves only clients on this machine (protected mode): name who may use it in auth.tokensFile, "
+          + "or set auth.protectedMode to false to open it to every client";
+
   private NetServer server;
   private int graceSeconds;
 
@@ -36,24 +41,26 @@ public final class TcpBridgeVerticle extends VerticleBase {
         all.unlimitedClients(), all.descriptorReserve(), false);
     BridgePolicy policy = new BridgePolicy(settings);
     AuthSettings auth = all.auth();
-    String offMachine = auth.open() ? null : auth.tokensFile() == null
-        ? "the TCP bridge serves only clients on this machine (protected mode): set auth.protectedMode to false to open it to every client"
-        : "the TCP bridge takes no tokens yet: while auth.tokensFile is set it serves only clients on this machine";
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
-        .connectHandler(socket -> {
-          InetAddress remote = admitted(gate, socket);
-          if (remote == null) {
-            return;
-          }
-          if (offMachine != null && !remote.isLoopbackAddress()) {
-            // said, then closed: a client that cannot use the bridge learns why instead of timing out
-            socket.end(Frames.encode(Frames.refused("protected_mode", offMachine)));
-            return;
-          }
-          new BridgeConnection(vertx, socket, settings, policy).start();
-        });
-    return server.listen(settings.tcpPort(), settings.tcpHost())
-        .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
+    // with a tokens file every client shows a token first, wherever it is; without one, protected
+    // mode keeps the bridge to this machine
+    boolean loopbackOnly = auth.tokensFile() == null && auth.protectedMode();
+    return Principals.load(vertx, auth).compose(principals -> {
+      server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
+          .connectHandler(socket -> {
+            InetAddress remote = admitted(gate, socket);
+            if (remote == null) {
+              return;
+            }
+            if (loopbackOnly && !remote.isLoopbackAddress()) {
+              // said, then closed: a client that cannot use the bridge learns why instead of timing out
+              socket.end(Frames.encode(Frames.refused("protected_mode", OFF_MACHINE)));
+              return;
+            }
+            new BridgeConnection(vertx, socket, settings, policy, principals).start();
+          });
+      return server.listen(settings.tcpPort(), settings.tcpHost())
+          .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
+    });
   }
 
   /** Lets requests in flight get their answers (up to the grace period); each connection says goodbye itself. */

@@ -31,7 +31,8 @@ public record BridgeSettings(
     List<String> inbound,
     List<String> outbound,
     int maxConnectionsPerClient,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    int authTimeoutMs) {
 
   public static final String SECTION = "bridge";
 
@@ -42,6 +43,8 @@ public record BridgeSettings(
   public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 1000;
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
+  /** How long a TCP-bridge client has to show its token, when there is a tokens file. */
+  public static final int DEFAULT_AUTH_TIMEOUT_MS = 5000;
   public static final List<String> DEFAULT_INBOUND = List.of(Addresses.ECHO, Addresses.HELLO, Addresses.FETCH,
       Addresses.FETCH_CHAIN, Addresses.TCP_BROADCAST, Addresses.TCP_SEND);
   /** Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks. */
@@ -65,7 +68,8 @@ public record BridgeSettings(
         reader.strings("inbound", DEFAULT_INBOUND),
         reader.strings("outbound", DEFAULT_OUTBOUND),
         reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000),
-        reader.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS));
+        reader.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS),
+        reader.integer("authTimeoutMs", DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000));
     for (String origin : settings.allowedOrigins) {
       reader.check(origin.equals(ANY_ORIGIN) || ORIGIN.matcher(origin).matches(), "allowedOrigins",
           "must list origins written as http(s)://host[:port] (no path), or *", origin);
@@ -92,6 +96,7 @@ public record BridgeSettings(
         .put("inbound", new JsonArray(inbound))
         .put("outbound", new JsonArray(outbound))
         .put("maxConnectionsPerClient", maxConnectionsPerClient)
-        .put("allowedOrigins", new JsonArray(allowedOrigins));
+        .put("allowedOrigins", new JsonArray(allowedOrigins))
+        .put("authTimeoutMs", authTimeoutMs);
   }
 }

@@ -3,10 +3,13 @@ package io.tandem.http;
 import io.netty.util.NetUtil;
 import io.tandem.auth.Principal;
 import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
+import io.tandem.bus.Headers;
 import io.tandem.config.AuthSettings;
 import io.tandem.net.LogLimit;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
@@ -30,7 +33,6 @@ final class Access {
   static final String PRINCIPAL = "tandem.principal";
 
   private static final Logger log = LoggerFactory.getLogger(Access.class);
-  private static final String BEARER = "bearer ";
   private static final String CHALLENGE = "Bearer realm=\"tandem\"";
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
 
@@ -56,6 +58,10 @@ final class Access {
     if (check != null) {
       (method == null ? router.route(path) : router.route(method, path)).handler(check);
     }
+  }
+
+  Principals principals() {
+    return principals;
   }
 
   /** Whether anyone may use {@code endpoint} with nothing checked. */
@@ -85,12 +91,16 @@ final class Access {
 
   private void bearer(RoutingContext ctx, String endpoint) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    String token = Tokens.bearer(header);
+    if (token == null && endpoint.equals(AuthSettings.EVENTBUS)) {
+      token = ctx.request().getParam(Tokens.QUERY_PARAMETER);
+    }
+    if (token == null) {
       refused(ctx, endpoint, header == null ? "no token" : "not a bearer token");
       challenge(ctx, CHALLENGE, 401, endpoint + " needs a token: send Authorization: Bearer <token>");
       return;
     }
-    Principal principal = principals.find(header.substring(BEARER.length()).strip());
+    Principal principal = principals.find(token);
     if (principal == null) {
       refused(ctx, endpoint, "an unknown token");
       challenge(ctx, CHALLENGE + ", error=\"invalid_token\"", 401, "the token is not one of auth.tokensFile");
@@ -102,6 +112,15 @@ final class Access {
       ctx.put(PRINCIPAL, principal);
       ctx.next();
     }
+  }
+
+  /**
+   * The options of a message a request puts on the bus: {@code options}, with the name of the
+   * principal the request was let through for ({@link Headers#PRINCIPAL}), if it showed a token.
+   */
+  static DeliveryOptions onBehalf(RoutingContext ctx, DeliveryOptions options) {
+    Principal principal = ctx.get(PRINCIPAL);
+    return principal == null ? options : new DeliveryOptions(options).addHeader(Headers.PRINCIPAL, principal.name());
   }
 
   private static void challenge(RoutingContext ctx, String challenge, int status, String message) {

@@ -36,6 +36,7 @@ final class ApiRoutes {
 
   private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
   private static final Buffer HEALTHY = new JsonObject().put("status", "UP").toBuffer();
+  private static final DeliveryOptions NO_OPTIONS = new DeliveryOptions();
   private static final Buffer ACCEPTED = new JsonObject().put("accepted", true).toBuffer();
 
   private final Vertx vertx;
@@ -96,7 +97,7 @@ final class ApiRoutes {
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
     if (bridge.sockjsEnabled()) {
-      sockJs = SockJsBridge.mount(router, "/eventbus", vertx, bridge, body);
+      sockJs = SockJsBridge.mount(router, "/eventbus", vertx, bridge, access.principals(), body);
       UiPage.mount(router, vertx); // the page speaks that bridge, so it is there only with it
     }
     ErrorResponses errors = new ErrorResponses(settings.maxBodyBytes());
@@ -165,7 +166,7 @@ final class ApiRoutes {
 
   /** {@code GET /hello[/{name}]}, answered by {@code tandem.hello}. */
   private void greet(RoutingContext ctx, String name) {
-    bus.<Object>request(Addresses.HELLO, HelloMessages.request(name), delivery).onComplete(answer -> {
+    bus.<Object>request(Addresses.HELLO, HelloMessages.request(name), Access.onBehalf(ctx, delivery)).onComplete(answer -> {
       if (answer.failed()) {
         ctx.fail(BusFailures.toHttp(answer.cause(), Addresses.HELLO));
       } else if (answer.result().body() instanceof JsonObject reply && reply.getValue(HelloMessages.MESSAGE) instanceof String message) {
@@ -184,7 +185,7 @@ final class ApiRoutes {
     if (type != null) {
       options.addHeader(HttpHeaders.CONTENT_TYPE.toString(), type);
     }
-    bus.<Object>request(Addresses.ECHO, body == null ? Buffer.buffer() : body, options).onComplete(answer -> {
+    bus.<Object>request(Addresses.ECHO, body == null ? Buffer.buffer() : body, Access.onBehalf(ctx, options)).onComplete(answer -> {
       if (answer.failed()) {
         ctx.fail(BusFailures.toHttp(answer.cause(), Addresses.ECHO));
         return;
@@ -211,7 +212,7 @@ final class ApiRoutes {
     } catch (BusException e) {
       throw new HttpException(e.code(), e.getMessage());
     }
-    bus.publish(Addresses.TCP_BROADCAST, TcpMessages.broadcast(text));
+    bus.publish(Addresses.TCP_BROADCAST, TcpMessages.broadcast(text), Access.onBehalf(ctx, NO_OPTIONS));
     ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(ACCEPTED);
   }
 }

@@ -72,7 +72,7 @@ final class FetchRoutes {
     }
     String id = "http-" + UUID.randomUUID();
     request.put(FetchMessages.ID, id);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS).setLocalOnly(local);
+    DeliveryOptions delivery = Access.onBehalf(ctx, new DeliveryOptions().setSendTimeout(deadlineOf(request) + REPLY_MARGIN_MS).setLocalOnly(local));
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     Format format = accept == null ? Format.JSON
         : accept.contains(NDJSON) ? Format.NDJSON

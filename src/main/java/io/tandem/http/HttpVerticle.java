@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -61,10 +60,7 @@ public final class HttpVerticle extends VerticleBase {
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
     AuthSettings auth = all.auth();
-    // the launcher read and checked the file before Vert.x started; read again here without blocking
-    Future<Principals> principals = auth.tokensFile() == null ? Future.succeededFuture(Principals.none())
-        : vertx.fileSystem().readFile(auth.tokensFile()).map(text -> Principals.parse(text.toString(StandardCharsets.UTF_8), auth.tokensFile()));
-    return principals.compose(known -> {
+    return Principals.load(vertx, auth).compose(known -> {
       routes = new ApiRoutes(vertx, settings, all.bridge(), all.fronts(), new Access(vertx, auth, known));
       server = vertx.createHttpServer(options)
           .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))

@@ -1,7 +1,10 @@
 package io.tandem.bridge;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
 import io.tandem.bus.Addresses;
+import io.tandem.bus.Headers;
 import io.tandem.testing.Http;
 import io.tandem.testing.LogCapture;
 import io.tandem.testing.RawHttp;
@@ -16,10 +19,13 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -48,11 +54,16 @@ class SockJsBridgeTest {
 
     /** A page's client: its browser names the page's origin. */
     Client(int port, String origin) throws Exception {
+      this(port, origin, "");
+    }
+
+    /** With {@code query} ({@code ?access_token=…}) on the bridge's URL, as a browser's SockJS client sends it. */
+    Client(int port, String origin, String query) throws Exception {
       java.net.http.WebSocket.Builder builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder();
       if (origin != null) {
         builder.header("Origin", origin);
       }
-      socket = builder.buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), this).get(10, TimeUnit.SECONDS);
+      socket = builder.buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket" + query), this).get(10, TimeUnit.SECONDS);
     }
 
     @Override
@@ -82,6 +93,45 @@ class SockJsBridgeTest {
       assertNotNull(frame, "no frame came");
       return frame;
     }
+  }
+
+  private static final String OPS = "ops-" + "a".repeat(40);
+  private static final String VIEWER = "viewer-" + "b".repeat(40);
+
+  /** With a tokens file: ops may send to tandem.echo, viewer may open the bridge and nothing more. */
+  private static int deployWithTokens(Vertx vertx, Path dir) throws Exception {
+    Path tokens = dir.resolve("tokens.json");
+    Files.writeString(tokens, new JsonArray()
+        .add(Principals.line("ops", Tokens.sha256Hex(OPS), List.of("*"), List.of(Addresses.ECHO), List.of()))
+        .add(Principals.line("viewer", Tokens.sha256Hex(VIEWER), List.of("GET /eventbus"), List.of(), List.of())).encode());
+    return TestService.deploy(vertx, new JsonObject().put("fetcher", new JsonObject().put("enabled", false))
+        .put("auth", new JsonObject().put("tokensFile", tokens.toString()))).httpPort();
+  }
+
+  @Test
+  void aSessionOpenedWithAPrincipalsTokenCarriesItsNameAndHasItsLists(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = deployWithTokens(vertx, dir);
+    assertEquals(401, raw(port, handshake(port, null)).status(), "no token: no session");
+    Client ops = new Client(port, null, "?access_token=" + OPS);
+    ops.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r1").put("body", "hi"));
+    JsonObject reply = ops.next();
+    assertEquals("r1", reply.getString("address"), reply.encode());
+    // tandem.echo answers with the headers it got: the principal's name, set by the bridge
+    assertEquals("ops", reply.getJsonObject("headers").getString(Headers.PRINCIPAL), reply.encode());
+    ops.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r2").put("body", "hi")
+        .put("headers", new JsonObject().put(Headers.PRINCIPAL, "root")));
+    JsonObject forged = ops.next();
+    assertEquals("invalid_frame", forged.getString("message"), forged.encode());
+    assertEquals("rejected", ops.next().getString("body"));
+
+    Client viewer = new Client(port, null, "?access_token=" + VIEWER);
+    viewer.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r3").put("body", "hi"));
+    JsonObject denied = viewer.next();
+    assertEquals("r3", denied.getString("address"), denied.encode());
+    assertEquals("principal viewer may not send to tandem.echo (its permissions.inbound)", denied.getString("reason"));
+    assertEquals("rejected", viewer.next().getString("body"), "Vert.x Web's own answer to a frame the hook refused");
+    viewer.send(new JsonObject().put("type", "register").put("address", Addresses.TCP_MESSAGES));
+    assertEquals("principal viewer may not subscribe to tandem.tcp.messages (its permissions.outbound)", viewer.next().getString("reason"));
   }
 
   private static int deploy(Vertx vertx) throws Exception {

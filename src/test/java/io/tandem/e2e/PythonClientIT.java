@@ -1,5 +1,7 @@
 package io.tandem.e2e;
 
+import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
 import io.tandem.config.BridgeSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,6 +65,26 @@ class PythonClientIT {
       assertTrue(fetched.get(2).startsWith("0: " + base + "/?delay=800 -> 200"), "the slow one last: " + fetched);
       assertTrue(fetched.get(3).matches("done: 2 ok, 1 failed, \\d+ ms"), fetched.toString());
       tandem.assertNoBlockedEventLoop();
+    }
+  }
+
+  @Test
+  void thePythonClientShowsItsTokenFirstWhereTheBridgeAsksForOne() throws Exception {
+    Path python = install();
+    String token = Tokens.newToken();
+    Files.writeString(workDir.resolve("tokens.json"), new JsonArray()
+        .add(Principals.line("ops", Tokens.sha256Hex(token), List.of(), List.of("tandem.hello"), List.of())).encode());
+    JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0))
+        .put("auth", new JsonObject().put("tokensFile", "tokens.json"));
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", config.encode())) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      List<String> checks = run(python, "src/test/python/check_token.py", String.valueOf(tandem.port("TCP bridge")), token);
+      assertEquals(List.of("bad token raised: AUTH_FAILED", "authed as ops", "hello: Hello, Ada!",
+          "echo raised: ACCESS_DENIED principal ops may not send to tandem.echo (its permissions.inbound)",
+          "all token checks passed"), checks);
+      assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains(token)), "the token was logged");
     }
   }
 

@@ -95,6 +95,16 @@ class AccessTest {
   }
 
   @Test
+  void aTokenInTheQueryCountsOnlyForTheBusBridgeWhoseBrowserClientCannotSetHeaders(Vertx vertx, @TempDir Path dir) throws Exception {
+    Http http = deployWithTokens(vertx, dir, new JsonObject());
+    HttpResponse<String> echo = http.send(http.request("/echo?access_token=" + OPS).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+    assertEquals(401, echo.statusCode(), echo.body());
+    assertEquals(200, http.get("/eventbus/info?access_token=" + OPS).statusCode());
+    assertEquals(401, http.get("/eventbus/info?access_token=" + OPS + "x").statusCode());
+  }
+
+  @Test
   void aPrincipalWithoutTheEndpointIs403(Vertx vertx, @TempDir Path dir) throws Exception {
     Http http = deployWithTokens(vertx, dir, new JsonObject());
     HttpResponse<String> refused = echo(http, "Bearer " + FETCHER, new byte[] {1});
