@@ -10,6 +10,7 @@ reported as a ratio to its references measured in this same run.
 """
 import argparse
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -38,6 +39,8 @@ SERVER_CORE, LOAD_CORE = "0", "1"
 SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "footprint"]
 # not part of a full run: needs BENCH_BASELINE_DIR
 PAIRED = "paired"
+# what a bearer-token check costs GET /: paired like PAIRED, one build with and without the check
+AUTH = "auth"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -609,6 +612,35 @@ class Bench:
             pair.add(start, *(1e6 * (s.cpu() - before[s]) / operations(results[s]) for s in (new, old)))
         self.log(f"paired {workload}, start {start + 1}: {pair.describe()}")
 
+    # The cost of a bearer token checked on GET /, paired: the same build twice at the same moment
+    def auth(self):
+        """GET / with a bearer token checked (auth.tokensFile, GET / off auth.publicHttp) against GET /
+        public, both sent the same header, both on the server core at the same moment; each start a
+        new pair of processes, which is launched first alternating."""
+        token = "bench-" + "t" * 40
+        tokens = os.path.join(BENCH, "target", "bench-tokens.json")
+        os.makedirs(os.path.dirname(tokens), exist_ok=True)
+        with open(tokens, "w") as f:
+            json.dump([{"name": "bench", "tokenSha256": hashlib.sha256(token.encode()).hexdigest(),
+                        "permissions": {"http": ["*"]}}], f)
+        checked = {"TANDEM_AUTH_TOKENS_FILE": tokens, "TANDEM_AUTH_PUBLIC_HTTP": ""}
+        for start in range(self.p.paired_starts):
+            makers = [lambda: tandem(self.logs, name="Tandem, token checked", env=checked),
+                      lambda: tandem(self.logs, name="Tandem, GET / public")]
+            with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
+                new, old = servers if start % 2 == 0 else servers[::-1]
+                for s in (new, old):
+                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", "-H", f"Authorization: Bearer {token}",
+                              f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+                for conns in self.p.http_conns:
+                    if start == 0:
+                        self.note_command(f"auth: wrk -t1 -c{conns} -d{self.p.run_s}s -H 'Authorization: Bearer …' "
+                                          f"http://127.0.0.1:PORT/, one per process at once, {self.p.paired_starts} starts")
+                    self._paired(start, f"HTTP GET / with a bearer token checked (as Tandem) or not (as baseline), wrk {conns} connections",
+                                 new, old, lambda s, conns=conns: [
+                                     "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency",
+                                     "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{s.http}/"], wrk_operations)
+
     def paired_figure(self, workload):
         """The workload's figure, made at the first start and added to by the later ones."""
         for f in self.paired_figures:
@@ -945,7 +977,10 @@ class Report:
                "", "## Summary", "", self.summary(), ""] if self.b.figures else []),
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
-            *(["## Paired with the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds on the server "
+            *(["## Paired with the baseline build" if AUTH not in self.suites else "## A bearer token's cost on GET /", "",
+               (f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds" if AUTH not in self.suites else
+                "This build twice, one with `auth.tokensFile` and `GET /` off `auth.publicHttp` (\"Tandem\"), one with "
+                "`GET /` public (\"baseline\"), both sent the same `Authorization` header:") + " on the server "
                "core at the same moment, each loaded by its own load generator, which starts first alternating by "
                "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
                "rounds of baseline ÷ Tandem, with twice its standard error.", "",
@@ -972,11 +1007,12 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="each workload briefly; numbers are not kept")
     parser.add_argument("--out", help="folder for the report (default bench/results, or a temporary one)")
     parser.add_argument("suites", nargs="*", metavar="suite",
-                        help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default)")
+                        help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default); "
+                        + AUTH + " (a bearer token's cost on GET /, paired; not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES + [PAIRED]]
+    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH]]
     if unknown:
-        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED}")
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH}")
     if PAIRED in args.suites and not BASELINE_DIR:
         parser.error(f"the {PAIRED} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

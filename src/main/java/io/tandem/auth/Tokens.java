@@ -25,6 +25,14 @@ public final class Tokens {
   public static final String QUERY_PARAMETER = "access_token";
   private static final String BEARER = "bearer ";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** A digest per thread: getInstance on every request would cost more than the hashing. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  });
   private static final int TOKEN_BYTES = 32;
 
   private Tokens() {
@@ -46,11 +54,7 @@ public final class Tokens {
   }
 
   public static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
   }
 
   public static String sha256Hex(String token) {

@@ -1,5 +1,7 @@
 package io.tandem.http;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.tandem.auth.Principal;
 import io.tandem.auth.Principals;
@@ -12,6 +14,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -35,6 +39,17 @@ final class Access {
   private static final Logger log = LoggerFactory.getLogger(Access.class);
   private static final String CHALLENGE = "Bearer realm=\"tandem\"";
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
+
+  /**
+   * A connection's last {@code Authorization} header let through, and whose it is: a keep-alive
+   * client sends the same header with every request, and hashing it each time cost {@code GET /}
+   * 3.5–5 % (bench/run.sh auth). Only what this very connection showed is kept, on its channel, so
+   * comparing with it tells no other client anything; it goes with the connection.
+   */
+  private record Known(String authorization, Principal principal) {
+  }
+
+  private static final AttributeKey<Known> KNOWN = AttributeKey.valueOf(Access.class.getName());
 
   private final AuthSettings settings;
   private final Principals principals;
@@ -64,6 +79,22 @@ final class Access {
     return principals;
   }
 
+  /**
+   * Whether {@code request} may use {@code endpoint}, asked without a routing context, for the one
+   * request answered without the Router ({@code GET /}): nothing is answered or logged here, a
+   * request refused goes through the Router, whose check answers it.
+   */
+  boolean lets(HttpServerRequest request, String endpoint) {
+    if (isOpen(endpoint)) {
+      return true;
+    }
+    if (settings.tokensFile() == null) {
+      return isLoopback(request.remoteAddress());
+    }
+    Principal principal = principalOf(request, request.getHeader(HttpHeaders.AUTHORIZATION));
+    return principal != null && principal.mayUse(endpoint);
+  }
+
   /** Whether anyone may use {@code endpoint} with nothing checked. */
   boolean isOpen(String endpoint) {
     return settings.open() || settings.publicHttp().contains(endpoint);
@@ -91,16 +122,15 @@ final class Access {
 
   private void bearer(RoutingContext ctx, String endpoint) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = Tokens.bearer(header);
-    if (token == null && endpoint.equals(AuthSettings.EVENTBUS)) {
-      token = ctx.request().getParam(Tokens.QUERY_PARAMETER);
-    }
-    if (token == null) {
+    boolean bearer = Tokens.bearer(header) != null;
+    // a browser's SockJS client cannot set headers: on the bus bridge the token may be in the URL
+    String query = !bearer && endpoint.equals(AuthSettings.EVENTBUS) ? ctx.request().getParam(Tokens.QUERY_PARAMETER) : null;
+    if (!bearer && query == null) {
       refused(ctx, endpoint, header == null ? "no token" : "not a bearer token");
       challenge(ctx, CHALLENGE, 401, endpoint + " needs a token: send Authorization: Bearer <token>");
       return;
     }
-    Principal principal = principals.find(token);
+    Principal principal = query != null ? principals.find(query) : principalOf(ctx.request(), header);
     if (principal == null) {
       refused(ctx, endpoint, "an unknown token");
       challenge(ctx, CHALLENGE + ", error=\"invalid_token\"", 401, "the token is not one of auth.tokensFile");
@@ -121,6 +151,21 @@ final class Access {
   static DeliveryOptions onBehalf(RoutingContext ctx, DeliveryOptions options) {
     Principal principal = ctx.get(PRINCIPAL);
     return principal == null ? options : new DeliveryOptions(options).addHeader(Headers.PRINCIPAL, principal.name());
+  }
+
+  /** The principal of a bearer header, or null; remembered on the connection once let through. */
+  private Principal principalOf(HttpServerRequest request, String authorization) {
+    Channel channel = request.connection() instanceof Http1xServerConnection http1 ? http1.channelHandlerContext().channel() : null;
+    Known known = channel == null ? null : channel.attr(KNOWN).get();
+    if (known != null && known.authorization().equals(authorization)) {
+      return known.principal();
+    }
+    String token = Tokens.bearer(authorization);
+    Principal principal = token == null ? null : principals.find(token);
+    if (principal != null && channel != null) {
+      channel.attr(KNOWN).set(new Known(authorization, principal));
+    }
+    return principal;
   }
 
   private static void challenge(RoutingContext ctx, String challenge, int status, String message) {

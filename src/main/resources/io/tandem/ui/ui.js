@@ -8,19 +8,86 @@ const FETCH_DEADLINE_MS = 25000;
 const SUBSCRIBE_TIMEOUT_MS = 10000;
 
 const $ = id => document.getElementById(id);
-const bridge = new URL('../eventbus/websocket', location.href);
-bridge.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-const bus = new TandemBus(bridge.href);
 
+let bus = null; // once connected: see the end of this file
 let fetching = false;
 
-bus.on('state', state => {
-  $('state').textContent = state === 'open' ? 'connected' : 'not connected, trying again…';
-  document.body.dataset.bus = state;
-  $('chat-button').disabled = state !== 'open';
-  $('fetch-button').disabled = state !== 'open' || fetching;
-});
-bus.on('refused', reason => note($('chat-note'), `The bridge refused a frame: ${reason}`));
+// ---- the token -----------------------------------------------------------------------------
+
+/**
+ * A Tandem with auth.tokensFile wants a token for the bus. The page asks for it and keeps it in
+ * memory only: not in storage, not in a cookie (which another site's page could ride on), so a
+ * reload asks again. Resolves with the token, null when none is needed, undefined when the bus is
+ * not to be had with any token (protected mode, say: the page says why).
+ */
+async function tokenIfNeeded() {
+  let token = null;
+  for (;;) {
+    const probe = new URL('../eventbus/info', location.href);
+    if (token !== null) {
+      probe.searchParams.set('access_token', token);
+    }
+    let answer;
+    try {
+      answer = await fetch(probe, {cache: 'no-store'});
+    } catch (e) {
+      return token; // not reachable now: the bus's own retries say so
+    }
+    if (answer.ok) {
+      return token;
+    }
+    const error = await answer.json().then(body => body.error, () => `HTTP ${answer.status}`);
+    if (!answer.headers.has('WWW-Authenticate')) {
+      $('state').textContent = `not allowed: ${error}`;
+      return undefined;
+    }
+    token = await askToken(token === null ? 'This Tandem wants a token to use the bus.' : `Not allowed: ${error}`);
+  }
+}
+
+function askToken(message) {
+  const form = $('token-form');
+  note($('token-note'), message);
+  form.hidden = false;
+  $('token').focus();
+  return new Promise(resolve => {
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const token = $('token').value.trim();
+      $('token').value = '';
+      form.hidden = true;
+      resolve(token);
+    }, {once: true});
+  });
+}
+
+// ---- the bus -------------------------------------------------------------------------------
+
+/** What the page does with the bus once it has one: the state line, refusals, the chat's subscriptions. */
+function wire(bus) {
+  bus.on('state', state => {
+    $('state').textContent = state === 'open' ? 'connected' : 'not connected, trying again…';
+    document.body.dataset.bus = state;
+    $('chat-button').disabled = state !== 'open';
+    $('fetch-button').disabled = state !== 'open' || fetching;
+  });
+  bus.on('refused', reason => note($('chat-note'), `The bridge refused a frame: ${reason}`));
+
+  bus.subscribe('tandem.tcp.messages', line => {
+    let text = line.text;
+    if (line.truncated) {
+      text += ' … (cut: the line was longer than the server keeps)';
+    }
+    if (line.skippedBytes) {
+      text = `(${line.skippedBytes} bytes before this line were not shown: the client typed too fast) ` + text;
+    }
+    chatLine('line', line.remote, text);
+  });
+
+  bus.subscribe('tandem.tcp.connections', event => {
+    chatLine('event', event.remote, event.type === 'connected' ? 'joined' : 'left');
+  });
+}
 
 // ---- chat --------------------------------------------------------------------------------
 
@@ -46,21 +113,6 @@ function chatLine(kind, who, text) {
     log.scrollTop = log.scrollHeight;
   }
 }
-
-bus.subscribe('tandem.tcp.messages', line => {
-  let text = line.text;
-  if (line.truncated) {
-    text += ' … (cut: the line was longer than the server keeps)';
-  }
-  if (line.skippedBytes) {
-    text = `(${line.skippedBytes} bytes before this line were not shown: the client typed too fast) ` + text;
-  }
-  chatLine('line', line.remote, text);
-});
-
-bus.subscribe('tandem.tcp.connections', event => {
-  chatLine('event', event.remote, event.type === 'connected' ? 'joined' : 'left');
-});
 
 $('chat-form').addEventListener('submit', event => {
   event.preventDefault();
@@ -206,3 +258,16 @@ function withTimeout(promise, ms, what) {
 function note(element, text) {
   element.textContent = text;
 }
+
+tokenIfNeeded().then(token => {
+  if (token === undefined) {
+    return;
+  }
+  const url = new URL('../eventbus/websocket', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (token) {
+    url.searchParams.set('access_token', token);
+  }
+  bus = new TandemBus(url.href);
+  wire(bus);
+});

@@ -56,6 +56,20 @@ class BenchmarkSmokeIT {
     }
   }
 
+  /** What a bearer token costs GET /: the same build with and without the check, paired. */
+  @Test
+  void theAuthSuiteMeasuresGetRootWithAndWithoutATokenChecked() throws Exception {
+    String report = smokeRun(Map.of(), "auth");
+    int section = report.indexOf("## A bearer token's cost on GET /");
+    assertTrue(section >= 0, "no auth section in\n" + report);
+    String workload = "| HTTP GET / with a bearer token checked (as Tandem) or not (as baseline), wrk 8 connections | ";
+    int row = report.indexOf(workload, section);
+    assertTrue(row > section, "no auth row in\n" + report);
+    assertTrue(report.substring(row, report.indexOf('\n', row)).contains("| 2 × 1 |"), report);
+    // every request let through: a refused token would be wrk's non-2xx answers
+    assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
+  }
+
   /** Runs bench/run.sh --smoke with {@code suites}; the report it wrote. */
   private static String smokeRun(Map<String, String> env, String... suites) throws Exception {
     Path out = Files.createTempDirectory("tandem-bench-smoke");

@@ -1,7 +1,10 @@
 package io.tandem.e2e;
 
+import io.tandem.auth.Principals;
+import io.tandem.auth.Tokens;
 import io.tandem.fetch.Origin;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +182,42 @@ class BrowserUiIT {
         tcp.getOutputStream().write("after the restart\n".getBytes(StandardCharsets.UTF_8));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#chat-log li.line"), "after the restart"));
       }
+    }
+  }
+
+  @Test
+  void thePageAsksForATokenWhereTandemWantsOneAndKeepsItInMemoryOnly() throws Exception {
+    String token = Tokens.newToken();
+    Files.writeString(workDir.resolve("tokens.json"), new JsonArray().add(Principals.line("ops", Tokens.sha256Hex(token),
+        List.of("GET /eventbus"), List.of("tandem.tcp.broadcast"), List.of("tandem.tcp.messages"))).encode());
+    TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf",
+        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
+            + "\"bridge\":{\"tcpPort\":0},\"auth\":{\"tokensFile\":\"tokens.json\"}}");
+    try (tandem) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      WebDriverWait wait = new WebDriverWait(browser, WAIT);
+      browser.get("http://127.0.0.1:" + tandem.port("HTTP") + "/ui/");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+      assertEquals("This Tandem wants a token to use the bus.", browser.findElement(By.id("token-note")).getText());
+
+      browser.findElement(By.id("token")).sendKeys("not-" + token);
+      browser.findElement(By.id("token-button")).click();
+      wait.until(ExpectedConditions.textToBe(By.id("token-note"), "Not allowed: the token is not one of auth.tokensFile"));
+
+      browser.findElement(By.id("token")).sendKeys(token);
+      browser.findElement(By.id("token-button")).click();
+      wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+      assertEquals(false, browser.findElement(By.id("token-form")).isDisplayed());
+      // what this principal lacks is said, not silently missing
+      wait.until(ExpectedConditions.textToBe(By.id("chat-note"),
+          "The bridge refused a frame: principal ops may not subscribe to tandem.tcp.connections (its permissions.outbound)"));
+      try (Socket tcp = new Socket()) {
+        tcp.connect(new InetSocketAddress("127.0.0.1", tandem.port("TCP echo")), 5000);
+        tcp.getOutputStream().write("seen with a token\n".getBytes(StandardCharsets.UTF_8));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#chat-log li.line"), "seen with a token"));
+      }
+      Object kept = browser.executeScript("return [localStorage.length, sessionStorage.length, document.cookie];");
+      assertEquals(List.of(0L, 0L, ""), kept, "the token is kept in memory only");
     }
   }
 

@@ -5,6 +5,7 @@ import io.tandem.auth.Principals;
 import io.tandem.auth.Tokens;
 import io.tandem.testing.Http;
 import io.tandem.testing.LogCapture;
+import io.tandem.testing.RawHttp;
 import io.tandem.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +116,21 @@ class AccessTest {
     HttpResponse<String> fetch = http.send(http.request("/fetch").header("Authorization", "Bearer " + FETCHER)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
     assertEquals(400, fetch.statusCode(), fetch.body());
+  }
+
+  /** One keep-alive connection, its token changed between requests: each request is judged by its own. */
+  @Test
+  void aConnectionThatChangesItsTokenIsJudgedByTheNewOne(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = deployWithTokens(vertx, dir, new JsonObject().put("publicHttp", new JsonArray())).port();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      for (String[] step : new String[][] {{OPS, "200"}, {"guess-" + "c".repeat(40), "401"}, {FETCHER, "403"}, {OPS, "200"}, {null, "401"}}) {
+        String head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (step[0] == null ? "" : "Authorization: Bearer " + step[0] + "\r\n") + "\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(Integer.parseInt(step[1]), RawHttp.read(in).status(), "with " + step[0]);
+      }
+    }
   }
 
   @Test

@@ -32,6 +32,10 @@ public final class Http {
     this.port = port;
   }
 
+  public int port() {
+    return port;
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return send(request(path).GET().build());
   }
