@@ -60,10 +60,12 @@ class TandemBus:
         self._pinging = asyncio.get_running_loop().create_task(self._ping(ping_interval))
 
     @classmethod
-    async def connect(cls, host="127.0.0.1", port=7000, *, token=None, ping_interval=10.0):
+    async def connect(cls, host="127.0.0.1", port=7000, *, token=None, ssl=None, ping_interval=10.0):
         """With a token, the first frame shows it; the bridge answers before anything else:
-        ``authed`` (the principal's name is then ``bus.principal``), or an error and a close."""
-        reader, writer = await asyncio.open_connection(host, port)
+        ``authed`` (the principal's name is then ``bus.principal``), or an error and a close.
+        ``ssl`` is an ``ssl.SSLContext`` for a bridge with ``bridge.tls`` (e.g.
+        ``ssl.create_default_context(cafile="server.crt")``)."""
+        reader, writer = await asyncio.open_connection(host, port, ssl=ssl)
         principal = None
         if token is not None:
             writer.write(_encode({"type": "auth", "token": token}))

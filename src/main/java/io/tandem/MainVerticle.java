@@ -8,6 +8,7 @@ import io.tandem.config.FetcherSettings;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
 import io.tandem.config.TcpSettings;
+import io.tandem.config.TlsSettings;
 import io.tandem.config.VerticleConfig;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.fetch.BatchVerticle;
@@ -72,7 +73,7 @@ public final class MainVerticle extends VerticleBase {
     List<Future<?>> deployments = new ArrayList<>();
     if (settings.tcp().listener().enabled()) {
       deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),
-          VerticleConfig.slice(settings, TcpSettings.SECTION))
+          VerticleConfig.slice(settings, TcpSettings.SECTION, TlsSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
     }
     logAccess(settings.auth(), settings.http().listener().enabled(), settings.bridge().tcpEnabled());
@@ -86,7 +87,7 @@ public final class MainVerticle extends VerticleBase {
     }
     if (settings.bridge().tcpEnabled()) {
       deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(),
-          VerticleConfig.slice(settings, BridgeSettings.SECTION, AuthSettings.SECTION))
+          VerticleConfig.slice(settings, BridgeSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION))
           .onSuccess(port -> bridgePort = port));
     }
     if (settings.fetcher().enabled()) {

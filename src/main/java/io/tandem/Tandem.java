@@ -11,6 +11,7 @@ import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
+import io.tandem.net.TlsFiles;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -82,6 +83,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         TandemSettings settings = config.settings(defaultInstances(instances));
+        if (settings.tcp().tls() || settings.bridge().tls()) {
+          TlsFiles.check(settings.tls()); // one line naming the file, before anything listens
+        }
         if (settings.auth().tokensFile() != null) {
           Principals.read(settings.auth().tokensFile()); // checked now: the verticles read it again without blocking
         }

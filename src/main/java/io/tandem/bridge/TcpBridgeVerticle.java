@@ -8,7 +8,9 @@ import io.tandem.config.VerticleConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.channel.Channel;
+import io.tandem.net.CloseNotify;
 import io.tandem.net.ConnectionGate;
+import io.tandem.net.TlsFiles;
 import io.tandem.net.VertxInternals;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -45,7 +47,8 @@ public final class TcpBridgeVerticle extends VerticleBase {
     // mode keeps the bridge to this machine
     boolean loopbackOnly = auth.tokensFile() == null && auth.protectedMode();
     return Principals.load(vertx, auth).compose(principals -> {
-      server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
+      NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
+      server = vertx.createNetServer(settings.tls() ? TlsFiles.serve(options, all.tls()) : options)
           .connectHandler(socket -> {
             InetAddress remote = admitted(gate, socket);
             if (remote == null) {
@@ -55,6 +58,9 @@ public final class TcpBridgeVerticle extends VerticleBase {
               // said, then closed: a client that cannot use the bridge learns why instead of timing out
               socket.end(Frames.encode(Frames.refused("protected_mode", OFF_MACHINE)));
               return;
+            }
+            if (settings.tls()) {
+              CloseNotify.answer(VertxInternals.channel(socket));
             }
             new BridgeConnection(vertx, socket, settings, policy, principals).start();
           });

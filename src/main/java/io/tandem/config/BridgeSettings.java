@@ -32,7 +32,8 @@ public record BridgeSettings(
     List<String> outbound,
     int maxConnectionsPerClient,
     List<String> allowedOrigins,
-    int authTimeoutMs) {
+    int authTimeoutMs,
+    boolean tls) {
 
   public static final String SECTION = "bridge";
 
@@ -69,7 +70,8 @@ public record BridgeSettings(
         reader.strings("outbound", DEFAULT_OUTBOUND),
         reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000),
         reader.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS),
-        reader.integer("authTimeoutMs", DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000));
+        reader.integer("authTimeoutMs", DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
+        reader.bool("tls", false));
     for (String origin : settings.allowedOrigins) {
       reader.check(origin.equals(ANY_ORIGIN) || ORIGIN.matcher(origin).matches(), "allowedOrigins",
           "must list origins written as http(s)://host[:port] (no path), or *", origin);
@@ -97,6 +99,7 @@ public record BridgeSettings(
         .put("outbound", new JsonArray(outbound))
         .put("maxConnectionsPerClient", maxConnectionsPerClient)
         .put("allowedOrigins", new JsonArray(allowedOrigins))
-        .put("authTimeoutMs", authTimeoutMs);
+        .put("authTimeoutMs", authTimeoutMs)
+        .put("tls", tls);
   }
 }

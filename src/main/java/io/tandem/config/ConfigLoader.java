@@ -75,7 +75,9 @@ public final class ConfigLoader {
 
   /** Validated settings; sections that set no instance count get {@code defaultInstances}. */
   public TandemSettings settings(int defaultInstances) {
-    return TandemSettings.read(root, origin, overrides, defaultInstances);
+    TandemSettings settings = TandemSettings.read(root, origin, overrides, defaultInstances);
+    settings.checkAcrossSections();
+    return settings;
   }
 
   private static JsonObject readFile(Path file) {

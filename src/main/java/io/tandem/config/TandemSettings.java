@@ -11,7 +11,7 @@ import java.util.List;
  * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
-                             ClusterSettings cluster, AuthSettings auth, int shutdownGraceSeconds, int descriptorReserve,
+                             ClusterSettings cluster, AuthSettings auth, TlsSettings tls, int shutdownGraceSeconds, int descriptorReserve,
                              List<HostPattern> unlimitedClients) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
@@ -29,7 +29,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
-      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION);
+      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -69,11 +69,25 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         BridgeSettings.read(section(root, BridgeSettings.SECTION, origin, overrides), defaultInstances),
         ClusterSettings.read(section(root, ClusterSettings.SECTION, origin, overrides)),
         AuthSettings.read(section(root, AuthSettings.SECTION, origin, overrides)),
+        TlsSettings.read(section(root, TlsSettings.SECTION, origin, overrides)),
         grace,
         reserve,
         unlimited);
     overrides.rejectUnused();
     return settings;
+  }
+
+  /**
+   * The rules that span sections, for the whole configuration (a verticle's slice holds only some
+   * sections): a listener with TLS on needs the {@code tls} section's certificate.
+   */
+  void checkAcrossSections() {
+    for (String listener : new String[] {TcpSettings.SECTION, BridgeSettings.SECTION}) {
+      boolean on = listener.equals(TcpSettings.SECTION) ? tcp.tls() : bridge.tls();
+      if (on && !tls.configured()) {
+        throw new ConfigException(listener + ".tls is true, but tls.certFile and tls.keyFile are not set");
+      }
+    }
   }
 
   /** Settings from a verticle's {@code config()}: no environment, defaults for what is missing. */
@@ -89,6 +103,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(BridgeSettings.SECTION, bridge.toJson())
         .put(ClusterSettings.SECTION, cluster.toJson())
         .put(AuthSettings.SECTION, auth.toJson())
+        .put(TlsSettings.SECTION, tls.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds)
         .put(DESCRIPTOR_RESERVE, descriptorReserve)
         .put(UNLIMITED_CLIENTS, new JsonArray(unlimitedClients.stream().map(HostPattern::toString).toList()));

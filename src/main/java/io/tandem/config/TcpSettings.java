@@ -11,7 +11,8 @@ public record TcpSettings(
     boolean publishMessages,
     int maxLinesPerSecond,
     int maxInstanceLinesPerSecond,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient,
+    boolean tls) {
 
   public static final String SECTION = "tcp";
 
@@ -36,7 +37,8 @@ public record TcpSettings(
         reader.bool("publishMessages", DEFAULT_PUBLISH_MESSAGES),
         reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000_000),
         reader.integer("maxInstanceLinesPerSecond", DEFAULT_MAX_INSTANCE_LINES_PER_SECOND, 1, 1_000_000_000),
-        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000));
+        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000),
+        reader.bool("tls", false));
     reader.finish();
     return settings;
   }
@@ -51,6 +53,7 @@ public record TcpSettings(
         .put("publishMessages", publishMessages)
         .put("maxLinesPerSecond", maxLinesPerSecond)
         .put("maxInstanceLinesPerSecond", maxInstanceLinesPerSecond)
-        .put("maxConnectionsPerClient", maxConnectionsPerClient);
+        .put("maxConnectionsPerClient", maxConnectionsPerClient)
+        .put("tls", tls);
   }
 }

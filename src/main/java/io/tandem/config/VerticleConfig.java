@@ -69,6 +69,10 @@ public final class VerticleConfig {
     return given(BridgeSettings.SECTION, settings.bridge());
   }
 
+  public TlsSettings tls() {
+    return given(TlsSettings.SECTION, settings.tls());
+  }
+
   public AuthSettings auth() {
     return given(AuthSettings.SECTION, settings.auth());
   }

@@ -6,7 +6,9 @@ import io.tandem.bus.TcpMessages;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
 import io.tandem.config.TcpSettings;
+import io.tandem.net.CloseNotify;
 import io.tandem.net.ConnectionGate;
+import io.tandem.net.TlsFiles;
 import io.tandem.net.LogLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -63,10 +65,11 @@ public final class TcpEchoVerticle extends VerticleBase {
     bus = vertx.eventBus();
     TcpSends sends = new TcpSends(bus, connections, vertx.isClustered());
     instanceLines = new LineRate(settings.maxInstanceLinesPerSecond(), System::nanoTime, null);
-    server = vertx.createNetServer(new NetServerOptions()
-            .setIdleTimeout(settings.idleTimeoutSeconds())
-            .setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setTcpNoDelay(true))
+    NetServerOptions options = new NetServerOptions()
+        .setIdleTimeout(settings.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setTcpNoDelay(true);
+    server = vertx.createNetServer(settings.tls() ? TlsFiles.serve(options, all.tls()) : options)
         .connectHandler(this::accept);
     return Future.all(
             bus.consumer(Addresses.ECHO, this::echo).completion(),
@@ -108,6 +111,9 @@ public final class TcpEchoVerticle extends VerticleBase {
             (text, truncated, skippedBytes) ->
                 bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skippedBytes)))
         : null;
+    if (settings.tls()) {
+      CloseNotify.answer(VertxInternals.channel(socket));
+    }
     EchoConnection connection = new EchoConnection(VertxInternals.raw(socket), lines);
     mine.put(id, connection);
     connections.register(id, socket);

@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     JsonObject file = new JsonObject(readShipped("config.json"));
     assertEquals(load("{}", Map.of(), NO_PROPERTIES), shipped, "every key at its default: nothing fetches localhost, no other site's page uses the bus");
     for (String section : List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION,
-        AuthSettings.SECTION)) {
+        AuthSettings.SECTION, TlsSettings.SECTION)) {
       assertTrue(file.containsKey(section), section);
     }
   }
@@ -214,7 +214,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);

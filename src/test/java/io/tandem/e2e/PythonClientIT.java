@@ -3,6 +3,7 @@ package io.tandem.e2e;
 import io.tandem.auth.Principals;
 import io.tandem.auth.Tokens;
 import io.tandem.config.BridgeSettings;
+import io.tandem.testing.TestCertificates;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -69,19 +70,22 @@ class PythonClientIT {
   }
 
   @Test
-  void thePythonClientShowsItsTokenFirstWhereTheBridgeAsksForOne() throws Exception {
+  void thePythonClientShowsItsTokenFirstWhereTheBridgeAsksForOneOverTls() throws Exception {
     Path python = install();
+    TestCertificates.Pair tls = TestCertificates.selfSigned(workDir, "bridge");
     String token = Tokens.newToken();
     Files.writeString(workDir.resolve("tokens.json"), new JsonArray()
         .add(Principals.line("ops", Tokens.sha256Hex(token), List.of(), List.of("tandem.hello"), List.of())).encode());
     JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-        .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0))
-        .put("auth", new JsonObject().put("tokensFile", "tokens.json"));
+        .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0).put("tls", true))
+        .put("auth", new JsonObject().put("tokensFile", "tokens.json"))
+        .put("tls", new JsonObject().put("certFile", tls.cert().toString()).put("keyFile", tls.key().toString()));
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", config.encode())) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
-      List<String> checks = run(python, "src/test/python/check_token.py", String.valueOf(tandem.port("TCP bridge")), token);
-      assertEquals(List.of("bad token raised: AUTH_FAILED", "authed as ops", "hello: Hello, Ada!",
+      List<String> checks = run(python, "src/test/python/check_token.py", String.valueOf(tandem.port("TCP bridge")), token,
+          tls.cert().toString());
+      assertEquals(List.of("bad token raised: AUTH_FAILED", "over TLSv1.3", "authed as ops", "hello: Hello, Ada!",
           "echo raised: ACCESS_DENIED principal ops may not send to tandem.echo (its permissions.inbound)",
           "all token checks passed"), checks);
       assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains(token)), "the token was logged");

@@ -3,6 +3,7 @@ package io.tandem.e2e;
 import io.tandem.testing.Http;
 import io.tandem.testing.RawHttp;
 import io.tandem.testing.Sockets;
+import io.tandem.testing.TestCertificates;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,6 +118,28 @@ class TandemJarIT {
       assertEquals(78, tandem.exitCode());
       assertEquals(List.of("config error: http.port must be 0..65535, got 70000 (from TANDEM_HTTP_PORT)"), tandem.stderr());
       assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains("listening")), tandem.stdout().toString());
+    }
+  }
+
+  @Test
+  void anExpiredOrMismatchedCertificateIsOneLineAndExit78BeforeAnythingListens() throws Exception {
+    TestCertificates.Pair expired = TestCertificates.expired(workDir);
+    TestCertificates.Pair good = TestCertificates.selfSigned(workDir, "good");
+    String tls = "\"tcp\":{\"tls\":true,\"port\":0},\"tls\":{\"certFile\":\"%s\",\"keyFile\":\"%s\"}";
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{" + tls.formatted(expired.cert(), expired.key()) + "}")) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(1, tandem.stderr().size(), tandem.stderr().toString());
+      assertTrue(tandem.stderr().get(0).startsWith("config error: tls.certFile " + expired.cert() + " expired on "), tandem.stderr().get(0));
+      assertTrue(tandem.stdout().stream().noneMatch(line -> line.contains("listening")), tandem.stdout().toString());
+    }
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{" + tls.formatted(good.cert(), expired.key()) + "}")) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(List.of("config error: tls.keyFile " + expired.key() + " is not the key of the certificate in tls.certFile " + good.cert()),
+          tandem.stderr());
+    }
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{\"bridge\":{\"tls\":true}}")) {
+      assertEquals(78, tandem.exitCode());
+      assertEquals(List.of("config error: bridge.tls is true, but tls.certFile and tls.keyFile are not set"), tandem.stderr());
     }
   }
 

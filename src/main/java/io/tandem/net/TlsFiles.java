@@ -1,0 +1,126 @@
+package io.tandem.net;
+
+import io.tandem.config.ConfigException;
+import io.tandem.config.TlsSettings;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code tls} section's files, checked before anything listens, so that a bad certificate is
+ * one {@code config error:} line naming the file (exit 78) instead of a listener that fails to
+ * start or, worse, starts and fails every handshake; and the options a TLS listener is given.
+ */
+public final class TlsFiles {
+
+  private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+  private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
+
+  private TlsFiles() {
+  }
+
+  /** @throws ConfigException naming the file and what is wrong: unreadable, not PEM, expired, key not the certificate's */
+  public static void check(TlsSettings tls) {
+    X509Certificate certificate = certificate(tls.certFile());
+    PrivateKey key = key(tls.keyFile());
+    try {
+      certificate.checkValidity();
+    } catch (CertificateExpiredException e) {
+      throw new ConfigException("tls.certFile " + tls.certFile() + " expired on " + certificate.getNotAfter().toInstant());
+    } catch (CertificateNotYetValidException e) {
+      throw new ConfigException("tls.certFile " + tls.certFile() + " is not valid before " + certificate.getNotBefore().toInstant());
+    }
+    if (!matches(key, certificate)) {
+      throw new ConfigException("tls.keyFile " + tls.keyFile() + " is not the key of the certificate in tls.certFile " + tls.certFile());
+    }
+  }
+
+  /** A listener's options with TLS on: the section's certificate, and its protocols only. */
+  public static <T extends NetServerOptions> T serve(T options, TlsSettings tls) {
+    options.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
+        .setEnabledSecureTransportProtocols(tls.protocols());
+    return options;
+  }
+
+  private static X509Certificate certificate(String file) {
+    List<Certificate> chain;
+    try {
+      chain = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read("tls.certFile", file))));
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("tls.certFile " + file + " is not a PEM certificate: " + e.getMessage());
+    }
+    if (chain.isEmpty() || !(chain.get(0) instanceof X509Certificate first)) {
+      throw new ConfigException("tls.certFile " + file + " holds no PEM certificate");
+    }
+    return first;
+  }
+
+  private static PrivateKey key(String file) {
+    String text = new String(read("tls.keyFile", file), StandardCharsets.US_ASCII);
+    Matcher pem = PEM_KEY.matcher(text);
+    if (!pem.find()) {
+      throw new ConfigException("tls.keyFile " + file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); "
+          + "convert one with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + file);
+    }
+    byte[] der = Base64.getMimeDecoder().decode(pem.group(1));
+    for (String algorithm : KEY_ALGORITHMS) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // not this algorithm's
+      }
+    }
+    throw new ConfigException("tls.keyFile " + file + " holds a key of none of " + String.join(", ", KEY_ALGORITHMS));
+  }
+
+  /** Whether the key signs what the certificate's public key verifies. */
+  private static boolean matches(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> key.getAlgorithm(); // Ed25519, Ed448
+    };
+    try {
+      byte[] probe = "tandem".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signed = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signed);
+    } catch (GeneralSecurityException e) {
+      return false; // a key of another kind than the certificate's
+    }
+  }
+
+  private static byte[] read(String key, String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException e) {
+      throw new ConfigException(key + " " + file + " cannot be read: " + e.getMessage());
+    }
+  }
+}
