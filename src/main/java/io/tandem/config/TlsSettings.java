@@ -10,9 +10,11 @@ import java.util.Set;
  * key unencrypted, PKCS#8 ({@code BEGIN PRIVATE KEY}). The launcher checks them before anything
  * listens ({@code net/TlsFiles}).
  *
- * @param minVersion the oldest protocol a client may speak: {@code TLSv1.2} or {@code TLSv1.3}
+ * @param minVersion   the oldest protocol a client may speak: {@code TLSv1.2} or {@code TLSv1.3}
+ * @param clientCaFile PEM certificates of the authorities whose client certificates a TLS listener
+ *                     requires (mutual TLS), null for none
  */
-public record TlsSettings(String certFile, String keyFile, String minVersion) {
+public record TlsSettings(String certFile, String keyFile, String minVersion, String clientCaFile) {
 
   public static final String SECTION = "tls";
   public static final String TLS_1_2 = "TLSv1.2";
@@ -21,7 +23,7 @@ public record TlsSettings(String certFile, String keyFile, String minVersion) {
 
   static TlsSettings read(SectionReader reader) {
     TlsSettings settings = new TlsSettings(reader.text("certFile", null), reader.text("keyFile", null),
-        reader.text("minVersion", DEFAULT_MIN_VERSION));
+        reader.text("minVersion", DEFAULT_MIN_VERSION), reader.text("clientCaFile", null));
     reader.check(settings.minVersion.equals(TLS_1_2) || settings.minVersion.equals(TLS_1_3), "minVersion",
         "must be TLSv1.2 or TLSv1.3", settings.minVersion);
     reader.check((settings.certFile == null) == (settings.keyFile == null), settings.certFile == null ? "certFile" : "keyFile",
@@ -44,6 +46,9 @@ public record TlsSettings(String certFile, String keyFile, String minVersion) {
     JsonObject json = new JsonObject();
     if (certFile != null) {
       json.put("certFile", certFile).put("keyFile", keyFile);
+    }
+    if (clientCaFile != null) {
+      json.put("clientCaFile", clientCaFile);
     }
     return json.put("minVersion", minVersion);
   }

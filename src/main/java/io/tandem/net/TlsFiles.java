@@ -2,8 +2,10 @@ package io.tandem.net;
 
 import io.tandem.config.ConfigException;
 import io.tandem.config.TlsSettings;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,6 +55,9 @@ public final class TlsFiles {
     if (!matches(key, certificate)) {
       throw new ConfigException("tls.keyFile " + tls.keyFile() + " is not the key of the certificate in tls.certFile " + tls.certFile());
     }
+    if (tls.clientCaFile() != null) {
+      chain("tls.clientCaFile", tls.clientCaFile());
+    }
   }
 
   /** A listener's options with TLS on: the section's certificate, and its protocols only. */
@@ -60,20 +65,33 @@ public final class TlsFiles {
     options.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
         .setEnabledSecureTransportProtocols(tls.protocols());
+    if (tls.clientCaFile() != null) {
+      // mutual TLS: a client without a certificate of one of these authorities is not let in
+      options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile()));
+    }
     return options;
   }
 
   private static X509Certificate certificate(String file) {
-    List<Certificate> chain;
+    return chain("tls.certFile", file).get(0);
+  }
+
+  /** The PEM certificates of a file, at least one. */
+  private static List<X509Certificate> chain(String key, String file) {
+    List<X509Certificate> chain = new ArrayList<>();
     try {
-      chain = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read("tls.certFile", file))));
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read(key, file)))) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("tls.certFile " + file + " is not a PEM certificate: " + e.getMessage());
+      throw new ConfigException(key + " " + file + " is not a PEM certificate: " + e.getMessage());
     }
-    if (chain.isEmpty() || !(chain.get(0) instanceof X509Certificate first)) {
-      throw new ConfigException("tls.certFile " + file + " holds no PEM certificate");
+    if (chain.isEmpty()) {
+      throw new ConfigException(key + " " + file + " holds no PEM certificate");
     }
-    return first;
+    return chain;
   }
 
   private static PrivateKey key(String file) {

@@ -73,6 +73,35 @@ class TcpEchoTlsTest {
   }
 
   @Test
+  void withAClientCaOnlyAClientWithACertificateItSignedIsEchoed(Vertx vertx, @TempDir Path dir) throws Exception {
+    TestCertificates.Pair server = TestCertificates.selfSigned(dir, "server");
+    TestCertificates.Pair client = TestCertificates.clientSignedByNewCa(dir, "client");
+    TestCertificates.Pair stranger = TestCertificates.clientSignedByNewCa(dir, "stranger");
+    JsonObject tls = new JsonObject().put("certFile", server.cert().toString()).put("keyFile", server.key().toString())
+        .put("clientCaFile", client.cert().toString());
+    int port = EchoServer.deploy(vertx, new JsonObject().put("tls", true), 1, new JsonObject().put("tls", tls)).port();
+    assertEquals("signed\n", echoOnce(TestCertificates.trusting(server.cert(), client.key()), port, "signed\n"));
+    for (javax.net.ssl.SSLContext refused : new javax.net.ssl.SSLContext[] {
+        TestCertificates.trusting(server.cert()), TestCertificates.trusting(server.cert(), stranger.key())}) {
+      // TLS 1.3 tells the client after its handshake: the refusal shows at the first read at the latest
+      assertThrows(IOException.class, () -> echoOnce(refused, port, "unsigned\n"));
+    }
+  }
+
+  private static String echoOnce(javax.net.ssl.SSLContext context, int port, String line) throws IOException {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(20_000);
+      socket.startHandshake();
+      socket.getOutputStream().write(line.getBytes());
+      byte[] echoed = new DataInputStream(socket.getInputStream()).readNBytes(line.length());
+      if (echoed.length < line.length()) {
+        throw new IOException("the connection ended after " + echoed.length + " bytes");
+      }
+      return new String(echoed);
+    }
+  }
+
+  @Test
   void aClientInClearGetsNoEcho(Vertx vertx, @TempDir Path dir) throws Exception {
     int[] port = new int[1];
     deploy(vertx, dir, port, "TLSv1.2");

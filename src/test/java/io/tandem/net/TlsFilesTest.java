@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsFilesTest {
 
   private static TlsSettings tls(Path cert, Path key) {
-    return new TlsSettings(cert.toString(), key.toString(), TlsSettings.DEFAULT_MIN_VERSION);
+    return new TlsSettings(cert.toString(), key.toString(), TlsSettings.DEFAULT_MIN_VERSION, null);
   }
 
   private static void assertRefused(String start, TlsSettings tls) {
@@ -44,6 +44,14 @@ class TlsFilesTest {
   void anExpiredCertificateIsRefused(@TempDir Path dir) throws Exception {
     TestCertificates.Pair expired = TestCertificates.expired(dir);
     assertRefused("tls.certFile " + expired.cert() + " expired on ", tls(expired.cert(), expired.key()));
+  }
+
+  @Test
+  void aClientCaFileThatIsNotPemCertificatesIsRefused(@TempDir Path dir) throws Exception {
+    TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "server");
+    TlsFiles.check(new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.cert().toString()));
+    assertRefused("tls.clientCaFile " + pair.key() + " is not a PEM certificate",
+        new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.key().toString()));
   }
 
   @Test

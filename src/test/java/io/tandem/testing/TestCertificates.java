@@ -10,6 +10,7 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -52,8 +53,47 @@ public final class TestCertificates {
     return key;
   }
 
+  /**
+   * A certificate authority and a client certificate it signed, for mutual TLS: the CA's
+   * certificate ({@code cert}) and the client's key and certificate as a PKCS#12 store
+   * ({@code key}, password {@code changeit}), as a JDK client loads them.
+   */
+  public static Pair clientSignedByNewCa(Path dir, String name) throws Exception {
+    Pair ca = selfSigned(dir, name + "-ca");
+    Path key = dir.resolve(name + ".key");
+    Path csr = dir.resolve(name + ".csr");
+    Path cert = dir.resolve(name + ".crt");
+    Path store = dir.resolve(name + ".p12");
+    run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString());
+    run(dir, "openssl", "x509", "-req", "-in", csr.toString(), "-CA", ca.cert().toString(), "-CAkey", ca.key().toString(),
+        "-CAcreateserial", "-days", "2", "-out", cert.toString());
+    run(dir, "openssl", "pkcs12", "-export", "-in", cert.toString(), "-inkey", key.toString(), "-out", store.toString(),
+        "-passout", "pass:changeit");
+    return new Pair(ca.cert(), store);
+  }
+
+  /** A client's TLS context that trusts {@code cert} and nothing else, and shows {@code clientStore}'s certificate if given. */
+  public static SSLContext trusting(Path cert, Path clientStore) throws Exception {
+    KeyManagerFactory keys = null;
+    if (clientStore != null) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(clientStore)) {
+        store.load(in, "changeit".toCharArray());
+      }
+      keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, "changeit".toCharArray());
+    }
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys == null ? null : keys.getKeyManagers(), trustManagers(cert), null);
+    return context;
+  }
+
   /** A client's TLS context that trusts {@code cert} and nothing else. */
   public static SSLContext trusting(Path cert) throws Exception {
+    return trusting(cert, null);
+  }
+
+  private static javax.net.ssl.TrustManager[] trustManagers(Path cert) throws Exception {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     try (InputStream in = Files.newInputStream(cert)) {
@@ -61,9 +101,7 @@ public final class TestCertificates {
     }
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
+    return trust.getTrustManagers();
   }
 
   private static void run(Path dir, String... command) throws IOException, InterruptedException {
