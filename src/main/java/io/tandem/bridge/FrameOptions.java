@@ -34,19 +34,45 @@ final class FrameOptions {
     }
     MultiMap map = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equalsIgnoreCase(Headers.PRINCIPAL)) {
-        throw new Invalid(Headers.PRINCIPAL + " is set by Tandem, never by a client");
-      } else if (header.getKey().equals("timeout")) {
+      if (header.getKey().equals("timeout")) {
         if (!(header.getValue() instanceof Number timeout) || timeout.longValue() < 1 || timeout.longValue() > MAX_TIMEOUT_MS) {
           throw new Invalid("headers.timeout must be 1.." + MAX_TIMEOUT_MS + " milliseconds");
         }
         options.setSendTimeout(timeout.longValue());
-      } else if (header.getValue() instanceof String || header.getValue() instanceof Number || header.getValue() instanceof Boolean) {
-        map.add(header.getKey(), String.valueOf(header.getValue()));
       } else {
-        throw new Invalid("header " + header.getKey() + " must be a string, number or boolean");
+        map.add(header.getKey(), value(header.getKey(), header.getValue()));
       }
     }
     return options.setHeaders(map);
+  }
+
+  /**
+   * A frame's headers as the SockJS bridge hands them to Vert.x Web, which takes only text (any
+   * other value threw inside it, and the client never heard back): each value as text, the
+   * principal's name added for a client that showed a token.
+   */
+  static JsonObject forSockJs(JsonObject frame, String principal) throws Invalid {
+    Object headers = frame.getValue(Frames.HEADERS);
+    if (headers != null && !(headers instanceof JsonObject)) {
+      throw new Invalid("headers must be a JSON object");
+    }
+    JsonObject text = new JsonObject();
+    if (headers != null) {
+      for (Map.Entry<String, Object> header : (JsonObject) headers) {
+        text.put(header.getKey(), value(header.getKey(), header.getValue()));
+      }
+    }
+    return principal == null ? text : text.put(Headers.PRINCIPAL, principal);
+  }
+
+  /** A header's value as the bus carries it: text, a number or boolean as its text; never the principal's header. */
+  private static String value(String name, Object value) throws Invalid {
+    if (name.equalsIgnoreCase(Headers.PRINCIPAL)) {
+      throw new Invalid(Headers.PRINCIPAL + " is set by Tandem, never by a client");
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return String.valueOf(value);
+    }
+    throw new Invalid("header " + name + " must be a string, number or boolean");
   }
 }

@@ -235,10 +235,10 @@ public final class SockJsBridge {
     }
     Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
-    if (!stampPrincipal(frame, client.policy)) {
-      String reason = Headers.PRINCIPAL + " is set by Tandem, never by a client";
-      logRefusal(socket, reason);
-      socket.write(Frames.refused("invalid_frame", reason).put(Frames.ADDRESS, address).toBuffer());
+    String badHeaders = fixHeaders(frame, client.policy);
+    if (badHeaders != null) {
+      logRefusal(socket, badHeaders);
+      socket.write(Frames.refused("invalid_frame", badHeaders).put(Frames.ADDRESS, address).toBuffer());
       return false; // Vert.x Web answers rejected
     }
     if (ReplyAddresses.isReplyAddress(address)) {
@@ -344,23 +344,21 @@ public final class SockJsBridge {
   }
 
   /**
-   * Puts the principal's name in a send or publish frame's headers ({@link Headers#PRINCIPAL}),
-   * which Vert.x Web makes the message's: false when the client set that header itself.
+   * Makes a send or publish frame's headers what Vert.x Web can take, with the principal's name
+   * ({@link Headers#PRINCIPAL}) for a client that showed a token: null, or why the frame is refused.
    */
-  private static boolean stampPrincipal(JsonObject frame, BridgePolicy policy) {
-    JsonObject headers = frame.getValue(Frames.HEADERS) instanceof JsonObject json ? json : null;
-    if (headers != null) {
-      for (String name : headers.fieldNames()) {
-        if (name.equalsIgnoreCase(Headers.PRINCIPAL)) {
-          return false;
-        }
+  private static String fixHeaders(JsonObject frame, BridgePolicy policy) {
+    try {
+      JsonObject headers = FrameOptions.forSockJs(frame, policy.principal() == null ? null : policy.principal().name());
+      if (!headers.isEmpty() || frame.containsKey(Frames.HEADERS)) {
+        frame.put(Frames.HEADERS, headers);
       }
+      return null;
+    } catch (FrameOptions.Invalid e) {
+      return e.getMessage();
     }
-    if (policy.principal() != null) {
-      frame.put(Frames.HEADERS, (headers == null ? new JsonObject() : headers).put(Headers.PRINCIPAL, policy.principal().name()));
-    }
-    return true;
   }
+
 
   /**
    * Tandem's addition, as on the TCP bridge: a client that asked learns its subscription is in
