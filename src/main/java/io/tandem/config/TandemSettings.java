@@ -82,11 +82,13 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
    * sections): a listener with TLS on needs the {@code tls} section's certificate.
    */
   void checkAcrossSections() {
-    for (String listener : new String[] {TcpSettings.SECTION, BridgeSettings.SECTION}) {
-      boolean on = listener.equals(TcpSettings.SECTION) ? tcp.tls() : bridge.tls();
-      if (on && !tls.configured()) {
-        throw new ConfigException(listener + ".tls is true, but tls.certFile and tls.keyFile are not set");
-      }
+    requireCertificate(tcp.tls(), TcpSettings.SECTION);
+    requireCertificate(bridge.tls(), BridgeSettings.SECTION);
+  }
+
+  private void requireCertificate(boolean tlsOn, String listener) {
+    if (tlsOn && !tls.configured()) {
+      throw new ConfigException(listener + ".tls is true, but tls.certFile and tls.keyFile are not set");
     }
   }
 
