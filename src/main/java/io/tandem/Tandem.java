@@ -83,7 +83,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         TandemSettings settings = config.settings(defaultInstances(instances));
-        if (settings.tcp().tls() || settings.bridge().tls()) {
+        if (settings.usesTls()) {
           TlsFiles.check(settings.tls()); // one line naming the file, before anything listens
         }
         if (settings.auth().tokensFile() != null) {

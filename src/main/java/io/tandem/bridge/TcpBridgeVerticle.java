@@ -8,7 +8,9 @@ import io.tandem.config.VerticleConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.channel.Channel;
+import io.tandem.net.AcceptGate;
 import io.tandem.net.CloseNotify;
+import io.tandem.net.HandshakeFailures;
 import io.tandem.net.ConnectionGate;
 import io.tandem.net.TlsFiles;
 import io.tandem.net.VertxInternals;
@@ -49,23 +51,26 @@ public final class TcpBridgeVerticle extends VerticleBase {
     return Principals.load(vertx, auth).compose(principals -> {
       NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
       server = vertx.createNetServer(settings.tls() ? TlsFiles.serve(options, all.tls()) : options)
+        .exceptionHandler(HandshakeFailures.of(BridgeSettings.SECTION))
           .connectHandler(socket -> {
-            InetAddress remote = admitted(gate, socket);
-            if (remote == null) {
-              return;
+            Channel channel = VertxInternals.channel(socket);
+            if (AcceptGate.admission(channel, gate) == null) {
+              return; // closed, counted and logged by the gate
             }
+            InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
             if (loopbackOnly && !remote.isLoopbackAddress()) {
               // said, then closed: a client that cannot use the bridge learns why instead of timing out
               socket.end(Frames.encode(Frames.refused("protected_mode", OFF_MACHINE)));
               return;
             }
             if (settings.tls()) {
-              CloseNotify.answer(VertxInternals.channel(socket));
+              CloseNotify.answer(channel);
             }
             new BridgeConnection(vertx, socket, settings, policy, principals).start();
           });
       return server.listen(settings.tcpPort(), settings.tcpHost())
-          .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)));
+          .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)))
+          .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate, 0)); // handed over at the handshake, which Vert.x times
     });
   }
 
@@ -73,22 +78,6 @@ public final class TcpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
-  }
-
-  /**
-   * Closes a connection over bridge.maxConnectionsPerClient or the descriptor budget at once (the
-   * gate counts it): the client's address, or null for a connection closed.
-   */
-  private static InetAddress admitted(ConnectionGate gate, NetSocket socket) {
-    Channel channel = VertxInternals.channel(socket);
-    InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
-    ConnectionGate.Admission admission = gate.admit(remote);
-    if (!admission.admitted()) {
-      socket.close();
-      return null;
-    }
-    channel.closeFuture().addListener(closed -> gate.release(remote, admission));
-    return remote;
   }
 
   /** The port this bridge listens on (the real one when configured with port 0). */

@@ -14,7 +14,8 @@ public record HttpSettings(
     int requestHeaderTimeoutMs,
     int idleTimeoutSeconds,
     int maxConnections,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient,
+    boolean tls) {
 
   public static final String SECTION = "http";
 
@@ -48,7 +49,8 @@ public record HttpSettings(
         reader.integer("requestHeaderTimeoutMs", DEFAULT_REQUEST_HEADER_TIMEOUT_MS, 100, HOUR_MS),
         reader.integer("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_SECONDS, 0, 86_400),
         reader.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
-        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000));
+        reader.integer("maxConnectionsPerClient", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 10_000_000),
+        reader.bool("tls", false));
     reader.check(settings.delayMs <= settings.maxDelayMs, "delayMs",
         "must not exceed http.maxDelayMs (" + settings.maxDelayMs + ")", settings.delayMs);
     reader.finish();
@@ -68,6 +70,7 @@ public record HttpSettings(
         .put("requestHeaderTimeoutMs", requestHeaderTimeoutMs)
         .put("idleTimeoutSeconds", idleTimeoutSeconds)
         .put("maxConnections", maxConnections)
-        .put("maxConnectionsPerClient", maxConnectionsPerClient);
+        .put("maxConnectionsPerClient", maxConnectionsPerClient)
+        .put("tls", tls);
   }
 }

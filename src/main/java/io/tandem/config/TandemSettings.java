@@ -82,8 +82,14 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
    * sections): a listener with TLS on needs the {@code tls} section's certificate.
    */
   void checkAcrossSections() {
+    requireCertificate(http.tls(), HttpSettings.SECTION);
     requireCertificate(tcp.tls(), TcpSettings.SECTION);
     requireCertificate(bridge.tls(), BridgeSettings.SECTION);
+  }
+
+  /** Whether anything presents the {@code tls} section's certificate: then the launcher checks its files. */
+  public boolean usesTls() {
+    return http.tls() || tcp.tls() || bridge.tls();
   }
 
   private void requireCertificate(boolean tlsOn, String listener) {

@@ -42,7 +42,7 @@ public final class VerticleConfig {
 
   /** The HTTP verticle's slice: its own sections, and what it fronts on this node. */
   public static JsonObject httpSlice(TandemSettings settings) {
-    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION, AuthSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
+    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
   }
 
   /** @throws ConfigException naming what is wrong in the slice */

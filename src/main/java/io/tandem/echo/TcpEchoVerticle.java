@@ -6,7 +6,9 @@ import io.tandem.bus.TcpMessages;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
 import io.tandem.config.TcpSettings;
+import io.tandem.net.AcceptGate;
 import io.tandem.net.CloseNotify;
+import io.tandem.net.HandshakeFailures;
 import io.tandem.net.ConnectionGate;
 import io.tandem.net.TlsFiles;
 import io.tandem.net.LogLimit;
@@ -24,7 +26,6 @@ import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,7 @@ public final class TcpEchoVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setTcpNoDelay(true);
     server = vertx.createNetServer(settings.tls() ? TlsFiles.serve(options, all.tls()) : options)
+        .exceptionHandler(HandshakeFailures.of(TcpSettings.SECTION))
         .connectHandler(this::accept);
     return Future.all(
             bus.consumer(Addresses.ECHO, this::echo).completion(),
@@ -77,7 +79,8 @@ public final class TcpEchoVerticle extends VerticleBase {
             bus.consumer(Addresses.TCP_SEND_NODE + connections.node(), sends::sendHere).completion(),
             bus.consumer(Addresses.TCP_BROADCAST, this::broadcast).completion())
         .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
-            .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))));
+            .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))))
+        .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate, 0)); // handed over at the handshake, which Vert.x times
   }
 
   @Override
@@ -93,15 +96,11 @@ public final class TcpEchoVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     String remote = format(socket.remoteAddress());
-    InetAddress address = ConnectionGate.remoteOf(VertxInternals.channel(socket).remoteAddress());
-    ConnectionGate.Admission admission = gate.admit(address);
-    if (!admission.admitted()) {
-      socket.close(); // counted and logged by the gate
-      return;
+    if (AcceptGate.admission(VertxInternals.channel(socket), gate) == null) {
+      return; // closed, counted and logged by the gate
     }
     String id = connections.admit(settings.maxConnections());
     if (id == null) {
-      gate.release(address, admission);
       socket.close();
       logRefusal(remote);
       return;
@@ -120,7 +119,6 @@ public final class TcpEchoVerticle extends VerticleBase {
     socket.closeHandler(closed -> {
       mine.remove(id);
       connections.release(id);
-      gate.release(address, admission);
       bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));
     });
     socket.exceptionHandler(err -> log.debug("connection {} from {}: {}", id, remote, err.toString()));

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -27,6 +28,8 @@ final class ErrorResponses {
   static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+  /** HTTP/2's NO_ERROR: after a whole answer, "stop sending the rest" (RFC 9113 §8.1). */
+  private static final long NO_ERROR = 0;
 
   private final int maxBodyBytes;
 
@@ -85,6 +88,11 @@ final class ErrorResponses {
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status == 413) {
       // the client may still be sending: stop reading it after a little, so a body can cost no more
+      // (HTTP/2: the stream alone ends; the connection's other requests go on)
+      if (ctx.request().version() == HttpVersion.HTTP_2) {
+        send(ctx.response(), 413, describe(ctx, 413)).onComplete(sent -> ctx.request().response().reset(NO_ERROR));
+        return;
+      }
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       send(ctx.response(), 413, describe(ctx, 413)).onComplete(sent -> RequestGuard.closeAfterDrain(ctx.request()));
     } else if (failure instanceof RequestGuard.Refusal refusal) {

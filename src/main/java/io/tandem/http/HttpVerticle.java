@@ -1,21 +1,26 @@
 package io.tandem.http;
 
-import io.netty.channel.Channel;
 import io.tandem.auth.Principals;
 import io.tandem.bus.Addresses;
 import io.tandem.config.AuthSettings;
 import io.tandem.config.HttpSettings;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
+import io.tandem.net.AcceptGate;
 import io.tandem.net.ConnectionGate;
+import io.tandem.net.HandshakeFailures;
+import io.tandem.net.TlsFiles;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.Http2ServerConnection;
 
-import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -35,6 +40,8 @@ public final class HttpVerticle extends VerticleBase {
   private ConnectionGate gate;
   private RequestGuard.Sweep sweep;
   private long sweepTimer;
+  private int requestHeaderTimeoutMs;
+  private int idleTimeoutSeconds;
 
   /** Deployed alone, with nothing to say when the rest of a service is deployed: never ready. */
   public HttpVerticle() {
@@ -51,13 +58,22 @@ public final class HttpVerticle extends VerticleBase {
     VerticleConfig all = VerticleConfig.of(config());
     HttpSettings settings = all.http();
     graceSeconds = all.shutdownGraceSeconds();
-    // HTTP/1.x only: h2c (on by default in Vert.x 5) would bypass RequestGuard and ClientHangUp.
+    // No h2c (on by default in Vert.x 5): in clear, HTTP/1.x only, so that every connection reaches
+    // RequestGuard; HTTP/2 is offered over TLS, through ALPN, and held by Http2Guard.
     // A WebSocket that never answers the server's close (1001 on shutdown) is cut after 2 s, not
     // Vert.x's 10: shutdown waits for it, and the close frame itself has reached the client anyway.
     options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setWebSocketClosingTimeout(WEBSOCKET_CLOSING_SECONDS);
+    if (settings.tls()) {
+      // a handshake is timed like a request head; Vert.x's HTTP/2 defaults hold headers to 8 KiB
+      // (HTTP/1's head), 100 streams a connection, 200 resets per 30 s
+      TlsFiles.serve(options, all.tls()).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setSslHandshakeTimeout(settings.requestHeaderTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     gate = ConnectionGate.of(vertx, HttpSettings.SECTION, settings.maxConnections(), settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), true);
     sweep = new RequestGuard.Sweep(settings.requestHeaderTimeoutMs(), settings.idleTimeoutSeconds());
+    requestHeaderTimeoutMs = settings.requestHeaderTimeoutMs();
+    idleTimeoutSeconds = settings.idleTimeoutSeconds();
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
     AuthSettings auth = all.auth();
     return Principals.load(vertx, auth).compose(known -> {
@@ -65,10 +81,13 @@ public final class HttpVerticle extends VerticleBase {
       server = vertx.createHttpServer(options)
           .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
           .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
+          .exceptionHandler(HandshakeFailures.of(HttpSettings.SECTION))
           .connectionHandler(this::connected);
       return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion();
     }).compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
-        .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))));
+        .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))))
+        .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate,
+            settings.tls() ? settings.requestHeaderTimeoutMs() : 0));
   }
 
   /**
@@ -87,20 +106,23 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** Admits a new connection (or closes it at once) and sets it up, before it reads a byte. */
+  /** Sets up a connection Vert.x hands over (admitted by the gate at accept), before it reads a request. */
   private void connected(HttpConnection connection) {
-    if (!(connection instanceof Http1xServerConnection http1)) {
-      connection.close(); // cannot happen with h2c off and no TLS; never serve a connection unguarded
-      return;
+    if (connection instanceof Http1xServerConnection http1) {
+      ConnectionGate.Admission admission = AcceptGate.admission(http1.channelHandlerContext().channel(), gate);
+      if (admission != null) {
+        RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY, ClientHangUp.watch(http1));
+      }
+    } else if (connection instanceof Http2ServerConnection http2) {
+      ConnectionGate.Admission admission = AcceptGate.admission(http2.channelHandlerContext().channel(), gate);
+      if (admission == ConnectionGate.Admission.PROBE_ONLY) {
+        // past the descriptor budget only health probes are answered, and those come over HTTP/1.1
+        http2.close();
+      } else if (admission != null) {
+        Http2Guard.install(http2, http2.channelHandlerContext(), requestHeaderTimeoutMs, idleTimeoutSeconds);
+      }
+    } else {
+      connection.close(); // no other kind is configured; never serve a connection unguarded
     }
-    Channel channel = http1.channelHandlerContext().channel();
-    InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
-    ConnectionGate.Admission admission = gate.admit(remote);
-    if (!admission.admitted()) {
-      channel.close();
-      return;
-    }
-    channel.closeFuture().addListener(closed -> gate.release(remote, admission));
-    RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY, ClientHangUp.watch(http1));
   }
 }

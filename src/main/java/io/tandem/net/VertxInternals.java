@@ -5,12 +5,18 @@ import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.spi.cluster.ClusterManager;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 
 /**
@@ -26,7 +32,37 @@ import java.net.InetAddress;
  */
 public final class VertxInternals {
 
+  /*
+   * Where a listening channel is kept: the HTTP server's TCP server, the server that bound the
+   * port (verticle instances on one port share the first one's), and its bind. Private fields,
+   * read once per listener at start-up.
+   */
+  private static final VarHandle HTTP_TCP_SERVER = field(HttpServerImpl.class, "tcpServer");
+  private static final VarHandle ACTUAL_SERVER = field(NetServerImpl.class, "actualServer");
+  private static final VarHandle BIND_FUTURE = field(NetServerImpl.class, "bindFuture");
+
   private VertxInternals() {
+  }
+
+  private static VarHandle field(Class<?> owner, String name) {
+    try {
+      Class<?> type = owner.getDeclaredField(name).getType();
+      return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findVarHandle(owner, name, type);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Vert.x's " + owner.getSimpleName() + " has no field " + name + ": " + e);
+    }
+  }
+
+  /** The channel an HTTP server listens on, once it listens: where {@link AcceptGate} goes. */
+  public static Channel listening(HttpServer server) {
+    return listening((NetServer) HTTP_TCP_SERVER.get(server));
+  }
+
+  /** The channel a TCP server listens on, once it listens: where {@link AcceptGate} goes. */
+  @SuppressWarnings("unchecked")
+  public static Channel listening(NetServer server) {
+    NetServerImpl actual = (NetServerImpl) ACTUAL_SERVER.get(server);
+    return ((Future<Channel>) BIND_FUTURE.get(actual)).result();
   }
 
   /** The Netty channel under a Vert.x socket: its real remote address, half-close, the pipeline. */

@@ -1,8 +1,14 @@
 package io.tandem.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -14,13 +20,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -47,6 +56,36 @@ class VertxInternalsTest {
     ByteBuf raw = assertInstanceOf(ByteBuf.class, accepted.poll(10, TimeUnit.SECONDS));
     assertEquals("x", raw.toString(StandardCharsets.UTF_8));
     raw.release();
+  }
+
+  @Test
+  void everyServerOnOnePortGivesTheOneChannelThatListensThere(Vertx vertx) throws Exception {
+    // net/AcceptGate goes in that channel's pipeline, once for all the instances that share the port
+    // Vert.x shares a port between the instances of one deployment, as Tandem's verticles run
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    int[] port = {freePort()};
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end());
+        servers.add(server);
+        return server.listen(port[0], "127.0.0.1");
+      }
+    }, new DeploymentOptions().setInstances(2)).await(10, TimeUnit.SECONDS);
+    Channel listening = VertxInternals.listening(servers.get(0));
+    assertTrue(listening instanceof ServerChannel && listening.isActive(), String.valueOf(listening));
+    assertEquals(port[0], ((InetSocketAddress) listening.localAddress()).getPort());
+    assertSame(listening, VertxInternals.listening(servers.get(1)));
+    NetServer tcp = vertx.createNetServer().connectHandler(NetSocket::close);
+    int tcpPort = tcp.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    assertEquals(tcpPort, ((InetSocketAddress) VertxInternals.listening(tcp).localAddress()).getPort());
+  }
+
+  /** A port nothing listens on now (port 0 would give each instance a port of its own). */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
   }
 
   @Test
