@@ -9,6 +9,7 @@ import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
 import io.tandem.config.TcpSettings;
 import io.tandem.config.TlsSettings;
+import io.tandem.net.CertificateReload;
 import io.tandem.config.VerticleConfig;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.fetch.BatchVerticle;
@@ -70,6 +71,12 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     TandemSettings settings = TandemSettings.fromJson(config());
+    // first, so that each TLS listener finds it when it registers
+    Future<Void> reload = settings.usesTls() ? CertificateReload.start(vertx, settings.tls()) : Future.succeededFuture();
+    return reload.compose(looking -> deployAll(settings));
+  }
+
+  private Future<?> deployAll(TandemSettings settings) {
     List<Future<?>> deployments = new ArrayList<>();
     if (settings.tcp().listener().enabled()) {
       deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.channel.Channel;
 import io.tandem.net.AcceptGate;
+import io.tandem.net.CertificateReload;
 import io.tandem.net.CloseNotify;
 import io.tandem.net.HandshakeFailures;
 import io.tandem.net.ConnectionGate;
@@ -34,6 +35,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
           + "or set auth.protectedMode to false to open it to every client";
 
   private NetServer server;
+  private Runnable stopReloads = () -> { };
   private int graceSeconds;
 
   @Override
@@ -70,13 +72,19 @@ public final class TcpBridgeVerticle extends VerticleBase {
           });
       return server.listen(settings.tcpPort(), settings.tcpHost())
           .recover(err -> Future.failedFuture(new ListenException("TCP bridge", settings.tcpListener(), err)))
-          .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate, 0)); // handed over at the handshake, which Vert.x times
+          .onSuccess(listening -> {
+            AcceptGate.install(VertxInternals.listening(server), gate, 0); // handed over at the handshake, which Vert.x times
+            if (settings.tls()) {
+              stopReloads = CertificateReload.register(vertx, options.getSslOptions(), next -> server.updateSSLOptions(next, true));
+            }
+          });
     });
   }
 
   /** Lets requests in flight get their answers (up to the grace period); each connection says goodbye itself. */
   @Override
   public Future<?> stop() {
+    stopReloads.run();
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }
 

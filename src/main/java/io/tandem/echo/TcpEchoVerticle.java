@@ -7,6 +7,7 @@ import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
 import io.tandem.config.TcpSettings;
 import io.tandem.net.AcceptGate;
+import io.tandem.net.CertificateReload;
 import io.tandem.net.CloseNotify;
 import io.tandem.net.HandshakeFailures;
 import io.tandem.net.ConnectionGate;
@@ -49,6 +50,7 @@ public final class TcpEchoVerticle extends VerticleBase {
   private ConnectionGate gate;
   private EventBus bus;
   private NetServer server;
+  private Runnable stopReloads = () -> { };
   /** What this instance's connections may publish together; event-loop confined like them. */
   private LineRate instanceLines;
   private final LogLimit refusalLog = new LogLimit();
@@ -80,11 +82,17 @@ public final class TcpEchoVerticle extends VerticleBase {
             bus.consumer(Addresses.TCP_BROADCAST, this::broadcast).completion())
         .compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
             .recover(err -> Future.failedFuture(new ListenException("TCP echo", settings.listener(), err))))
-        .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate, 0)); // handed over at the handshake, which Vert.x times
+        .onSuccess(listening -> {
+          AcceptGate.install(VertxInternals.listening(server), gate, 0); // handed over at the handshake, which Vert.x times
+          if (settings.tls()) {
+            stopReloads = CertificateReload.register(vertx, options.getSslOptions(), next -> server.updateSSLOptions(next, true));
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    stopReloads.run();
     // each socket's shutdown handler ends it once its pending echo is written
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }

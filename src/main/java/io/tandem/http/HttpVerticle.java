@@ -7,6 +7,7 @@ import io.tandem.config.HttpSettings;
 import io.tandem.config.ListenException;
 import io.tandem.config.VerticleConfig;
 import io.tandem.net.AcceptGate;
+import io.tandem.net.CertificateReload;
 import io.tandem.net.ConnectionGate;
 import io.tandem.net.HandshakeFailures;
 import io.tandem.net.TlsFiles;
@@ -41,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
   private RequestGuard.Sweep sweep;
   private long sweepTimer;
   private int requestHeaderTimeoutMs;
+  private Runnable stopReloads = () -> { };
   private int idleTimeoutSeconds;
 
   /** Deployed alone, with nothing to say when the rest of a service is deployed: never ready. */
@@ -86,8 +88,12 @@ public final class HttpVerticle extends VerticleBase {
       return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion();
     }).compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
         .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))))
-        .onSuccess(listening -> AcceptGate.install(VertxInternals.listening(server), gate,
-            settings.tls() ? settings.requestHeaderTimeoutMs() : 0));
+        .onSuccess(listening -> {
+          AcceptGate.install(VertxInternals.listening(server), gate, settings.tls() ? settings.requestHeaderTimeoutMs() : 0);
+          if (settings.tls()) {
+            stopReloads = CertificateReload.register(vertx, options.getSslOptions(), next -> server.updateSSLOptions(next, true));
+          }
+        });
   }
 
   /**
@@ -97,6 +103,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    stopReloads.run();
     routes.goAway();
     return server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }

@@ -2,10 +2,12 @@ package io.tandem.net;
 
 import io.tandem.config.ConfigException;
 import io.tandem.config.TlsSettings;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,10 +43,21 @@ public final class TlsFiles {
   private TlsFiles() {
   }
 
+  /**
+   * The files' bytes as they were checked: what a listener is given on a reload, so that a file
+   * changed between the check and the load cannot slip in unchecked.
+   *
+   * @param clientCa null without {@code tls.clientCaFile}
+   */
+  public record Pem(byte[] cert, byte[] key, byte[] clientCa, X509Certificate certificate) {
+  }
+
   /** @throws ConfigException naming the file and what is wrong: unreadable, not PEM, expired, key not the certificate's */
-  public static void check(TlsSettings tls) {
-    X509Certificate certificate = certificate(tls.certFile());
-    PrivateKey key = key(tls.keyFile());
+  public static Pem check(TlsSettings tls) {
+    byte[] certBytes = read("tls.certFile", tls.certFile());
+    byte[] keyBytes = read("tls.keyFile", tls.keyFile());
+    X509Certificate certificate = chain("tls.certFile", tls.certFile(), certBytes).get(0);
+    PrivateKey key = key(tls.keyFile(), keyBytes);
     try {
       certificate.checkValidity();
     } catch (CertificateExpiredException e) {
@@ -55,9 +68,22 @@ public final class TlsFiles {
     if (!matches(key, certificate)) {
       throw new ConfigException("tls.keyFile " + tls.keyFile() + " is not the key of the certificate in tls.certFile " + tls.certFile());
     }
+    byte[] clientCa = null;
     if (tls.clientCaFile() != null) {
-      chain("tls.clientCaFile", tls.clientCaFile());
+      clientCa = read("tls.clientCaFile", tls.clientCaFile());
+      chain("tls.clientCaFile", tls.clientCaFile(), clientCa);
     }
+    return new Pem(certBytes, keyBytes, clientCa, certificate);
+  }
+
+  /** A listener's TLS options with the certificate (and client authorities) of {@code pem}, the rest as they were. */
+  public static ServerSSLOptions with(ServerSSLOptions current, Pem pem) {
+    ServerSSLOptions next = current.copy()
+        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(pem.cert())).setKeyValue(Buffer.buffer(pem.key())));
+    if (pem.clientCa() != null) {
+      next.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pem.clientCa())));
+    }
+    return next;
   }
 
   /** A listener's options with TLS on: the section's certificate, and its protocols only. */
@@ -72,15 +98,11 @@ public final class TlsFiles {
     return options;
   }
 
-  private static X509Certificate certificate(String file) {
-    return chain("tls.certFile", file).get(0);
-  }
-
   /** The PEM certificates of a file, at least one. */
-  private static List<X509Certificate> chain(String key, String file) {
+  private static List<X509Certificate> chain(String key, String file, byte[] bytes) {
     List<X509Certificate> chain = new ArrayList<>();
     try {
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read(key, file)))) {
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
         if (certificate instanceof X509Certificate x509) {
           chain.add(x509);
         }
@@ -94,8 +116,8 @@ public final class TlsFiles {
     return chain;
   }
 
-  private static PrivateKey key(String file) {
-    String text = new String(read("tls.keyFile", file), StandardCharsets.US_ASCII);
+  private static PrivateKey key(String file, byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.US_ASCII);
     Matcher pem = PEM_KEY.matcher(text);
     if (!pem.find()) {
       throw new ConfigException("tls.keyFile " + file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); "

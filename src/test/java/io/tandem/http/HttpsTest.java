@@ -40,6 +40,7 @@ import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code http.tls}: HTTPS, with HTTP/2 offered through ALPN, and HTTP/2 held to the same limits as
@@ -181,6 +182,19 @@ class HttpsTest {
       while (in.read() >= 0) {
         // skip them
       }
+    }
+  }
+
+  @Test
+  void anHttp11HeadThatNeverEndsIsTimedOverTlsToo(Vertx vertx, @TempDir Path dir) throws Exception {
+    Server server = deploy(vertx, dir, new JsonObject().put("requestHeaderTimeoutMs", 500));
+    try (SSLSocket socket = (SSLSocket) TestCertificates.trusting(server.certificate().cert()).getSocketFactory()
+        .createSocket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(20_000);
+      socket.startHandshake();
+      assertEquals("", socket.getApplicationProtocol(), "no ALPN offered: HTTP/1.1");
+      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(readAll(socket).startsWith("HTTP/1.1 408 "), "the HTTP/1 guard reads TLS connections too");
     }
   }
 

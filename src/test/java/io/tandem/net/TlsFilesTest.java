@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsFilesTest {
 
   private static TlsSettings tls(Path cert, Path key) {
-    return new TlsSettings(cert.toString(), key.toString(), TlsSettings.DEFAULT_MIN_VERSION, null);
+    return new TlsSettings(cert.toString(), key.toString(), TlsSettings.DEFAULT_MIN_VERSION, null, 0);
   }
 
   private static void assertRefused(String start, TlsSettings tls) {
@@ -49,9 +49,9 @@ class TlsFilesTest {
   @Test
   void aClientCaFileThatIsNotPemCertificatesIsRefused(@TempDir Path dir) throws Exception {
     TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "server");
-    TlsFiles.check(new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.cert().toString()));
+    TlsFiles.check(new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.cert().toString(), 0));
     assertRefused("tls.clientCaFile " + pair.key() + " is not a PEM certificate",
-        new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.key().toString()));
+        new TlsSettings(pair.cert().toString(), pair.key().toString(), TlsSettings.DEFAULT_MIN_VERSION, pair.key().toString(), 0));
   }
 
   @Test
