@@ -123,6 +123,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     if (cluster.publicPort() != -1) {
       bus.setClusterPublicPort(cluster.publicPort());
     }
+    if (cluster.tls()) {
+      TlsFiles.cluster(bus, config.settings(defaultInstances(instancesOption)).tls());
+    }
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast));
   }
 

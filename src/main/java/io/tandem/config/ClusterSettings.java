@@ -20,6 +20,7 @@ import java.util.List;
  * @param publicPort the port the others reach it at, -1 for the bound one
  * @param memberPort the port Hazelcast listens on, or the next free one after it
  * @param members    Hazelcast members to join, {@code host:port} each
+ * @param tls        the event bus between nodes over mutual TLS, with the {@code tls} section's files
  */
 public record ClusterSettings(
     String name,
@@ -29,7 +30,8 @@ public record ClusterSettings(
     int publicPort,
     int memberPort,
     List<String> members,
-    String hazelcastConfig) {
+    String hazelcastConfig,
+    boolean tls) {
 
   public static final String SECTION = "cluster";
 
@@ -48,7 +50,8 @@ public record ClusterSettings(
         reader.integer("publicPort", -1, 1, 65535),
         reader.integer("memberPort", DEFAULT_MEMBER_PORT, 1, 65535),
         reader.strings("members", DEFAULT_MEMBERS),
-        reader.text("hazelcastConfig", DEFAULT_HAZELCAST_CONFIG));
+        reader.text("hazelcastConfig", DEFAULT_HAZELCAST_CONFIG),
+        reader.bool("tls", false));
     reader.check(!settings.members.isEmpty(), "members", "must list at least one host:port", settings.members);
     for (String member : settings.members) {
       reader.check(isHostAndPort(member), "members", "must be host:port entries (one per member, no ranges)",
@@ -77,7 +80,8 @@ public record ClusterSettings(
     return json
         .put("memberPort", memberPort)
         .put("members", new JsonArray(members))
-        .put("hazelcastConfig", hazelcastConfig);
+        .put("hazelcastConfig", hazelcastConfig)
+        .put("tls", tls);
   }
 
   private static boolean isHostAndPort(String member) {

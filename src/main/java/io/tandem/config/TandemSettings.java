@@ -85,11 +85,12 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
     requireCertificate(http.tls(), HttpSettings.SECTION);
     requireCertificate(tcp.tls(), TcpSettings.SECTION);
     requireCertificate(bridge.tls(), BridgeSettings.SECTION);
+    requireCertificate(cluster.tls(), ClusterSettings.SECTION);
   }
 
   /** Whether anything presents the {@code tls} section's certificate: then the launcher checks its files. */
   public boolean usesTls() {
-    return http.tls() || tcp.tls() || bridge.tls();
+    return http.tls() || tcp.tls() || bridge.tls() || cluster.tls();
   }
 
   private void requireCertificate(boolean tlsOn, String listener) {

@@ -3,6 +3,7 @@ package io.tandem.net;
 import io.tandem.config.ConfigException;
 import io.tandem.config.TlsSettings;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -74,6 +75,22 @@ public final class TlsFiles {
       chain("tls.clientCaFile", tls.clientCaFile(), clientCa);
     }
     return new Pem(certBytes, keyBytes, clientCa, certificate);
+  }
+
+  /**
+   * The clustered event bus over TLS between nodes ({@code cluster.tls}), always mutual: a node
+   * must show a certificate the others trust, else anyone who can reach a node's bus port could
+   * put messages on the bus. Trusted: the {@code tls.clientCaFile} authorities, or without one the
+   * certificates of {@code tls.certFile} (every node presenting the same certificate). Vert.x's
+   * cluster client checks the chain, not the host name: nodes are reached by address.
+   */
+  public static EventBusOptions cluster(EventBusOptions bus, TlsSettings tls) {
+    bus.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile() != null ? tls.clientCaFile() : tls.certFile()))
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setEnabledSecureTransportProtocols(tls.protocols());
+    return bus;
   }
 
   /** A listener's TLS options with the certificate (and client authorities) of {@code pem}, the rest as they were. */

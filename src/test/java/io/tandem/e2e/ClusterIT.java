@@ -7,12 +7,19 @@ import io.tandem.fetch.Origin;
 import io.tandem.testing.Http;
 import io.tandem.testing.LauncherOptions;
 import io.tandem.testing.Sockets;
+import io.tandem.testing.TestCertificates;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +32,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -170,6 +178,45 @@ class ClusterIT {
     }
   }
   @Test
+  void withClusterTlsOnlyNodesWithTheCertificateReachTheBus() throws Exception {
+    TestCertificates.Pair certificate = TestCertificates.selfSigned(workDir, "cluster-node");
+    Map<String, String> tls = Map.of("TANDEM_CLUSTER_TLS", "true",
+        "TANDEM_TLS_CERT_FILE", certificate.cert().toString(), "TANDEM_TLS_KEY_FILE", certificate.key().toString());
+    // this JVM joins as a user's would: the nodes' certificate, trusting it, showing it
+    EventBusOptions mutualTls = new EventBusOptions().setHost("127.0.0.1").setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.cert().toString()).setKeyPath(certificate.key().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(certificate.cert().toString()));
+    try (Cluster cluster = new Cluster(true, tls, mutualTls)) {
+      // the gateway fetches nothing itself: the batch goes to worker B and its result comes back over TLS
+      assertEquals(1, cluster.fetch(List.of(origin.url("/status/200")), 1).getInteger("succeeded"));
+      assertEquals("over tls", cluster.member.eventBus().request(Addresses.ECHO, "over tls").await(30, TimeUnit.SECONDS).body());
+
+      // a member in clear, or speaking TLS with a certificate of its own (trusting anyone), joins
+      // Hazelcast (which has no TLS), but nothing it sends reaches a node
+      TestCertificates.Pair its = TestCertificates.selfSigned(Files.createTempDirectory(workDir, "stranger"), "stranger");
+      EventBusOptions inClear = new EventBusOptions().setHost("127.0.0.1");
+      EventBusOptions ownCertificate = new EventBusOptions().setHost("127.0.0.1").setSsl(true).setTrustAll(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(its.cert().toString()).setKeyPath(its.key().toString()));
+      for (EventBusOptions strangersBus : List.of(inClear, ownCertificate)) {
+        ClusterSettings strangers = new ClusterSettings(cluster.name, "127.0.0.1", 0, null, -1, freePort(),
+            cluster.members(), hazelcastXml(), false);
+        Vertx stranger = Vertx.builder().with(new VertxOptions().setEventBusOptions(strangersBus))
+            .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(strangers)))
+            .buildClustered().await(60, TimeUnit.SECONDS);
+        try {
+          assertEquals(4, ((VertxInternal) stranger).clusterManager().getNodes().size(), "it joined Hazelcast");
+          DeliveryOptions shortWait = new DeliveryOptions().setSendTimeout(3000);
+          assertThrows(ReplyException.class,
+              () -> stranger.eventBus().request(Addresses.ECHO, "from a stranger", shortWait).await(30, TimeUnit.SECONDS),
+              strangersBus.isSsl() ? "TLS with an untrusted certificate" : "in clear");
+        } finally {
+          stranger.close().await(30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @Test
   void aSecondWorkerNodeDoublesWhatABatchHasInFlight() throws Exception {
     try (Cluster cluster = new Cluster(false)) {
       List<String> urls = Collections.nCopies(4 * WORKER_CAP, origin.url("/delay/1000"));
@@ -246,15 +293,25 @@ class ClusterIT {
     TandemProcess workerC;
     Vertx member;
 
+    /** What every node of this cluster is started with besides its role. */
+    final Map<String, String> nodeEnv;
+
     Cluster(boolean withMember) throws Exception {
+      this(withMember, Map.of(), new EventBusOptions());
+    }
+
+    /** @param memberBus the event bus options of this JVM as a member */
+    Cluster(boolean withMember, Map<String, String> nodeEnv, EventBusOptions memberBus) throws Exception {
+      this.nodeEnv = nodeEnv;
       for (int i = 0; i < memberPorts.length; i++) {
         memberPorts[i] = freePort();
       }
       gateway = startNode(memberPorts[0], Map.of("TANDEM_FETCHER_WORKER", "false"));
       workerB = startWorker(1);
       if (withMember) {
-        ClusterSettings mine = new ClusterSettings(name, "127.0.0.1", 0, null, -1, memberPorts[3], members(), hazelcastXml());
-        member = Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
+        ClusterSettings mine = new ClusterSettings(name, "127.0.0.1", 0, null, -1, memberPorts[3], members(), hazelcastXml(), false);
+        member = Vertx.builder().with(new VertxOptions().setEventBusOptions(memberBus))
+            .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
             .buildClustered().await(60, TimeUnit.SECONDS);
       }
       gateway.awaitStdout(line -> line.contains("Tandem ready in "));
@@ -279,6 +336,7 @@ class ClusterIT {
      */
     private TandemProcess startNode(int memberPort, Map<String, String> roles) throws IOException {
       Map<String, String> env = new HashMap<>(roles);
+      env.putAll(nodeEnv);
       env.put("TANDEM_CLUSTER_NAME", name);
       env.put("TANDEM_CLUSTER_MEMBER_PORT", Integer.toString(memberPort));
       env.put("TANDEM_CLUSTER_MEMBERS", String.join(",", members()));
