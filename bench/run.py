@@ -7,6 +7,8 @@ reported as a ratio to its references measured in this same run.
 
     bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus footprint
     BENCH_BASELINE_DIR=<checkout> bench/run.sh paired    Tandem and a baseline build at the same moment
+    bench/run.sh auth                     a bearer token's cost on GET /, paired
+    bench/run.sh tls                      the same build over TLS and in clear
 """
 import argparse
 import datetime
@@ -18,6 +20,7 @@ import re
 import resource
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -41,6 +44,8 @@ SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "footprint"]
 PAIRED = "paired"
 # what a bearer-token check costs GET /: paired like PAIRED, one build with and without the check
 AUTH = "auth"
+# the same build in clear and over TLS (http.tls, tcp.tls), loaded in turn
+TLS = "tls"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -61,7 +66,8 @@ class Profile:
         # the same build against itself measured 0.980 ± 0.016 in one pair of processes: each JVM's
         # compilation differs, so a pair's rounds alone understate the error; the spread is taken
         # over pairs of processes, each measured a few rounds
-        self.paired_starts = 2 if smoke else 4
+        # (BENCH_PAIRED_STARTS: more starts for a narrower range)
+        self.paired_starts = 2 if smoke else int(os.environ.get("BENCH_PAIRED_STARTS", "4"))
         # a fetch workload is one process of each driver against one server process, and each
         # process's JIT decides a lot (one build's 10,000 x 1 KiB ranged 0.20-0.38 s over single
         # runs): every fetcher is started this many times, its figure the median over all starts
@@ -110,8 +116,10 @@ def rss_mib(pid):
 
 
 def http_ok(url, timeout=1.0):
+    # a TLS contender's certificate is the throwaway one the tls suite made: not checked here
+    context = ssl._create_unverified_context() if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as r:
             return r.status == 200
     except OSError:
         return False
@@ -265,10 +273,12 @@ def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
     """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are set, to 0.
     Tandem binds them itself and logs them: a port found free here could be taken (by any
     connection's source port) before Tandem binds it."""
-    s = Server(name, ["java", "-jar", jar], tandem_ready_url, logs, cwd=cwd,
+    scheme = "https" if (env or {}).get("TANDEM_HTTP_TLS") == "true" else "http"
+    s = Server(name, ["java", "-jar", jar], lambda server: tandem_ready_url(server, scheme), logs, cwd=cwd,
                env=dict(env or {}, TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0"))
     ports = listening_ports(s)
     s.tcp, s.http = ports["TCP echo"], ports["HTTP"]
+    s.scheme = scheme
     return s
 
 
@@ -278,9 +288,9 @@ def listening_ports(server):
             for m in re.finditer(r"io\.tandem\.MainVerticle - (.+?) listening on \S+:(\d+) ", server.output())}
 
 
-def tandem_ready_url(server):
+def tandem_ready_url(server, scheme="http"):
     http = listening_ports(server).get("HTTP")
-    return f"http://127.0.0.1:{http}/ready" if http else None
+    return f"{scheme}://127.0.0.1:{http}/ready" if http else None
 
 
 def on_free_ports(start, tries=3):
@@ -641,6 +651,66 @@ class Bench:
                                      "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency",
                                      "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{s.http}/"], wrk_operations)
 
+    # The same build in clear and over TLS, loaded in turn: TLS figures next to the clear ones
+    def tls(self):
+        """Tandem with http.tls and tcp.tls (a throwaway ECDSA P-256 certificate; the JDK's TLS
+        engine, as shipped) against Tandem in clear, each workload on both in turn."""
+        cert_dir = os.path.join(BENCH, "target", "tls")
+        os.makedirs(cert_dir, exist_ok=True)
+        cert, key = os.path.join(cert_dir, "cert.pem"), os.path.join(cert_dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        over_tls = {"TANDEM_HTTP_TLS": "true", "TANDEM_TCP_TLS": "true", "TANDEM_TLS_CERT_FILE": cert, "TANDEM_TLS_KEY_FILE": key}
+        makers = [lambda: tandem(self.logs, name="Tandem in clear"), lambda: tandem(self.logs, name="Tandem over TLS", env=over_tls)]
+        with Contenders(makers) as servers:
+            def url(s):
+                return f"{s.scheme}://127.0.0.1:{s.http}/"
+            for s in servers:
+                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", url(s)], self.p.warmup_s + 30)
+                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s,
+                              "--tls", str(s.scheme == "https").lower()), self.p.warmup_s + 60)
+            for conns in self.p.http_conns:
+                self._tls_wrk(servers, f"TLS: HTTP GET / keep-alive, wrk {conns} connections", conns, url, [])
+            self._tls_wrk(servers, "TLS: HTTP GET /, a new connection per request, wrk 64 connections", 64, url,
+                          ["-H", "Connection: close"])
+            w = "TLS: HTTP GET /, h2load 64 connections x 10 at once (HTTP/2 over TLS; HTTP/1.1 pipelined in clear)"
+            rps = {s: self.figure(w, s.name, "req/s", "req/s") for s in servers}
+            self.note_command(f"tls: h2load -D {self.p.run_s} -c64 -m10 -t1 https://127.0.0.1:PORT/ (in clear: --h1 http://)")
+            for s, r, server_pct in self.interleaved(servers, lambda s: ["h2load", "-D", str(self.p.run_s), "-c64", "-m10", "-t1"]
+                                                     + ([] if s.scheme == "https" else ["--h1"]) + [url(s)],
+                                                     self.p.run_s + 60):
+                m = re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", r.out)
+                if not m:
+                    raise RuntimeError(f"{w} on {s.name}: no h2load figure in {r.out[-500:]}")
+                rps[s].add(float(m.group(1)), r.cpu_pct, server_pct)
+            for conns in self.p.pingpong_conns:
+                w = f"TLS: TCP echo ping-pong, 64 B, {conns:,} connections"
+                rt = {s: self.figure(w, s.name, "round trips/s", "/s") for s in servers}
+                p99 = {s: self.figure(w + " (p99)", s.name, "p99", "ms", higher=False) for s in servers}
+                self.note_command(f"tls: Bench pingpong --conns {conns} --size 64 --tls true|false")
+                for s, r, server_pct in self.interleaved(servers, lambda s: java(
+                        "pingpong", "--port", s.tcp, "--conns", conns, "--size", 64, "--tls", str(s.scheme == "https").lower(),
+                        "--warmup", self.p.warmup_s / 2, "--seconds", self.p.run_s), self.p.warmup_s + self.p.run_s + 60):
+                    line = r.json_lines()[-1]
+                    rt[s].add(line["perSecond"], r.cpu_pct, server_pct)
+                    p99[s].add(line["p99us"] / 1000, r.cpu_pct, server_pct)
+            for f in self.figures:
+                if f.workload.startswith("TLS:") and "(p99)" not in f.workload:
+                    self.log(f"{f.workload}: {f.who} {fmt(f.median, f.unit)} {f.unit}")
+
+    def _tls_wrk(self, servers, w, conns, url, extra):
+        rps = {s: self.figure(w, s.name, "req/s", "req/s") for s in servers}
+        p99 = {s: self.figure(w + " (p99)", s.name, "p99", "ms", higher=False) for s in servers}
+        self.note_command(f"tls: wrk -t1 -c{conns} -d{self.p.run_s}s --latency {' '.join(extra)} http(s)://127.0.0.1:PORT/".replace("  ", " "))
+        for s, r, server_pct in self.interleaved(servers, lambda s: ["wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency"]
+                                                 + extra + [url(s)], self.p.run_s + 30):
+            parsed = parse_wrk(r.out)
+            if parsed["errors"] and not extra:
+                self.failures.append(f"{w} on {s.name}: {', '.join(parsed['errors'])}")
+            rps[s].add(parsed["rps"], r.cpu_pct, server_pct)
+            p99[s].add(parsed["p99_ms"], r.cpu_pct, server_pct)
+
     def paired_figure(self, workload):
         """The workload's figure, made at the first start and added to by the later ones."""
         for f in self.paired_figures:
@@ -873,7 +943,7 @@ class Report:
             tandem = next((f for f in figs if f.who.startswith("Tandem")), None)
             ref = next((f for f in figs if f.who.startswith("bare")), None)
             peers = [f for f in figs if not f.who.startswith(("Tandem", "bare"))]
-            if tandem is None or w.endswith("(succeeded)"):
+            if tandem is None or w.endswith("(succeeded)") or w.startswith("TLS:"):
                 continue
             best_peer = None
             if peers:
@@ -925,6 +995,23 @@ class Report:
                          f"{'yes' if est >= 0.97 else '**no**'} |")
         return "\n".join(lines)
 
+    def tls(self):
+        """The tls suite's table (the same build over TLS and in clear), or None when it did not run."""
+        rows = [w for w in self.workloads() if w.startswith("TLS:") and "(p99)" not in w]
+        if not rows:
+            return None
+        lines = ["| Workload | in clear | over TLS | TLS ÷ clear | p99 in clear | p99 over TLS |", "|---|---:|---:|---:|---:|---:|"]
+        for w in rows:
+            figs = {f.who: f for f in self.by(w)}
+            p99 = {f.who: f for f in self.by(w + " (p99)")}
+            clear, tls = figs.get("Tandem in clear"), figs.get("Tandem over TLS")
+            r = ratio(tls.median, clear.median, tls.higher) if clear and tls else None
+            def ms(who):
+                return f"{p99[who].median:.2f} ms" if who in p99 else "—"
+            lines.append(f"| {w[5:]} | {fmt(clear.median, clear.unit)} {clear.unit} | {fmt(tls.median, tls.unit)} {tls.unit} | "
+                         f"{f'{r:.2f}×' if r else '—'} | {ms('Tandem in clear')} | {ms('Tandem over TLS')} |")
+        return "\n".join(lines)
+
     def details(self):
         parts = []
         for w in self.workloads():
@@ -974,7 +1061,7 @@ class Report:
                f"each of {self.p.fetch_starts} starts of the servers and drivers); ratios are Tandem ÷ reference as a speed "
                "(for times and sizes, reference ÷ Tandem), so above 1 means Tandem is ahead. "
                "† = the load generator used ≥ 90 % of its core: the figure is a floor.",
-               "", "## Summary", "", self.summary(), ""] if self.b.figures else []),
+               "", "## Summary", "", self.summary(), ""] if self.rows() else []),
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
             *(["## Paired with the baseline build" if AUTH not in self.suites else "## A bearer token's cost on GET /", "",
@@ -985,6 +1072,9 @@ class Report:
                "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
                "rounds of baseline ÷ Tandem, with twice its standard error.", "",
                self.paired(), ""] if self.paired() else []),
+            *(["## Over TLS and in clear", "", "The same build twice, loaded in turn: `http.tls` and `tcp.tls` with a "
+               "throwaway ECDSA P-256 certificate (the JDK's TLS engine, as shipped), and in clear. No target: the cost "
+               "of encryption, stated.", "", self.tls(), ""] if self.tls() else []),
             *(["## Details", self.details(), ""] if self.b.figures else []),
             "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
             "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", ""])
@@ -1008,11 +1098,12 @@ def main():
     parser.add_argument("--out", help="folder for the report (default bench/results, or a temporary one)")
     parser.add_argument("suites", nargs="*", metavar="suite",
                         help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default); "
-                        + AUTH + " (a bearer token's cost on GET /, paired; not in the default)")
+                        + AUTH + " (a bearer token's cost on GET /, paired; not in the default); "
+                        + TLS + " (the same build over TLS and in clear; not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH]]
+    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS]]
     if unknown:
-        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH}")
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH} {TLS}")
     if PAIRED in args.suites and not BASELINE_DIR:
         parser.error(f"the {PAIRED} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -1035,12 +1126,14 @@ def main():
     result_name = stamp + ("" if full else "-" + "-".join(suites)) + ".md"
     with open(os.path.join(out_dir, result_name), "w") as f:
         f.write(report.markdown())
-    if bench.figures:
+    if report.rows():
         print(report.summary())
     if report.against_baseline():
         print("\n" + report.against_baseline())
     if report.paired():
         print("\n" + report.paired())
+    if report.tls():
+        print("\n" + report.tls())
     print(f"\nreport: {os.path.join(out_dir, result_name)}")
     if not args.smoke and full:
         update_benchmarks_md(report, result_name)

@@ -70,6 +70,24 @@ class BenchmarkSmokeIT {
     assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
   }
 
+  /** The same build over TLS and in clear: every TLS workload has both figures and a ratio. */
+  @Test
+  void theTlsSuiteMeasuresEachWorkloadOverTlsAndInClear() throws Exception {
+    String report = smokeRun(Map.of(), "tls");
+    int section = report.indexOf("## Over TLS and in clear");
+    assertTrue(section >= 0, "no TLS section in\n" + report);
+    String table = report.substring(section, report.indexOf("\n## ", section + 1));
+    for (String workload : new String[] {"| HTTP GET / keep-alive, wrk 8 connections |", "| HTTP GET /, a new connection per request",
+        "| HTTP GET /, h2load 64 connections x 10 at once", "| TCP echo ping-pong, 64 B, 8 connections |"}) {
+      int row = table.indexOf(workload);
+      assertTrue(row >= 0, workload + " missing in\n" + table);
+      String line = table.substring(row, table.indexOf('\n', row));
+      assertTrue(line.matches(".*\\| [\\d.]+× \\|.*"), "no TLS ÷ clear ratio: " + line);
+    }
+    // every request answered over TLS: a failed handshake or a refused request would be listed here
+    assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
+  }
+
   /** Runs bench/run.sh --smoke with {@code suites}; the report it wrote. */
   private static String smokeRun(Map<String, String> env, String... suites) throws Exception {
     Path out = Files.createTempDirectory("tandem-bench-smoke");

@@ -22,6 +22,8 @@ final class LoadRun {
   final Histogram latencies = new Histogram();
   private final double warmupSeconds;
   private final double seconds;
+  /** {@code --tls true}: connect with TLS, trusting the server's certificate whatever it is (loopback, a benchmark). */
+  private final boolean tls;
   private volatile boolean measuring;
   private volatile boolean over;
   private long startNanos;
@@ -36,6 +38,7 @@ final class LoadRun {
     this.vertx = vertx;
     this.warmupSeconds = args.decimal("warmup", 2);
     this.seconds = args.decimal("seconds", 5);
+    this.tls = args.text("tls", "false").equals("true");
   }
 
   /** Starts the warm-up; once the window closes, {@code report} completes the printed line. */
@@ -66,7 +69,11 @@ final class LoadRun {
 
   /** Opens {@code conns} connections at once; any that fails ends the run. */
   Future<List<NetSocket>> connect(String host, int port, int conns) {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
+    if (tls) {
+      options.setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("");
+    }
+    NetClient client = vertx.createNetClient(options);
     List<Future<NetSocket>> connecting = new ArrayList<>();
     for (int i = 0; i < conns; i++) {
       connecting.add(client.connect(port, host));
