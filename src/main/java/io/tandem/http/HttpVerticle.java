@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The HTTP server: {@code GET /}'s greeting and the HTTP front of the bus services. It also
- * owns {@link Addresses#HELLO}.
+ * The HTTP server: {@code GET /}'s greeting and the HTTP front of the bus services; HTTPS with
+ * HTTP/2 through ALPN when {@code http.tls} is on. It also owns {@link Addresses#HELLO}.
  */
 public final class HttpVerticle extends VerticleBase {
 
