@@ -26,6 +26,15 @@ public final class FetchMessages {
   public static final String ID = "id";
   public static final String NEXT = "next";
   public static final String MAX_HOPS = "maxHops";
+  // what is sent: a batch's defaults, a URL entry's own ({"url", ...}), a chain's for every hop
+  public static final String METHOD = "method";
+  public static final String HEADERS = "headers";
+  /** A request body: any JSON, sent encoded as {@code application/json}. */
+  public static final String JSON = "json";
+  /** A request body in a URL entry: text, sent as UTF-8 (at the top of a request, {@link #BODY} is the answer's body mode). */
+  public static final String REQUEST_TEXT = "body";
+  /** A request body: bytes, in base64. */
+  public static final String BODY_BASE64_FIELD = "bodyBase64";
 
   // body modes
   public static final String BODY_TEXT = "text";

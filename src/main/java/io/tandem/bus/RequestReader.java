@@ -16,18 +16,76 @@ import java.util.Set;
 public final class RequestReader {
 
   private final JsonObject request;
+  /** Where the object sits in the request, for messages: {@code ""}, or {@code "urls[3]."}. */
+  private final String path;
   private final Set<String> known = new HashSet<>();
 
-  private RequestReader(JsonObject request) {
+  private RequestReader(JsonObject request, String path) {
     this.request = request;
+    this.path = path;
   }
 
   /** @throws BusException 400 unless {@code body} is a JSON object */
   public static RequestReader of(Object body) {
     if (body instanceof JsonObject json) {
-      return new RequestReader(json);
+      return new RequestReader(json, "");
     }
     throw BusException.badRequest("body must be a JSON object");
+  }
+
+  /** A reader of an object inside the request, whose messages name it by {@code where} ({@code urls[3]}). */
+  public static RequestReader nested(JsonObject object, String where) {
+    return new RequestReader(object, where + ".");
+  }
+
+  /** The field as the client wrote it, for a message: {@code urls[3].method}. */
+  public String name(String field) {
+    return path + field;
+  }
+
+  /** A JSON object, or null when absent. */
+  public JsonObject object(String field) {
+    known.add(field);
+    Object value = request.getValue(field);
+    if (value == null || value instanceof JsonObject) {
+      return (JsonObject) value;
+    }
+    throw BusException.badRequest(name(field) + " must be a JSON object, got " + show(value));
+  }
+
+  /** Whatever JSON value the field holds (null when absent): for a field that is any JSON, as a body. */
+  public Object any(String field) {
+    known.add(field);
+    return request.getValue(field);
+  }
+
+  /** Whether the request has the field at all. */
+  public boolean has(String field) {
+    return request.containsKey(field);
+  }
+
+  /** A required array of {@code min..max} items, each a string or a JSON object, judged by the caller. */
+  public List<Object> items(String field, int min, int max) {
+    known.add(field);
+    Object value = request.getValue(field);
+    if (value == null) {
+      throw BusException.badRequest(name(field) + " is required");
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw BusException.badRequest(name(field) + " must be an array");
+    }
+    if (array.size() < min || array.size() > max) {
+      throw BusException.badRequest(name(field) + " must hold " + min + ".." + max + " items, got " + array.size());
+    }
+    List<Object> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (!(item instanceof String) && !(item instanceof JsonObject)) {
+        throw BusException.badRequest(name(field) + "[" + i + "] must be a string or a JSON object, got " + show(item));
+      }
+      items.add(item);
+    }
+    return items;
   }
 
   public int integer(String field, int fallback, int min, int max) {
@@ -39,7 +97,7 @@ public final class RequestReader {
     if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min && ((Number) value).longValue() <= max) {
       return ((Number) value).intValue();
     }
-    throw BusException.badRequest(field + " must be an integer " + min + ".." + max + ", got " + show(value));
+    throw BusException.badRequest(name(field) + " must be an integer " + min + ".." + max + ", got " + show(value));
   }
 
   public boolean bool(String field, boolean fallback) {
@@ -51,7 +109,7 @@ public final class RequestReader {
     if (value instanceof Boolean flag) {
       return flag;
     }
-    throw BusException.badRequest(field + " must be true or false, got " + show(value));
+    throw BusException.badRequest(name(field) + " must be true or false, got " + show(value));
   }
 
   /** A non-empty string, or {@code fallback} (which may be null) when absent. */
@@ -64,13 +122,13 @@ public final class RequestReader {
     if (value instanceof String text && !text.isEmpty()) {
       return text;
     }
-    throw BusException.badRequest(field + " must be a non-empty string, got " + show(value));
+    throw BusException.badRequest(name(field) + " must be a non-empty string, got " + show(value));
   }
 
   public String required(String field) {
     String value = text(field, null);
     if (value == null) {
-      throw BusException.badRequest(field + " is required");
+      throw BusException.badRequest(name(field) + " is required");
     }
     return value;
   }
@@ -83,43 +141,20 @@ public final class RequestReader {
         return value;
       }
     }
-    throw BusException.badRequest(field + " must be one of " + String.join(", ", choices) + ", got " + show(value));
-  }
-
-  /** A required array of {@code min..max} strings (each may be anything, even empty: items are judged later). */
-  public List<String> strings(String field, int min, int max) {
-    known.add(field);
-    Object value = request.getValue(field);
-    if (value == null) {
-      throw BusException.badRequest(field + " is required");
-    }
-    if (!(value instanceof JsonArray array)) {
-      throw BusException.badRequest(field + " must be an array of strings");
-    }
-    if (array.size() < min || array.size() > max) {
-      throw BusException.badRequest(field + " must hold " + min + ".." + max + " items, got " + array.size());
-    }
-    List<String> items = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String item)) {
-        throw BusException.badRequest(field + "[" + i + "] must be a string, got " + show(array.getValue(i)));
-      }
-      items.add(item);
-    }
-    return items;
+    throw BusException.badRequest(name(field) + " must be one of " + String.join(", ", choices) + ", got " + show(value));
   }
 
   /** @throws BusException 400 naming the first field no one read */
   public void finish() {
     for (String field : request.fieldNames()) {
       if (!known.contains(field)) {
-        throw BusException.badRequest("unknown field " + field);
+        throw BusException.badRequest("unknown field " + name(field));
       }
     }
   }
 
   /** A client's value as an error message quotes it: at most 100 characters. */
-  static String show(Object value) {
+  public static String show(Object value) {
     String shown = value instanceof String text ? '"' + text + '"' : String.valueOf(value);
     return shown.length() > 100 ? shown.substring(0, 100) + "..." : shown;
   }

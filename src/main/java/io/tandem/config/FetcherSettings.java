@@ -1,5 +1,6 @@
 package io.tandem.config;
 
+import io.tandem.net.HttpSyntax;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -27,7 +28,9 @@ public record FetcherSettings(
     boolean allowPrivateNetworks,
     List<HostPattern> allowHosts,
     List<HostPattern> denyHosts,
-    String downloadDir) {
+    String downloadDir,
+    int maxRequestBodyBytes,
+    List<String> secretHeaders) {
 
   public static final String SECTION = "fetcher";
 
@@ -39,6 +42,7 @@ public record FetcherSettings(
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_REDIRECTS = 10;
   public static final String DEFAULT_DOWNLOAD_DIR = "downloads";
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -57,7 +61,12 @@ public record FetcherSettings(
         reader.bool("allowPrivateNetworks", false),
         reader.hosts("allowHosts"),
         reader.hosts("denyHosts"),
-        reader.text("downloadDir", DEFAULT_DOWNLOAD_DIR));
+        reader.text("downloadDir", DEFAULT_DOWNLOAD_DIR),
+        reader.integer("maxRequestBodyBytes", DEFAULT_MAX_REQUEST_BODY_BYTES, 0, 64 * 1024 * 1024),
+        reader.strings("secretHeaders", List.of()));
+    for (String name : settings.secretHeaders) {
+      reader.check(HttpSyntax.isToken(name), "secretHeaders", "must list header names", settings.secretHeaders);
+    }
     reader.check(settings.concurrency <= settings.maxConcurrency, "concurrency",
         "must not exceed fetcher.maxConcurrency (" + settings.maxConcurrency + ")", settings.concurrency);
     reader.finish();
@@ -79,6 +88,8 @@ public record FetcherSettings(
         .put("allowPrivateNetworks", allowPrivateNetworks)
         .put("allowHosts", new JsonArray(allowHosts.stream().map(HostPattern::toString).toList()))
         .put("denyHosts", new JsonArray(denyHosts.stream().map(HostPattern::toString).toList()))
-        .put("downloadDir", downloadDir);
+        .put("downloadDir", downloadDir)
+        .put("maxRequestBodyBytes", maxRequestBodyBytes)
+        .put("secretHeaders", new JsonArray(secretHeaders));
   }
 }

@@ -93,7 +93,7 @@ final class Batch implements Stoppable {
     int index = next++;
     out.put(index, System.nanoTime());
     long left = Math.max(1, request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.options(), left);
+    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.outgoing().get(index), request.options(), left);
     workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
       out.remove(index);
       record(index, result);

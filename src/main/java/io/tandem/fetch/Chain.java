@@ -89,7 +89,7 @@ final class Chain implements Stoppable {
         return;
       }
       // the chain's own deadline timer stops the hop in flight
-      current = fetcher.fetch(hops.size(), url, request.options(), true, Long.MAX_VALUE);
+      current = fetcher.fetch(hops.size(), url, request.outgoing(), request.options(), true, Long.MAX_VALUE);
       current.start().onSuccess(result -> {
         Buffer body = current.body();
         current = null;

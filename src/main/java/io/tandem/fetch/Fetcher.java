@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.net.UnknownHostException;
 
 /**
@@ -30,12 +33,15 @@ final class Fetcher {
   final AddressPolicy policy;
   final int maxRedirects;
   final String downloadDir;
+  /** fetcher.secretHeaders, lower case: kept back from another origin on a redirect. */
+  final Set<String> secretHeaders;
 
   Fetcher(Vertx vertx, FetcherSettings settings) {
     this.vertx = vertx;
     this.policy = new AddressPolicy(settings);
     this.maxRedirects = settings.maxRedirects();
     this.downloadDir = settings.downloadDir();
+    this.secretHeaders = settings.secretHeaders().stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
             .setKeepAlive(true)
@@ -54,8 +60,8 @@ final class Fetcher {
    *
    * @param deadlineMs what is left of its batch's deadline ({@link Long#MAX_VALUE}: none of its own)
    */
-  UrlFetch fetch(int index, String url, UrlOptions options, boolean keepBody, long deadlineMs) {
-    return new UrlFetch(this, index, url, options, keepBody, deadlineMs);
+  UrlFetch fetch(int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
+    return new UrlFetch(this, index, url, outgoing, options, keepBody, deadlineMs);
   }
 
   /** The address to connect to: an IP literal as is, a name through Vert.x's asynchronous resolver. */

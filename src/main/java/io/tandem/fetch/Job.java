@@ -51,7 +51,7 @@ final class Job implements Stoppable {
         answer.tryComplete(Results.notStarted(request.index(), request.url(), Kind.DEADLINE, Batch.DEADLINE_PASSED));
         return;
       }
-      fetch = fetcher.fetch(request.index(), request.url(), request.options(), false, left);
+      fetch = fetcher.fetch(request.index(), request.url(), request.outgoing(), request.options(), false, left);
       fetch.start().onSuccess(result -> {
         permits.release();
         answer.tryComplete(result);

@@ -39,6 +39,8 @@ final class UrlFetch {
   private final Fetcher fetcher;
   private final int index;
   private final String url;
+  /** What this hop sends: the caller's, then as each redirect leaves it. */
+  private Outgoing sending;
   private final UrlOptions options;
   private final boolean keepBody;
   /** What is left of the batch's deadline: the fetch ends by then too, as {@code deadline}. */
@@ -54,10 +56,11 @@ final class UrlFetch {
   private String contentType;
   private boolean done;
 
-  UrlFetch(Fetcher fetcher, int index, String url, UrlOptions options, boolean keepBody, long deadlineMs) {
+  UrlFetch(Fetcher fetcher, int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
     this.fetcher = fetcher;
     this.index = index;
     this.url = url;
+    this.sending = outgoing;
     this.options = options;
     this.keepBody = keepBody;
     this.deadlineMs = deadlineMs;
@@ -126,7 +129,6 @@ final class UrlFetch {
   private void connect(URI uri, String host, InetAddress address) {
     int port = Urls.port(uri);
     RequestOptions target = new RequestOptions()
-        .setMethod(HttpMethod.GET)
         // the checked address, not the name: a second DNS answer cannot send us elsewhere
         .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
         .setHost(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
@@ -136,6 +138,8 @@ final class UrlFetch {
         .setFollowRedirects(false)
         .setConnectTimeout(Math.max(1, options.timeoutMs() - elapsedMs()))
         .putHeader(HttpHeaders.USER_AGENT, UserAgent.VALUE);
+    Outgoing outgoing = sending;
+    outgoing.applyTo(target); // the method, and the caller's headers (a User-Agent of its own wins)
     fetcher.client.request(target).onComplete(connected -> {
       if (connected.failed()) {
         fail(connected.cause());
@@ -146,7 +150,7 @@ final class UrlFetch {
         request.reset();
         return;
       }
-      request.send().onComplete(answered -> {
+      (outgoing.body() == null ? request.send() : request.send(outgoing.body())).onComplete(answered -> {
         if (answered.failed()) {
           fail(answered.cause());
         } else if (!done) {
@@ -217,6 +221,7 @@ final class UrlFetch {
       return;
     }
     redirects.add(next.toString());
+    sending = sending.redirected(response.statusCode(), Urls.sameOrigin(from, next), fetcher.secretHeaders);
     HttpClientRequest answered = request;
     long[] drained = {0};
     boolean[] moved = {false};

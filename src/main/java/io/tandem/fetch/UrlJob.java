@@ -15,16 +15,16 @@ import io.vertx.core.json.JsonObject;
  * @param deadlineMs what was left of the batch's deadline when the job was sent: the fetching
  *                   instance ends the job by then on its own, so no message is needed for it
  */
-record UrlJob(String id, int index, String url, UrlOptions options, long deadlineMs) {
+record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions options, long deadlineMs) {
 
   private static final int HOUR_MS = 3_600_000;
 
   JsonObject toJson() {
-    return options.writeTo(new JsonObject()
+    return options.writeTo(outgoing.writeTo(new JsonObject()
         .put(FetchMessages.ID, id)
         .put(FetchMessages.INDEX, index)
         .put(FetchMessages.URL, url)
-        .put(FetchMessages.DEADLINE_MS, deadlineMs));
+        .put(FetchMessages.DEADLINE_MS, deadlineMs)));
   }
 
   /** @throws io.tandem.bus.BusException 400 naming the field that is wrong */
@@ -34,6 +34,7 @@ record UrlJob(String id, int index, String url, UrlOptions options, long deadlin
         reader.required(FetchMessages.ID),
         reader.integer(FetchMessages.INDEX, -1, 0, Integer.MAX_VALUE),
         reader.required(FetchMessages.URL),
+        Outgoing.readJob(reader, settings.maxRequestBodyBytes()),
         UrlOptions.read(reader, settings),
         reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS));
     reader.finish();

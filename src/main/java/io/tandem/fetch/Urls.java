@@ -88,6 +88,11 @@ final class Urls {
     return uri.getPort() >= 0 ? uri.getPort() : isHttps(uri) ? 443 : 80;
   }
 
+  /** Whether two URLs are of one origin (RFC 6454): the same scheme, host and port. */
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && host(a).equals(host(b)) && port(a) == port(b);
+  }
+
   /** What goes on the request line: path and query, never the fragment. */
   static String requestTarget(URI uri) {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();

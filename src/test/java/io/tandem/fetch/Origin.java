@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
@@ -83,6 +84,16 @@ public final class Origin {
     });
     router.get("/redirect-big").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", "/bytes/5")
         .end(Buffer.buffer(new byte[100 * 1024])));
+    // any method: what arrived, as JSON (header names in lower case), for the fetcher's requests to be checked
+    router.route("/inspect").handler(BodyHandler.create()).handler(ctx -> {
+      JsonObject headers = new JsonObject();
+      ctx.request().headers().forEach(header -> headers.put(header.getKey().toLowerCase(java.util.Locale.ROOT), header.getValue()));
+      ctx.json(new JsonObject().put("method", ctx.request().method().name()).put("headers", headers)
+          .put("body", ctx.body().asString()));
+    });
+    // any method: a redirect of the given status to ?to=
+    router.route("/redirect-status/:code").handler(ctx -> ctx.request().body().onComplete(read ->
+        ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("code"))).putHeader("location", ctx.queryParams().get("to")).end()));
     router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", ctx.queryParams().get("url")).end());
     router.get("/chain/:i").handler(ctx -> {
       int i = Integer.parseInt(ctx.pathParam("i"));

@@ -65,6 +65,19 @@ class FetchHttpTest {
   }
 
   @Test
+  void aUrlEntryCarriesItsOwnRequestAndAWrongOneIs400NamingTheField() throws Exception {
+    JsonObject entry = new JsonObject().put("url", origin.url("/inspect")).put("method", "POST").put("json", new JsonObject().put("n", 1));
+    HttpResponse<String> response = http.postJson("/fetch", new JsonObject().put("urls", new JsonArray().add(entry)).encode());
+    assertEquals(200, response.statusCode(), response.body());
+    JsonObject seen = new JsonObject(new JsonObject(response.body()).getJsonArray("results").getJsonObject(0).getString("body"));
+    assertEquals("POST", seen.getString("method"));
+    assertEquals("{\"n\":1}", seen.getString("body"));
+    entry.put("headers", new JsonObject().put("Host", "elsewhere"));
+    assertEquals("urls[0].headers.Host is set by the fetcher",
+        Http.assertError(400, http.postJson("/fetch", new JsonObject().put("urls", new JsonArray().add(entry)).encode())));
+  }
+
+  @Test
   void ndjsonStreamsEachResultWhenItCompletesThenASummary() throws Exception {
     HttpResponse<Stream<String>> response = Http.client().send(http.request("/fetch")
             .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
