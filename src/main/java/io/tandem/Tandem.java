@@ -48,6 +48,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   /** Read by logback.xml: where log lines go (the chat client keeps stdout for the conversation). */
   static final String LOG_TARGET_PROPERTY = "tandem.log.target";
+  private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
   private final ConfigLoader config;
   private final Integer instancesOption;
@@ -73,6 +74,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     if (args.length > 0 && args[0].equals("token")) {
       System.exit(Tokens.printNew(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
+    // a TLS 1.2 client may not ask for a new handshake on a connection it has: each one costs the
+    // server a full handshake's CPU, and no timer of Tandem's sees it (-D...=false on the command line wins)
+    System.setProperty(REJECT_RENEGOTIATION, System.getProperty(REJECT_RENEGOTIATION, "true"));
     ConfigLoader config = null;
     Integer instances = null;
     ClusterSettings cluster = null;
@@ -94,6 +98,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
           System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
           cluster = settings.cluster();
           hazelcast = HazelcastConfigs.of(cluster);
+          if (cluster.tls()) {
+            TlsFiles.cluster(new EventBusOptions(), settings.tls(), cluster.caFile()); // its files checked now: one line
+          }
         }
       } catch (ConfigException e) {
         System.err.println("config error: " + e.getMessage());
@@ -124,7 +131,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
       bus.setClusterPublicPort(cluster.publicPort());
     }
     if (cluster.tls()) {
-      TlsFiles.cluster(bus, config.settings(defaultInstances(instancesOption)).tls());
+      TlsFiles.cluster(bus, config.settings(defaultInstances(instancesOption)).tls(), cluster.caFile());
     }
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast));
   }

@@ -20,7 +20,9 @@ import java.util.List;
  * @param publicPort the port the others reach it at, -1 for the bound one
  * @param memberPort the port Hazelcast listens on, or the next free one after it
  * @param members    Hazelcast members to join, {@code host:port} each
- * @param tls        the event bus between nodes over mutual TLS, with the {@code tls} section's files
+ * @param tls        the event bus between nodes over mutual TLS, with the {@code tls} section's certificate
+ * @param caFile     PEM certificates of the authorities whose node certificates the bus trusts; null:
+ *                   only the very certificate of {@code tls.certFile} (every node presenting the same one)
  */
 public record ClusterSettings(
     String name,
@@ -31,7 +33,8 @@ public record ClusterSettings(
     int memberPort,
     List<String> members,
     String hazelcastConfig,
-    boolean tls) {
+    boolean tls,
+    String caFile) {
 
   public static final String SECTION = "cluster";
 
@@ -51,7 +54,8 @@ public record ClusterSettings(
         reader.integer("memberPort", DEFAULT_MEMBER_PORT, 1, 65535),
         reader.strings("members", DEFAULT_MEMBERS),
         reader.text("hazelcastConfig", DEFAULT_HAZELCAST_CONFIG),
-        reader.bool("tls", false));
+        reader.bool("tls", false),
+        reader.text("caFile", null));
     reader.check(!settings.members.isEmpty(), "members", "must list at least one host:port", settings.members);
     for (String member : settings.members) {
       reader.check(isHostAndPort(member), "members", "must be host:port entries (one per member, no ranges)",
@@ -77,11 +81,15 @@ public record ClusterSettings(
     if (publicPort != -1) {
       json.put("publicPort", publicPort);
     }
-    return json
+    json
         .put("memberPort", memberPort)
         .put("members", new JsonArray(members))
         .put("hazelcastConfig", hazelcastConfig)
         .put("tls", tls);
+    if (caFile != null) {
+      json.put("caFile", caFile);
+    }
+    return json;
   }
 
   private static boolean isHostAndPort(String member) {

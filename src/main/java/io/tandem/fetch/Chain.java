@@ -89,7 +89,7 @@ final class Chain implements Stoppable {
         return;
       }
       // the chain's own deadline timer stops the hop in flight
-      current = fetcher.fetch(hops.size(), url, request.outgoing(), request.options(), true, Long.MAX_VALUE);
+      current = fetcher.fetch(hops.size(), url, forHop(url), request.options(), true, Long.MAX_VALUE);
       current.start().onSuccess(result -> {
         Buffer body = current.body();
         current = null;
@@ -99,6 +99,18 @@ final class Chain implements Stoppable {
         decide(url, result, body);
       });
     });
+  }
+
+  /**
+   * What a hop sends: the chain's request, without its secret headers on a hop to another origin
+   * than the first URL's. A link is an answer's word, as a redirect's Location is, and gets no more.
+   */
+  private Outgoing forHop(String url) {
+    try {
+      return request.outgoing().toOrigin(Urls.sameOrigin(Urls.parse(request.url()), Urls.parse(url)), fetcher.secretHeaders);
+    } catch (Urls.InvalidUrl e) {
+      return request.outgoing(); // the hop reports it as an invalid-url result and sends nothing
+    }
   }
 
   private void decide(String url, JsonObject result, Buffer body) {

@@ -41,6 +41,8 @@ record Outgoing(HttpMethod method, JsonObject headers, Buffer body) {
   private static final Set<String> ALWAYS_SECRET = Set.of("authorization", "cookie", "proxy-authorization");
   private static final int MAX_HEADERS = 64;
   private static final int MAX_HEADER_BYTES = 8 * 1024;
+  /** All of a request's caller headers together: what an origin's 8 KiB head limit leaves room for, twice. */
+  private static final int MAX_HEADERS_BYTES = 16 * 1024;
   /** The field a URL job carries a request body in (its {@code body} is the answer's body mode). */
   private static final String JOB_BODY = "requestBodyBase64";
 
@@ -59,6 +61,11 @@ record Outgoing(HttpMethod method, JsonObject headers, Buffer body) {
     HttpMethod method = method(reader, defaults.method);
     JsonObject headers = headers(reader, defaults.headers);
     Body body = body(reader, textBody, maxBodyBytes);
+    if (body != null && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+      // no meaning in HTTP (RFC 9110 §9.3.1), and a body where an origin expects none is how a
+      // second request is smuggled onto a connection other callers' requests reuse
+      throw BusException.badRequest(reader.name(FetchMessages.METHOD) + " " + method.name() + " sends no body; use POST, PUT, PATCH, DELETE or OPTIONS");
+    }
     if (body != null && name(headers, "content-type") == null) {
       headers = headers.copy().put("Content-Type", body.contentType);
     }
@@ -96,7 +103,16 @@ record Outgoing(HttpMethod method, JsonObject headers, Buffer body) {
    * @param secret lower-case names of {@code fetcher.secretHeaders}, besides the ones always kept back
    */
   Outgoing redirected(int status, boolean sameOrigin, Set<String> secret) {
-    boolean toGet = status == 303 && method != HttpMethod.HEAD || (status == 301 || status == 302) && method == HttpMethod.POST;
+    return next(status == 303 && method != HttpMethod.HEAD || (status == 301 || status == 302) && method == HttpMethod.POST,
+        sameOrigin, secret);
+  }
+
+  /** What goes to a URL a chain's answer named: the same request, without the secret headers when it is another origin. */
+  Outgoing toOrigin(boolean sameOrigin, Set<String> secret) {
+    return next(false, sameOrigin, secret);
+  }
+
+  private Outgoing next(boolean toGet, boolean sameOrigin, Set<String> secret) {
     if (!toGet && sameOrigin) {
       return this;
     }
@@ -136,6 +152,7 @@ record Outgoing(HttpMethod method, JsonObject headers, Buffer body) {
     }
     JsonObject merged = defaults.copy();
     Set<String> seen = new HashSet<>();
+    int bytes = 0;
     for (Map.Entry<String, Object> header : given) {
       String name = header.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
@@ -151,6 +168,10 @@ record Outgoing(HttpMethod method, JsonObject headers, Buffer body) {
       if (!(header.getValue() instanceof String value) || !HttpSyntax.isFieldValue(value) || value.length() > MAX_HEADER_BYTES) {
         throw BusException.badRequest(where + "." + name + " must be text of at most " + MAX_HEADER_BYTES
             + " characters without CR, LF or other control characters");
+      }
+      bytes += name.length() + value.length();
+      if (bytes > MAX_HEADERS_BYTES) {
+        throw BusException.badRequest(where + " must hold at most " + MAX_HEADERS_BYTES + " characters of names and values together");
       }
       String replaced = name(merged, name);
       if (replaced != null) {

@@ -67,14 +67,18 @@ final class Http2Guard extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     context = ctx;
+    if (!ctx.channel().isActive()) {
+      return; // closed before it was handed over: nothing to time
+    }
     long shortest = idleTimeoutNanos == 0 ? headerTimeoutNanos : Math.min(headerTimeoutNanos, idleTimeoutNanos);
     long periodMs = Math.max(10, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(shortest) / 10));
     timer = ctx.executor().scheduleAtFixedRate(this::check, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    ctx.channel().closeFuture().addListener(closed -> stop());
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    timer.cancel(false);
+    stop();
   }
 
   @Override
@@ -85,7 +89,7 @@ final class Http2Guard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    timer.cancel(false);
+    stop();
     ctx.fireChannelInactive();
   }
 
@@ -128,6 +132,8 @@ final class Http2Guard extends ChannelInboundHandlerAdapter {
   }
 
   private void stop() {
-    timer.cancel(false);
+    if (timer != null) {
+      timer.cancel(false);
+    }
   }
 }

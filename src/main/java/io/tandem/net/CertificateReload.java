@@ -89,7 +89,8 @@ public final class CertificateReload implements Shareable {
         return;
       }
       seen = now;
-      vertx.executeBlocking(() -> TlsFiles.check(tls), false).onComplete(checked -> {
+      // ordered: two changes in a row are checked, and given, in the order they were seen
+      vertx.executeBlocking(() -> TlsFiles.check(tls), true).onComplete(checked -> {
         if (checked.succeeded()) {
           give(checked.result());
         } else {

@@ -30,7 +30,8 @@ public final class HandshakeFailures {
     return failure -> {
       SSLException tls = tlsCause(failure);
       if (tls == null) {
-        log.debug("{} connection failed before it was set up: {}", section, failure.toString());
+        // the class only: a message may quote what the client sent (an HTTP/1 request line on an h2 connection)
+        log.debug("{} connection failed before it was set up: {}", section, failure.getClass().getName());
       } else if (limit.allows()) {
         log.warn("{} TLS handshake failed: {}{}", section, reason(tls), limit.heldBackNote());
       }

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
 public final class TlsFiles {
 
   private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+  private static final Pattern PEM_CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
   private TlsFiles() {
@@ -80,17 +81,38 @@ public final class TlsFiles {
   /**
    * The clustered event bus over TLS between nodes ({@code cluster.tls}), always mutual: a node
    * must show a certificate the others trust, else anyone who can reach a node's bus port could
-   * put messages on the bus. Trusted: the {@code tls.clientCaFile} authorities, or without one the
-   * certificates of {@code tls.certFile} (every node presenting the same certificate). Vert.x's
-   * cluster client checks the chain, not the host name: nodes are reached by address.
+   * put messages on the bus. Trusted: the authorities of {@code cluster.caFile}, or without one
+   * only the very certificate in {@code tls.certFile} (the first of the file), every node
+   * presenting the same. Never {@code tls.clientCaFile}, whose certificates are the API clients':
+   * with it any client could talk to the bus past every check. Nor the rest of a chain: its
+   * intermediate signs every stranger's certificate too. Vert.x's cluster client checks the chain,
+   * not the host name: nodes are reached by address.
+   *
+   * @throws ConfigException naming the file when {@code cluster.caFile} holds no certificate
    */
-  public static EventBusOptions cluster(EventBusOptions bus, TlsSettings tls) {
+  public static EventBusOptions cluster(EventBusOptions bus, TlsSettings tls, String caFile) {
+    PemTrustOptions trusted = new PemTrustOptions();
+    if (caFile != null) {
+      chain("cluster.caFile", caFile, read("cluster.caFile", caFile));
+      trusted.addCertPath(caFile);
+    } else {
+      trusted.addCertValue(Buffer.buffer(firstPem(read("tls.certFile", tls.certFile()), tls.certFile())));
+    }
     bus.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile() != null ? tls.clientCaFile() : tls.certFile()))
+        .setTrustOptions(trusted)
         .setClientAuth(ClientAuth.REQUIRED)
         .setEnabledSecureTransportProtocols(tls.protocols());
     return bus;
+  }
+
+  /** The first PEM certificate block of a file, as text. */
+  private static String firstPem(byte[] bytes, String file) {
+    Matcher first = PEM_CERTIFICATE.matcher(new String(bytes, StandardCharsets.US_ASCII));
+    if (!first.find()) {
+      throw new ConfigException("tls.certFile " + file + " holds no PEM certificate");
+    }
+    return first.group();
   }
 
   /** A listener's TLS options with the certificate (and client authorities) of {@code pem}, the rest as they were. */

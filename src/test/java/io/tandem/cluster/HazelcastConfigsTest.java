@@ -27,7 +27,7 @@ class HazelcastConfigsTest {
   Path dir;
 
   private static ClusterSettings settings(String host, String hazelcastConfig) {
-    return new ClusterSettings("blue", host, 0, null, -1, 5801, MEMBERS, hazelcastConfig, false);
+    return new ClusterSettings("blue", host, 0, null, -1, 5801, MEMBERS, hazelcastConfig, false, null);
   }
 
   @Test

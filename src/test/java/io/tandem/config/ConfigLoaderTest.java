@@ -101,7 +101,7 @@ class ConfigLoaderTest {
   @Test
   void theClusterDefaultsLetThreeNodesOnOneMachineFindEachOtherOnLoopback() {
     assertEquals(new ClusterSettings("tandem", "127.0.0.1", 0, null, -1, 5701,
-            List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "conf/cluster.xml", false),
+            List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "conf/cluster.xml", false, null),
         load("{}", Map.of(), NO_PROPERTIES).cluster());
     TandemSettings settings = load("{\"cluster\":{\"host\":\"0.0.0.0\",\"publicHost\":\"10.0.0.7\",\"publicPort\":7000}}",
         Map.of("TANDEM_CLUSTER_MEMBERS", "10.0.0.7:5701, 10.0.0.8:5701"), NO_PROPERTIES);

@@ -199,7 +199,7 @@ class ClusterIT {
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(its.cert().toString()).setKeyPath(its.key().toString()));
       for (EventBusOptions strangersBus : List.of(inClear, ownCertificate)) {
         ClusterSettings strangers = new ClusterSettings(cluster.name, "127.0.0.1", 0, null, -1, freePort(),
-            cluster.members(), hazelcastXml(), false);
+            cluster.members(), hazelcastXml(), false, null);
         Vertx stranger = Vertx.builder().with(new VertxOptions().setEventBusOptions(strangersBus))
             .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(strangers)))
             .buildClustered().await(60, TimeUnit.SECONDS);
@@ -309,7 +309,7 @@ class ClusterIT {
       gateway = startNode(memberPorts[0], Map.of("TANDEM_FETCHER_WORKER", "false"));
       workerB = startWorker(1);
       if (withMember) {
-        ClusterSettings mine = new ClusterSettings(name, "127.0.0.1", 0, null, -1, memberPorts[3], members(), hazelcastXml(), false);
+        ClusterSettings mine = new ClusterSettings(name, "127.0.0.1", 0, null, -1, memberPorts[3], members(), hazelcastXml(), false, null);
         member = Vertx.builder().with(new VertxOptions().setEventBusOptions(memberBus))
             .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(mine)))
             .buildClustered().await(60, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -140,6 +142,30 @@ class TandemJarIT {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{\"bridge\":{\"tls\":true}}")) {
       assertEquals(78, tandem.exitCode());
       assertEquals(List.of("config error: bridge.tls is true, but tls.certFile and tls.keyFile are not set"), tandem.stderr());
+    }
+  }
+
+  @Test
+  void aTls12ClientMayNotRenegotiate() throws Exception {
+    TestCertificates.Pair pair = TestCertificates.selfSigned(workDir, "renegotiation");
+    String conf = "{\"tcp\":{\"tls\":true,\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
+        + "\"tls\":{\"certFile\":\"%s\",\"keyFile\":\"%s\"}}";
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf.formatted(pair.cert(), pair.key()));
+         SSLSocket socket = (SSLSocket) TestCertificates.trusting(pair.cert()).getSocketFactory()
+             .createSocket("127.0.0.1", tandem.port("TCP echo"))) {
+      socket.setSoTimeout(20_000);
+      socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+      socket.startHandshake();
+      assertEquals("a\n", Sockets.roundTrip(socket, "a\n"), "echoed over TLS 1.2");
+      boolean refused;
+      try {
+        socket.startHandshake(); // a second handshake on the same connection: renegotiation
+        socket.getOutputStream().write("b\n".getBytes(StandardCharsets.US_ASCII));
+        refused = socket.getInputStream().read() < 0;
+      } catch (IOException e) {
+        refused = true;
+      }
+      assertTrue(refused, "the server went on after a client-initiated renegotiation");
     }
   }
 

@@ -181,6 +181,20 @@ class FetchRequestsTest {
   }
 
   @Test
+  void aChainLinkToAnotherOriginGetsNoSecretHeaders() throws Exception {
+    JsonObject reply = fetcher.chain(new JsonObject().put("url", origin.url("/link?to=/inspect"))
+        .put("headers", new JsonObject().put("Authorization", SECRET).put("X-Api-Key", SECRET).put("X-Plain", "kept")));
+    JsonObject sameOrigin = new JsonObject(reply.getJsonArray("hops").getJsonObject(1).getString("body")).getJsonObject("headers");
+    assertEquals(SECRET, sameOrigin.getString("authorization"), "a link on the first URL's origin gets them");
+    reply = fetcher.chain(new JsonObject().put("url", origin.url("/link?to=" + origin.ipv6Url("/inspect")))
+        .put("headers", new JsonObject().put("Authorization", SECRET).put("X-Api-Key", SECRET).put("X-Plain", "kept")));
+    JsonObject otherOrigin = new JsonObject(reply.getJsonArray("hops").getJsonObject(1).getString("body")).getJsonObject("headers");
+    assertNull(otherOrigin.getString("authorization"), "an answer names the next URL: it gets no more than a redirect's");
+    assertNull(otherOrigin.getString("x-api-key"));
+    assertEquals("kept", otherOrigin.getString("x-plain"));
+  }
+
+  @Test
   void whatCannotBeSentIsRefusedWithTheFieldNamed() {
     String url = origin.url("/inspect");
     assertRefused("urls[0].method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got \"FETCH\"",
@@ -200,6 +214,14 @@ class FetchRequestsTest {
     assertRefused("urls[0].body is 1048577 bytes, more than fetcher.maxRequestBodyBytes (1048576)",
         entry(url).put("body", "x".repeat(1024 * 1024 + 1)));
     assertRefused("urls[0].url is required", new JsonObject().put("method", "GET"));
+    assertRefused("urls[0].method GET sends no body; use POST, PUT, PATCH, DELETE or OPTIONS", entry(url).put("json", 1));
+    assertRefused("urls[0].method HEAD sends no body; use POST, PUT, PATCH, DELETE or OPTIONS",
+        entry(url).put("method", "HEAD").put("body", "x"));
+    JsonObject many = new JsonObject();
+    for (int i = 0; i < 3; i++) {
+      many.put("X-Big-" + i, "v".repeat(8000));
+    }
+    assertRefused("urls[0].headers must hold at most 16384 characters of names and values together", entry(url).put("headers", many));
     assertRefused("unknown field urls[0].methd", entry(url).put("methd", "GET"));
     assertEquals("urls[0] must be a string or a JSON object, got 7",
         fetcher.badRequest(Addresses.FETCH, new JsonObject().put("urls", new JsonArray().add(7))));

@@ -3,13 +3,19 @@ package io.tandem.net;
 import io.tandem.config.ConfigException;
 import io.tandem.config.TlsSettings;
 import io.tandem.testing.TestCertificates;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemTrustOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +30,28 @@ class TlsFilesTest {
     ConfigException e = assertThrows(ConfigException.class, () -> TlsFiles.check(tls));
     assertTrue(e.getMessage().startsWith(start), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void theClusterBusTrustsItsOwnCertificateOnlyNotTheRestOfItsChainNorTheClientAuthorities(@TempDir Path dir) throws Exception {
+    TestCertificates.Pair node = TestCertificates.selfSigned(dir, "node");
+    TestCertificates.Pair issuer = TestCertificates.selfSigned(dir, "issuer");
+    Path fullchain = dir.resolve("fullchain.pem");
+    Files.writeString(fullchain, Files.readString(node.cert()) + Files.readString(issuer.cert()));
+    TlsSettings withClientCa = new TlsSettings(fullchain.toString(), node.key().toString(), TlsSettings.DEFAULT_MIN_VERSION,
+        issuer.cert().toString(), 0);
+    EventBusOptions bus = TlsFiles.cluster(new EventBusOptions(), withClientCa, null);
+    PemTrustOptions trusted = assertInstanceOf(PemTrustOptions.class, bus.getTrustOptions());
+    assertEquals(List.of(), trusted.getCertPaths(), "not tls.clientCaFile");
+    assertEquals(1, trusted.getCertValues().size(), "one certificate, not the chain");
+    assertEquals(Files.readString(node.cert()).strip(), trusted.getCertValues().get(0).toString().strip());
+    assertEquals(ClientAuth.REQUIRED, bus.getClientAuth(), "mutual");
+
+    EventBusOptions withCa = TlsFiles.cluster(new EventBusOptions(), withClientCa, issuer.cert().toString());
+    assertEquals(List.of(issuer.cert().toString()), ((PemTrustOptions) withCa.getTrustOptions()).getCertPaths(), "cluster.caFile");
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> TlsFiles.cluster(new EventBusOptions(), withClientCa, dir.resolve("none.pem").toString()));
+    assertTrue(missing.getMessage().startsWith("cluster.caFile " + dir.resolve("none.pem") + " cannot be read"), missing.getMessage());
   }
 
   @Test
