@@ -1,5 +1,6 @@
 package io.tandem.http;
 
+import io.netty.channel.Channel;
 import io.tandem.auth.Principals;
 import io.tandem.bus.Addresses;
 import io.tandem.config.AuthSettings;
@@ -21,6 +22,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.http.impl.Http2ServerConnection;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -66,10 +68,11 @@ public final class HttpVerticle extends VerticleBase {
     // Vert.x's 10: shutdown waits for it, and the close frame itself has reached the client anyway.
     options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setWebSocketClosingTimeout(WEBSOCKET_CLOSING_SECONDS);
     if (settings.tls()) {
-      // a handshake is timed like a request head; Vert.x's HTTP/2 defaults hold headers to 8 KiB
-      // (HTTP/1's head), 100 streams a connection, 200 resets per 30 s
+      // a handshake is timed like a request head; HTTP/2 streams are Http2Guard's; Vert.x's
+      // defaults hold HTTP/2 headers to 8 KiB (HTTP/1's head) and resets to 200 per 30 s
       TlsFiles.serve(options, all.tls()).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-          .setSslHandshakeTimeout(settings.requestHeaderTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+          .setSslHandshakeTimeout(settings.requestHeaderTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+          .getInitialSettings().setMaxConcurrentStreams(Http2Guard.STREAMS);
     }
     gate = ConnectionGate.of(vertx, HttpSettings.SECTION, settings.maxConnections(), settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), true);
@@ -121,12 +124,18 @@ public final class HttpVerticle extends VerticleBase {
         RequestGuard.install(http1, options, sweep, admission == ConnectionGate.Admission.PROBE_ONLY, ClientHangUp.watch(http1));
       }
     } else if (connection instanceof Http2ServerConnection http2) {
-      ConnectionGate.Admission admission = AcceptGate.admission(http2.channelHandlerContext().channel(), gate);
+      Channel channel = http2.channelHandlerContext().channel();
+      ConnectionGate.Admission admission = AcceptGate.admission(channel, gate);
+      InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
       if (admission == ConnectionGate.Admission.PROBE_ONLY) {
         // past the descriptor budget only health probes are answered, and those come over HTTP/1.1
         http2.close();
-      } else if (admission != null) {
+      } else if (admission != null && gate.takeMore(remote, Http2Guard.STREAMS - 1)) {
+        // its streams count as connections: a client has no more requests in flight than over HTTP/1
+        channel.closeFuture().addListener(closed -> gate.giveBack(remote, Http2Guard.STREAMS - 1));
         Http2Guard.install(http2, http2.channelHandlerContext(), requestHeaderTimeoutMs, idleTimeoutSeconds);
+      } else if (admission != null) {
+        http2.close(); // counted and logged by the gate
       }
     } else {
       connection.close(); // no other kind is configured; never serve a connection unguarded

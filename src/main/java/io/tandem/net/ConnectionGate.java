@@ -130,6 +130,32 @@ public final class ConnectionGate implements Shareable {
     }
   }
 
+  /**
+   * Counts {@code extra} more against the client's cap, for a connection that carries more than
+   * one request at once (an HTTP/2 connection's streams beyond its first); false, counting
+   * nothing, when that passes the cap. What it took is given back with {@link #giveBack}.
+   */
+  public boolean takeMore(InetAddress remote, int extra) {
+    if (maxPerClient == 0 || remote == null || isUnlimited(remote)) {
+      return true;
+    }
+    InetAddress client = client(remote);
+    if (perClient.merge(client, extra, Integer::sum) <= maxPerClient) {
+      return true;
+    }
+    giveBack(remote, extra);
+    refuse(Admission.OVER_CLIENT, remote);
+    return false;
+  }
+
+  /** Gives back what {@link #takeMore} took. */
+  public void giveBack(InetAddress remote, int extra) {
+    if (maxPerClient == 0 || remote == null || isUnlimited(remote)) {
+      return;
+    }
+    perClient.computeIfPresent(client(remote), (key, count) -> count <= extra ? null : count - extra);
+  }
+
   private boolean takeProbe(InetAddress remote) {
     if (remote == null || isUnlimited(remote)) {
       return true;

@@ -40,6 +40,7 @@ import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -145,6 +146,40 @@ class HttpsTest {
     stalled.exceptionHandler(cut -> { }); // the client's side of the cut: expected
     stalled.putHeader("content-type", "text/plain").setChunked(true).write("the start of a body that never ends");
     closed.future().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void pingsDoNotKeepAStalledHttp2RequestAlive(Vertx vertx, @TempDir Path dir) throws Exception {
+    Server server = deploy(vertx, dir, new JsonObject().put("requestHeaderTimeoutMs", 500));
+    HttpClientAgent client = vertxHttp2Client(vertx, server);
+    HttpClientRequest stalled = client.request(HttpMethod.POST, "/echo").await(10, TimeUnit.SECONDS);
+    HttpConnection connection = stalled.connection();
+    Promise<Void> closed = Promise.promise();
+    connection.closeHandler(closed::tryComplete);
+    stalled.exceptionHandler(cut -> { });
+    stalled.putHeader("content-type", "text/plain").setChunked(true).write("a body that stops here");
+    // a PING every 100 ms, answered by the server: the connection is busy, the request is not
+    long pinging = vertx.setPeriodic(100, tick -> connection.ping(Buffer.buffer("12345678")));
+    try {
+      closed.future().await(10, TimeUnit.SECONDS);
+    } finally {
+      vertx.cancelTimer(pinging);
+    }
+  }
+
+  @Test
+  void anHttp2ConnectionsStreamsCountAgainstTheClientsConnections(Vertx vertx, @TempDir Path dir) throws Exception {
+    // 20 for this client: one HTTP/2 connection (16 streams) leaves room for 4 HTTP/1.1 connections, not a second one
+    Server server = deploy(vertx, dir, new JsonObject().put("maxConnectionsPerClient", 20));
+    HttpClientAgent first = vertxHttp2Client(vertx, server);
+    assertEquals("200 Hello, world!", answer(first.request(HttpMethod.GET, "/").await(10, TimeUnit.SECONDS)));
+    HttpClientAgent second = vertxHttp2Client(vertx, server);
+    assertThrows(Exception.class, () -> answer(second.request(HttpMethod.GET, "/").await(10, TimeUnit.SECONDS)),
+        "a second HTTP/2 connection would make 32");
+    HttpResponse<String> http1 = jdkClient(server, HttpClient.Version.HTTP_1_1).send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, http1.statusCode(), "an HTTP/1.1 connection fits");
+    assertEquals("200 Hello, world!", answer(first.request(HttpMethod.GET, "/").await(10, TimeUnit.SECONDS)), "the first goes on");
   }
 
   @Test
