@@ -80,7 +80,7 @@ public final class MainVerticle extends VerticleBase {
     List<Future<?>> deployments = new ArrayList<>();
     if (settings.tcp().listener().enabled()) {
       deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),
-          VerticleConfig.slice(settings, TcpSettings.SECTION, TlsSettings.SECTION))
+          settings.tcp().tls(), VerticleConfig.slice(settings, TcpSettings.SECTION, TlsSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
     }
     logAccess(settings.auth(), settings.http().listener().enabled(), settings.bridge().tcpEnabled());
@@ -89,11 +89,13 @@ public final class MainVerticle extends VerticleBase {
         log.warn("bridge.allowedOrigins is \"*\": a page on any web site can use the event bus at /eventbus from its visitors' browsers");
       }
       deployments.add(deploy("HTTP", () -> new HttpVerticle(this::notReady), HttpVerticle::actualPort, settings.http().listener(),
+          settings.http().tls(),
           VerticleConfig.httpSlice(settings))
           .onSuccess(port -> httpPort = port));
     }
     if (settings.bridge().tcpEnabled()) {
       deployments.add(deploy("TCP bridge", TcpBridgeVerticle::new, TcpBridgeVerticle::actualPort, settings.bridge().tcpListener(),
+          settings.bridge().tls(),
           VerticleConfig.slice(settings, BridgeSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION))
           .onSuccess(port -> bridgePort = port));
     }
@@ -160,8 +162,9 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /** Deploys the instances of one verticle; the future holds the port they listen on. */
+  /** @param tls whether the listener speaks TLS: said on its start-up line */
   private <V extends VerticleBase> Future<Integer> deploy(String name, Supplier<V> factory, ToIntFunction<V> port,
-                                                          Listener listener, JsonObject config) {
+                                                          Listener listener, boolean tls, JsonObject config) {
     List<V> instances = new CopyOnWriteArrayList<>();
     DeploymentOptions options = new DeploymentOptions().setInstances(listener.instances()).setConfig(config);
     return vertx.deployVerticle(() -> {
@@ -170,8 +173,8 @@ public final class MainVerticle extends VerticleBase {
       return verticle;
     }, options).map(id -> {
       int actual = port.applyAsInt(instances.get(0));
-      log.info("{} listening on {}:{} ({} instance{})", name, listener.host(), actual, listener.instances(),
-          listener.instances() == 1 ? "" : "s");
+      log.info("{} listening on {}:{} ({} instance{}{})", name, listener.host(), actual, listener.instances(),
+          listener.instances() == 1 ? "" : "s", tls ? ", TLS" : "");
       return actual;
     });
   }

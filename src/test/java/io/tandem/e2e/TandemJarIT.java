@@ -153,6 +153,9 @@ class TandemJarIT {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf.formatted(pair.cert(), pair.key()));
          SSLSocket socket = (SSLSocket) TestCertificates.trusting(pair.cert()).getSocketFactory()
              .createSocket("127.0.0.1", tandem.port("TCP echo"))) {
+      int port = tandem.port("TCP echo");
+      assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("TCP echo listening on 127.0.0.1:" + port + " (")
+          && line.endsWith(", TLS)")), "the start-up line says TLS: " + tandem.stdout());
       socket.setSoTimeout(20_000);
       socket.setEnabledProtocols(new String[] {"TLSv1.2"});
       socket.startHandshake();
