@@ -4,7 +4,7 @@ package io.tandem.bus;
  * Field names and values of {@link Addresses#FETCH}, {@link Addresses#FETCH_CHAIN} and
  * {@link Addresses#FETCH_CANCEL}.
  *
- * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","sha256",
+ * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","contentEncoding","wireBytes","sha256",
  * "elapsedMs","redirects","body","file","error":{"kind","message"}}}, fields absent where they do
  * not apply. {@code ok} is true for a 2xx answer read to the end (or to the cap); a non-2xx
  * answer is {@code ok:false} with its status and no error.
@@ -20,6 +20,8 @@ public final class FetchMessages {
   public static final String MAX_BODY_BYTES = "maxBodyBytes";
   public static final String BODY = "body";
   public static final String SAVE = "save";
+  /** Ask for gzip/deflate and decode it (default true); false: no Accept-Encoding of Tandem's, the bytes as sent. */
+  public static final String DECOMPRESS = "decompress";
   public static final String PROGRESS_ADDRESS = "progressAddress";
   /** With a progress address: each result goes there only, and the reply is the summary without the list. */
   public static final String PROGRESS_ONLY = "progressOnly";
@@ -47,6 +49,9 @@ public final class FetchMessages {
   public static final String STATUS = "status";
   public static final String CONTENT_TYPE = "contentType";
   public static final String BYTES = "bytes";
+  /** The body's bytes as they crossed the network, when it was encoded (bytes: after decoding). */
+  public static final String WIRE_BYTES = "wireBytes";
+  public static final String CONTENT_ENCODING = "contentEncoding";
   public static final String TRUNCATED = "truncated";
   public static final String SHA256 = "sha256";
   public static final String ELAPSED_MS = "elapsedMs";

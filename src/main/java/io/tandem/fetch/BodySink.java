@@ -61,6 +61,11 @@ final class BodySink {
     return bytes;
   }
 
+  /** How many more bytes fit under the cap. */
+  long room() {
+    return maxBytes - bytes;
+  }
+
   /** The hex SHA-256 of the bytes taken, or null when not hashing. */
   String sha256() {
     return sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());

@@ -45,7 +45,8 @@ final class Fetcher {
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
             .setKeepAlive(true)
-            // bytes are counted and capped as sent; no Accept-Encoding, so no decompression bombs
+            // gzip and deflate are decoded by the fetch itself (Inflating), to the cap and no
+            // further: Vert.x's decompressor would inflate each network chunk whole
             .setDecompressionSupported(false)
             .setVerifyHost(true))
         .with(new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()))

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class UrlFetch {
 
+  private static final CharSequence ACCEPTED_ENCODINGS = HttpHeaders.createOptimized("gzip, deflate");
   /** A redirect's own body is read (so the connection can be reused) up to this, else cut. */
   private static final int MAX_REDIRECT_BODY_BYTES = 64 * 1024;
 
@@ -51,6 +52,10 @@ final class UrlFetch {
   private long timer = -1;
   private HttpClientRequest request;
   private BodySink body;
+  /** The body's decoder when it is gzip or deflate and decompress is on; else null. */
+  private Inflating inflating;
+  private String contentEncoding;
+  private long wireBytes;
   private Download download;
   private Integer status;
   private String contentType;
@@ -138,6 +143,10 @@ final class UrlFetch {
         .setFollowRedirects(false)
         .setConnectTimeout(Math.max(1, options.timeoutMs() - elapsedMs()))
         .putHeader(HttpHeaders.USER_AGENT, UserAgent.VALUE);
+    if (options.decompress()) {
+      // decoded here, to the cap and no further (Inflating); a caller's own Accept-Encoding wins
+      target.putHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPTED_ENCODINGS);
+    }
     Outgoing outgoing = sending;
     outgoing.applyTo(target); // the method, and the caller's headers (a User-Agent of its own wins)
     fetcher.client.request(target).onComplete(connected -> {
@@ -169,6 +178,8 @@ final class UrlFetch {
     }
     status = response.statusCode();
     contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+    contentEncoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
+    inflating = options.decompress() ? Inflating.of(contentEncoding) : null;
     body = new BodySink(options.maxBodyBytes(), keepBody || options.keepsBody(), options.sha256());
     if (!options.save()) {
       read(response);
@@ -195,7 +206,14 @@ final class UrlFetch {
       if (done) {
         return;
       }
-      Buffer part = body.take(chunk);
+      wireBytes += chunk.length();
+      Buffer part;
+      try {
+        part = inflating == null ? body.take(chunk) : inflating.feed(chunk, body);
+      } catch (Inflating.Broken broken) {
+        fail(Kind.IO, broken.getMessage());
+        return;
+      }
       if (download != null && part.length() > 0) {
         download.write(part, response).onFailure(err -> fail(Kind.IO, "cannot save the body: " + err.getMessage()));
       }
@@ -205,7 +223,13 @@ final class UrlFetch {
         request.reset();
       }
     });
-    response.endHandler(ended -> succeed());
+    response.endHandler(ended -> {
+      if (inflating != null && !inflating.complete() && !body.truncated()) {
+        fail(Kind.IO, "the body's " + contentEncoding + " encoding ends before its end");
+      } else {
+        succeed();
+      }
+    });
   }
 
   private void redirect(URI from, String location, HttpClientResponse response) {
@@ -253,11 +277,15 @@ final class UrlFetch {
     }
     done = true;
     cancelTimer();
+    endInflating();
     JsonObject result = base()
         .put(FetchMessages.OK, status >= 200 && status < 300)
         .put(FetchMessages.STATUS, status)
         .put(FetchMessages.BYTES, body.bytes())
         .put(FetchMessages.TRUNCATED, body.truncated());
+    if (contentEncoding != null) {
+      result.put(FetchMessages.CONTENT_ENCODING, contentEncoding).put(FetchMessages.WIRE_BYTES, wireBytes);
+    }
     String sha256 = body.sha256();
     if (sha256 != null) {
       result.put(FetchMessages.SHA256, sha256);
@@ -294,6 +322,7 @@ final class UrlFetch {
     }
     done = true;
     cancelTimer();
+    endInflating();
     if (request != null) {
       request.reset();
     }
@@ -322,6 +351,13 @@ final class UrlFetch {
       result.put(FetchMessages.REDIRECTS, new JsonArray(new ArrayList<>(redirects)));
     }
     return result;
+  }
+
+  private void endInflating() {
+    if (inflating != null) {
+      inflating.end();
+      inflating = null;
+    }
   }
 
   private void cancelTimer() {

@@ -14,8 +14,9 @@ import io.vertx.core.json.JsonObject;
  * @param save         also write each body under {@code fetcher.downloadDir}
  * @param sha256       also hash each body: asked for, because hashing costs more than reading
  *                     (SHA-256 runs at ~1 GB/s per core, about half a large transfer's time)
+ * @param decompress   ask for gzip or deflate and decode it ({@code maxBodyBytes} counts decoded bytes)
  */
-record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256) {
+record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256, boolean decompress) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -25,7 +26,8 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
         reader.integer(FetchMessages.MAX_BODY_BYTES, settings.maxBodyBytes(), 0, settings.maxBodyBytes()),
         reader.choice(FetchMessages.BODY, FetchMessages.BODY_TEXT, FetchMessages.BODY_BASE64, FetchMessages.BODY_NONE),
         reader.bool(FetchMessages.SAVE, false),
-        reader.bool(FetchMessages.SHA256, false));
+        reader.bool(FetchMessages.SHA256, false),
+        reader.bool(FetchMessages.DECOMPRESS, true));
   }
 
   /** The options as request fields, for a URL job ({@link UrlJob}). */
@@ -35,7 +37,8 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
         .put(FetchMessages.MAX_BODY_BYTES, maxBodyBytes)
         .put(FetchMessages.BODY, body)
         .put(FetchMessages.SAVE, save)
-        .put(FetchMessages.SHA256, sha256);
+        .put(FetchMessages.SHA256, sha256)
+        .put(FetchMessages.DECOMPRESS, decompress);
   }
 
   boolean keepsBody() {

@@ -94,6 +94,12 @@ public final class Origin {
     // any method: a redirect of the given status to ?to=
     router.route("/redirect-status/:code").handler(ctx -> ctx.request().body().onComplete(read ->
         ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("code"))).putHeader("location", ctx.queryParams().get("to")).end()));
+    // encoded bodies: the bytes as given, with their Content-Encoding
+    router.get("/encoded/:name").handler(ctx -> {
+      Encoded encoded = Encoded.BODIES.get(ctx.pathParam("name"));
+      ctx.response().putHeader("content-type", encoded.contentType()).putHeader("content-encoding", encoded.encoding())
+          .end(Buffer.buffer(encoded.bytes()));
+    });
     router.get("/link").handler(ctx -> ctx.json(new JsonObject().put("next", ctx.queryParams().get("to"))));
     router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", ctx.queryParams().get("url")).end());
     router.get("/chain/:i").handler(ctx -> {
