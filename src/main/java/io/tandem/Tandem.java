@@ -90,6 +90,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         if (settings.usesTls()) {
           TlsFiles.check(settings.tls()); // one line naming the file, before anything listens
         }
+        if (settings.fetcher().trustCaFile() != null) {
+          TlsFiles.checkCertificates("fetcher.trustCaFile", settings.fetcher().trustCaFile());
+        }
         if (settings.auth().tokensFile() != null) {
           Principals.read(settings.auth().tokensFile()); // checked now: the verticles read it again without blocking
         }

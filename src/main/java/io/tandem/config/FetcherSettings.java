@@ -30,7 +30,9 @@ public record FetcherSettings(
     List<HostPattern> denyHosts,
     String downloadDir,
     int maxRequestBodyBytes,
-    List<String> secretHeaders) {
+    List<String> secretHeaders,
+    boolean http2,
+    String trustCaFile) {
 
   public static final String SECTION = "fetcher";
 
@@ -63,7 +65,9 @@ public record FetcherSettings(
         reader.hosts("denyHosts"),
         reader.text("downloadDir", DEFAULT_DOWNLOAD_DIR),
         reader.integer("maxRequestBodyBytes", DEFAULT_MAX_REQUEST_BODY_BYTES, 0, 64 * 1024 * 1024),
-        reader.strings("secretHeaders", List.of()));
+        reader.strings("secretHeaders", List.of()),
+        reader.bool("http2", true),
+        reader.text("trustCaFile", null));
     for (String name : settings.secretHeaders) {
       reader.check(HttpSyntax.isToken(name), "secretHeaders", "must list header names", settings.secretHeaders);
     }
@@ -74,7 +78,7 @@ public record FetcherSettings(
   }
 
   JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put(Listener.ENABLED, enabled)
         .put(Listener.INSTANCES, instances)
         .put("worker", worker)
@@ -90,6 +94,11 @@ public record FetcherSettings(
         .put("denyHosts", new JsonArray(denyHosts.stream().map(HostPattern::toString).toList()))
         .put("downloadDir", downloadDir)
         .put("maxRequestBodyBytes", maxRequestBodyBytes)
-        .put("secretHeaders", new JsonArray(secretHeaders));
+        .put("secretHeaders", new JsonArray(secretHeaders))
+        .put("http2", http2);
+    if (trustCaFile != null) {
+      json.put("trustCaFile", trustCaFile);
+    }
+    return json;
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.tandem.net.VertxInternals;
 
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,9 +29,14 @@ import java.net.UnknownHostException;
 final class Fetcher {
 
   private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
+  /** What origins commonly allow (SETTINGS_MAX_CONCURRENT_STREAMS): how many requests share an HTTP/2 connection. */
+  private static final int STREAMS_PER_CONNECTION = 100;
 
   final Vertx vertx;
+  /** For http URLs (HTTP/1.1), and for https ones too when fetcher.http2 is off. */
   final HttpClientAgent client;
+  /** For https URLs: HTTP/2 through ALPN, HTTP/1.1 when the origin offers no more. */
+  final HttpClientAgent tlsClient;
   final AddressPolicy policy;
   final int maxRedirects;
   final String downloadDir;
@@ -42,14 +49,36 @@ final class Fetcher {
     this.maxRedirects = settings.maxRedirects();
     this.downloadDir = settings.downloadDir();
     this.secretHeaders = settings.secretHeaders().stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-    this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions()
-            .setKeepAlive(true)
-            // gzip and deflate are decoded by the fetch itself (Inflating), to the cap and no
-            // further: Vert.x's decompressor would inflate each network chunk whole
-            .setDecompressionSupported(false)
-            .setVerifyHost(true))
-        .with(new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()))
+    this.client = client(vertx, options(settings), settings);
+    // https: HTTP/2 when the origin offers it through ALPN, else HTTP/1.1; in clear always
+    // HTTP/1.1 (an h2c upgrade on every plain request would cost a header and buy nothing).
+    // Options of its own: building a client writes its ALPN protocols into its options' TLS
+    // options (http/1.1 for the first client), and a copy of them would offer only that
+    this.tlsClient = settings.http2()
+        ? client(vertx, options(settings).setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)).setHttp2ClearTextUpgrade(false), settings)
+        : client;
+  }
+
+  private static HttpClientOptions options(FetcherSettings settings) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        // gzip and deflate are decoded by the fetch itself (Inflating), to the cap and no
+        // further: Vert.x's decompressor would inflate each network chunk whole
+        .setDecompressionSupported(false)
+        .setVerifyHost(true);
+    if (settings.trustCaFile() != null) {
+      options.setTrustOptions(TrustedAuthorities.jdkAnd(settings.trustCaFile()));
+    }
+    return options;
+  }
+
+  private static HttpClientAgent client(Vertx vertx, HttpClientOptions options, FetcherSettings settings) {
+    return vertx.httpClientBuilder()
+        .with(options)
+        // HTTP/2: an origin allows ~100 streams a connection; enough connections for maxConcurrency
+        .with(new PoolOptions().setHttp1MaxSize(settings.maxConcurrency())
+            .setHttp2MaxSize(Math.max(1, settings.maxConcurrency() / STREAMS_PER_CONNECTION)))
         // an origin that resets or answers garbage is that URL's result, not an ERROR in the log
         .withConnectHandler(connection -> connection.exceptionHandler(err ->
             log.debug("connection to {}: {}", connection.remoteAddress(), err.toString())))
@@ -79,6 +108,6 @@ final class Fetcher {
   }
 
   Future<Void> close() {
-    return client.close();
+    return tlsClient == client ? client.close() : Future.all(client.close(), tlsClient.close()).mapEmpty();
   }
 }

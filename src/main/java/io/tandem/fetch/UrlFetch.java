@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -149,7 +149,7 @@ final class UrlFetch {
     }
     Outgoing outgoing = sending;
     outgoing.applyTo(target); // the method, and the caller's headers (a User-Agent of its own wins)
-    fetcher.client.request(target).onComplete(connected -> {
+    (Urls.isHttps(uri) ? fetcher.tlsClient : fetcher.client).request(target).onComplete(connected -> {
       if (connected.failed()) {
         fail(connected.cause());
         return;
@@ -286,6 +286,7 @@ final class UrlFetch {
     if (contentEncoding != null) {
       result.put(FetchMessages.CONTENT_ENCODING, contentEncoding).put(FetchMessages.WIRE_BYTES, wireBytes);
     }
+    result.put(FetchMessages.PROTOCOL, request.version() == HttpVersion.HTTP_2 ? FetchMessages.H2 : FetchMessages.HTTP_1_1);
     String sha256 = body.sha256();
     if (sha256 != null) {
       result.put(FetchMessages.SHA256, sha256);

@@ -106,6 +106,11 @@ public final class TlsFiles {
     return bus;
   }
 
+  /** @throws ConfigException naming {@code key} and the file when it is unreadable or holds no PEM certificate */
+  public static void checkCertificates(String key, String file) {
+    chain(key, file, read(key, file));
+  }
+
   /** The first PEM certificate block of a file, as text. */
   private static String firstPem(byte[] bytes, String file) {
     Matcher first = PEM_CERTIFICATE.matcher(new String(bytes, StandardCharsets.US_ASCII));
