@@ -32,7 +32,13 @@ public record FetcherSettings(
     int maxRequestBodyBytes,
     List<String> secretHeaders,
     boolean http2,
-    String trustCaFile) {
+    String trustCaFile,
+    int retryAttempts,
+    List<String> retryOn,
+    int retryBackoffMs,
+    int retryMaxBackoffMs,
+    boolean retryAfter,
+    int maxRetryAttempts) {
 
   public static final String SECTION = "fetcher";
 
@@ -45,6 +51,8 @@ public record FetcherSettings(
   public static final int DEFAULT_MAX_REDIRECTS = 10;
   public static final String DEFAULT_DOWNLOAD_DIR = "downloads";
   public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+  public static final List<String> DEFAULT_RETRY_ON = List.of("connect", "reset", "timeout", "429", "502", "503", "504");
+  private static final List<String> RETRY_KINDS = List.of("connect", "reset", "timeout", "dns", "io");
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -67,7 +75,21 @@ public record FetcherSettings(
         reader.integer("maxRequestBodyBytes", DEFAULT_MAX_REQUEST_BODY_BYTES, 0, 64 * 1024 * 1024),
         reader.strings("secretHeaders", List.of()),
         reader.bool("http2", true),
-        reader.text("trustCaFile", null));
+        reader.text("trustCaFile", null),
+        reader.integer("retryAttempts", 0, 0, 100),
+        reader.strings("retryOn", DEFAULT_RETRY_ON),
+        reader.integer("retryBackoffMs", 200, 0, HOUR_MS),
+        reader.integer("retryMaxBackoffMs", 5000, 0, HOUR_MS),
+        reader.bool("retryAfter", true),
+        reader.integer("maxRetryAttempts", 10, 0, 100));
+    reader.check(settings.retryAttempts <= settings.maxRetryAttempts, "retryAttempts",
+        "must not exceed fetcher.maxRetryAttempts (" + settings.maxRetryAttempts + ")", settings.retryAttempts);
+    reader.check(settings.retryBackoffMs <= settings.retryMaxBackoffMs, "retryBackoffMs",
+        "must not exceed fetcher.retryMaxBackoffMs (" + settings.retryMaxBackoffMs + ")", settings.retryBackoffMs);
+    for (String on : settings.retryOn) {
+      reader.check(RETRY_KINDS.contains(on) || on.matches("[1-5][0-9][0-9]"), "retryOn",
+          "must list failure kinds (" + String.join(", ", RETRY_KINDS) + ") and statuses 100..599", settings.retryOn);
+    }
     for (String name : settings.secretHeaders) {
       reader.check(HttpSyntax.isToken(name), "secretHeaders", "must list header names", settings.secretHeaders);
     }
@@ -95,7 +117,13 @@ public record FetcherSettings(
         .put("downloadDir", downloadDir)
         .put("maxRequestBodyBytes", maxRequestBodyBytes)
         .put("secretHeaders", new JsonArray(secretHeaders))
-        .put("http2", http2);
+        .put("http2", http2)
+        .put("retryAttempts", retryAttempts)
+        .put("retryOn", new JsonArray(retryOn))
+        .put("retryBackoffMs", retryBackoffMs)
+        .put("retryMaxBackoffMs", retryMaxBackoffMs)
+        .put("retryAfter", retryAfter)
+        .put("maxRetryAttempts", maxRetryAttempts);
     if (trustCaFile != null) {
       json.put("trustCaFile", trustCaFile);
     }

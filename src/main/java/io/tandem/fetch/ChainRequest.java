@@ -23,7 +23,7 @@ record ChainRequest(String url, Outgoing outgoing, String next, int maxHops, Url
     Outgoing outgoing = Outgoing.read(reader, Outgoing.GET, false, settings.maxRequestBodyBytes());
     String next = reader.text(FetchMessages.NEXT, FetchMessages.NEXT);
     int maxHops = reader.integer(FetchMessages.MAX_HOPS, FetchMessages.DEFAULT_MAX_HOPS, 1, FetchMessages.MAX_HOPS_LIMIT);
-    UrlOptions options = UrlOptions.read(reader, settings);
+    UrlOptions options = UrlOptions.read(reader, settings, false);
     int deadlineMs = reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS);
     String progressAddress = FetchMessages.progressAddress(reader);
     ChainRequest request = new ChainRequest(url, outgoing, next, maxHops, options, deadlineMs, progressAddress,

@@ -40,7 +40,7 @@ record FetchRequest(List<String> urls, List<Outgoing> outgoing, int concurrency,
       }
     }
     int concurrency = reader.integer(FetchMessages.CONCURRENCY, settings.concurrency(), 1, settings.maxConcurrency());
-    UrlOptions options = UrlOptions.read(reader, settings);
+    UrlOptions options = UrlOptions.read(reader, settings, true);
     int deadlineMs = reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS);
     String progressAddress = FetchMessages.progressAddress(reader);
     FetchRequest request = new FetchRequest(urls, outgoing, concurrency, options, deadlineMs, progressAddress,

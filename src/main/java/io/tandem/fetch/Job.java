@@ -1,6 +1,7 @@
 package io.tandem.fetch;
 
 import io.tandem.bus.FailureCodes;
+import io.tandem.bus.FetchMessages;
 import io.tandem.bus.FetchMessages.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  * before it is done and the job came over the bus (from another node) — a 503 failure that hands it back for its
  * batch to send elsewhere. (A job of a batch coordinated in this process is cancelled instead:
  * the process is shutting down, its coordinator with it.) It ends by its batch's deadline on its
- * own. Confined to the instance's event loop.
+ * own. A URL whose result its batch's {@link Retry} names is fetched again after the wait the
+ * rule gives, keeping its permit, unless the wait would pass the deadline ({@code
+ * "retryStoppedBecause":"deadline"}); the result says how many {@code attempts} it took.
+ * Confined to the instance's event loop.
  */
 final class Job implements Stoppable {
 
@@ -28,6 +32,10 @@ final class Job implements Stoppable {
   private final long received = System.nanoTime();
   private Future<Void> permit;
   private UrlFetch fetch;
+  private int attempts;
+  /** Between two attempts: the wait's timer, and the result it would be if the job ended now. */
+  private long retryTimer = -1;
+  private JsonObject previous;
 
   Job(UrlJob request, Fetcher fetcher, Permits permits, boolean overTheBus) {
     this.request = request;
@@ -45,23 +53,68 @@ final class Job implements Stoppable {
         permits.release();
         return;
       }
-      long left = request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received);
-      if (left <= 0) {
-        permits.release();
-        answer.tryComplete(Results.notStarted(request.index(), request.url(), Kind.DEADLINE, Batch.DEADLINE_PASSED));
-        return;
-      }
-      fetch = fetcher.fetch(request.index(), request.url(), request.outgoing(), request.options(), false, left);
-      fetch.start().onSuccess(result -> {
-        permits.release();
-        answer.tryComplete(result);
-      });
+      attempt();
     });
     return answer.future();
   }
 
+  private void attempt() {
+    long left = leftMs();
+    if (left <= 0) {
+      permits.release();
+      answer.tryComplete(Results.notStarted(request.index(), request.url(), Kind.DEADLINE, Batch.DEADLINE_PASSED));
+      return;
+    }
+    attempts++;
+    UrlFetch current = fetcher.fetch(request.index(), request.url(), request.outgoing(), request.options(), false, left);
+    fetch = current;
+    current.start().onSuccess(result -> {
+      if (answer.future().isComplete()) {
+        permits.release(); // handed back meanwhile
+        return;
+      }
+      long wait = request.options().retry().waitBefore(attempts, result, current.sent().method(), current.retryAfter());
+      if (wait < 0) {
+        finish(result);
+      } else if (wait >= leftMs()) {
+        finish(result.put(FetchMessages.RETRY_STOPPED_BECAUSE, FetchMessages.STOPPED_BY_DEADLINE));
+      } else {
+        fetch = null;
+        previous = result;
+        retryTimer = fetcher.vertx.setTimer(Math.max(1, wait), fired -> {
+          retryTimer = -1;
+          previous = null;
+          attempt();
+        });
+      }
+    });
+  }
+
+  private void finish(JsonObject result) {
+    permits.release();
+    answer.tryComplete(result.put(FetchMessages.ATTEMPTS, attempts));
+  }
+
+  private long leftMs() {
+    return request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received);
+  }
+
+  /** Stopped while waiting to fetch again: the last result, saying why there is no other. */
+  private boolean stopWaiting(String why) {
+    if (retryTimer < 0) {
+      return false;
+    }
+    fetcher.vertx.cancelTimer(retryTimer);
+    retryTimer = -1;
+    finish(previous.put(FetchMessages.RETRY_STOPPED_BECAUSE, why));
+    return true;
+  }
+
   @Override
   public void stop(Kind kind, String message) {
+    if (stopWaiting(kind.wire())) {
+      return;
+    }
     if (fetch != null) {
       fetch.stop(kind, message);
     } else {
@@ -77,7 +130,11 @@ final class Job implements Stoppable {
     if (!overTheBus) {
       stop(Kind.CANCELLED, reason);
     } else if (answer.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCodes.UNAVAILABLE, reason))) {
-      if (fetch != null) {
+      if (retryTimer >= 0) {
+        fetcher.vertx.cancelTimer(retryTimer);
+        retryTimer = -1;
+        permits.release();
+      } else if (fetch != null) {
         fetch.stop(Kind.CANCELLED, reason);
       } else {
         permits.withdraw(permit);

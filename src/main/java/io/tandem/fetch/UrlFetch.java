@@ -55,6 +55,8 @@ final class UrlFetch {
   /** The body's decoder when it is gzip or deflate and decompress is on; else null. */
   private Inflating inflating;
   private String contentEncoding;
+  /** The final answer's Retry-After, for the retry rule; null when it had none. */
+  private String retryAfter;
   private long wireBytes;
   private Download download;
   private Integer status;
@@ -95,6 +97,16 @@ final class UrlFetch {
   /** Ends the fetch now with {@code kind}, unless it has already ended. */
   void stop(Kind kind, String message) {
     fail(kind, message);
+  }
+
+  /** The final answer's {@code Retry-After}, or null. */
+  String retryAfter() {
+    return retryAfter;
+  }
+
+  /** What this fetch sent last (after its redirects): the method a retry rule judges. */
+  Outgoing sent() {
+    return sending;
   }
 
   /** The body read, when kept; for reading a chain's next link. */
@@ -179,6 +191,7 @@ final class UrlFetch {
     status = response.statusCode();
     contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
     contentEncoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
+    retryAfter = response.getHeader(HttpHeaders.RETRY_AFTER);
     inflating = options.decompress() ? Inflating.of(contentEncoding) : null;
     body = new BodySink(options.maxBodyBytes(), keepBody || options.keepsBody(), options.sha256());
     if (!options.save()) {

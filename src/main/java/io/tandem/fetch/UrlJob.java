@@ -35,7 +35,7 @@ record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions op
         reader.integer(FetchMessages.INDEX, -1, 0, Integer.MAX_VALUE),
         reader.required(FetchMessages.URL),
         Outgoing.readJob(reader, settings.maxRequestBodyBytes()),
-        UrlOptions.read(reader, settings),
+        UrlOptions.read(reader, settings, true),
         reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS));
     reader.finish();
     if (job.index < 0) {

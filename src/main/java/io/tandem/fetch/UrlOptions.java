@@ -15,19 +15,25 @@ import io.vertx.core.json.JsonObject;
  * @param sha256       also hash each body: asked for, because hashing costs more than reading
  *                     (SHA-256 runs at ~1 GB/s per core, about half a large transfer's time)
  * @param decompress   ask for gzip or deflate and decode it ({@code maxBodyBytes} counts decoded bytes)
+ * @param retry        when a URL of a batch is fetched again (a chain's hops are fetched once)
  */
-record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256, boolean decompress) {
+record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256, boolean decompress, Retry retry) {
 
   private static final int HOUR_MS = 3_600_000;
 
-  static UrlOptions read(RequestReader reader, FetcherSettings settings) {
+  /** @param retries whether {@code retry} may be given (a batch's, a URL job's), else it is a 400 (a chain's) */
+  static UrlOptions read(RequestReader reader, FetcherSettings settings, boolean retries) {
+    if (!retries && reader.has(Retry.FIELD)) {
+      throw io.tandem.bus.BusException.badRequest("retry is for batches: a chain's hops are fetched once");
+    }
     return new UrlOptions(
         reader.integer(FetchMessages.TIMEOUT_MS, settings.timeoutMs(), 1, HOUR_MS),
         reader.integer(FetchMessages.MAX_BODY_BYTES, settings.maxBodyBytes(), 0, settings.maxBodyBytes()),
         reader.choice(FetchMessages.BODY, FetchMessages.BODY_TEXT, FetchMessages.BODY_BASE64, FetchMessages.BODY_NONE),
         reader.bool(FetchMessages.SAVE, false),
         reader.bool(FetchMessages.SHA256, false),
-        reader.bool(FetchMessages.DECOMPRESS, true));
+        reader.bool(FetchMessages.DECOMPRESS, true),
+        Retry.read(reader, settings));
   }
 
   /** The options as request fields, for a URL job ({@link UrlJob}). */
@@ -38,7 +44,8 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
         .put(FetchMessages.BODY, body)
         .put(FetchMessages.SAVE, save)
         .put(FetchMessages.SHA256, sha256)
-        .put(FetchMessages.DECOMPRESS, decompress);
+        .put(FetchMessages.DECOMPRESS, decompress)
+        .put(Retry.FIELD, retry.toJson());
   }
 
   boolean keepsBody() {

@@ -40,6 +40,8 @@ public final class Origin {
   final Queue<String> requested = new ConcurrentLinkedQueue<>();
   final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
   volatile String lastUserAgent;
+  /** /flaky: requests seen per key. */
+  final java.util.Map<String, Integer> flaky = new java.util.concurrent.ConcurrentHashMap<>();
   volatile String lastHost;
   private int port;
   private int garbagePort;
@@ -99,6 +101,20 @@ public final class Origin {
       Encoded encoded = Encoded.BODIES.get(ctx.pathParam("name"));
       ctx.response().putHeader("content-type", encoded.contentType()).putHeader("content-encoding", encoded.encoding())
           .end(Buffer.buffer(encoded.bytes()));
+    });
+    // any method: the first ?fails= requests for a key are 503 (with ?retryAfter= seconds, if given), then 200
+    router.route("/flaky/:key").handler(ctx -> {
+      int seen = origin.flaky.merge(ctx.pathParam("key"), 1, Integer::sum);
+      String fails = ctx.queryParams().get("fails");
+      if (seen <= Integer.parseInt(fails == null ? "0" : fails)) {
+        String after = ctx.queryParams().get("retryAfter");
+        if (after != null) {
+          ctx.response().putHeader("retry-after", after);
+        }
+        ctx.response().setStatusCode(503).end("busy " + seen);
+      } else {
+        ctx.response().end("answered on try " + seen);
+      }
     });
     router.get("/link").handler(ctx -> ctx.json(new JsonObject().put("next", ctx.queryParams().get("to"))));
     router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302).putHeader("location", ctx.queryParams().get("url")).end());
