@@ -4,6 +4,7 @@ import io.tandem.net.HandshakeFailures;
 import io.tandem.testing.LogCapture;
 import io.tandem.testing.TestCertificates;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -140,28 +141,35 @@ class HttpsTest {
   void anHttp2RequestWhoseBodyStopsComingIsCut(Vertx vertx, @TempDir Path dir) throws Exception {
     Server server = deploy(vertx, dir, new JsonObject().put("requestHeaderTimeoutMs", 500));
     HttpClientAgent client = vertxHttp2Client(vertx, server);
+    HttpClientRequest stalled = stalledPost(client);
+    closing(stalled.connection()).await(10, TimeUnit.SECONDS);
+  }
+
+  /** A POST whose body starts and never goes on. */
+  private static HttpClientRequest stalledPost(HttpClientAgent client) throws Exception {
     HttpClientRequest stalled = client.request(HttpMethod.POST, "/echo").await(10, TimeUnit.SECONDS);
-    Promise<Void> closed = Promise.promise();
-    stalled.connection().closeHandler(closed::tryComplete);
     stalled.exceptionHandler(cut -> { }); // the client's side of the cut: expected
-    stalled.putHeader("content-type", "text/plain").setChunked(true).write("the start of a body that never ends");
-    closed.future().await(10, TimeUnit.SECONDS);
+    stalled.putHeader("content-type", "text/plain").setChunked(true).write("a body that stops here");
+    return stalled;
+  }
+
+  /** Completes when the server closes the connection. */
+  private static Future<Void> closing(HttpConnection connection) {
+    Promise<Void> closed = Promise.promise();
+    connection.closeHandler(closed::tryComplete);
+    return closed.future();
   }
 
   @Test
   void pingsDoNotKeepAStalledHttp2RequestAlive(Vertx vertx, @TempDir Path dir) throws Exception {
     Server server = deploy(vertx, dir, new JsonObject().put("requestHeaderTimeoutMs", 500));
     HttpClientAgent client = vertxHttp2Client(vertx, server);
-    HttpClientRequest stalled = client.request(HttpMethod.POST, "/echo").await(10, TimeUnit.SECONDS);
-    HttpConnection connection = stalled.connection();
-    Promise<Void> closed = Promise.promise();
-    connection.closeHandler(closed::tryComplete);
-    stalled.exceptionHandler(cut -> { });
-    stalled.putHeader("content-type", "text/plain").setChunked(true).write("a body that stops here");
+    HttpConnection connection = stalledPost(client).connection();
+    Future<Void> closed = closing(connection);
     // a PING every 100 ms, answered by the server: the connection is busy, the request is not
     long pinging = vertx.setPeriodic(100, tick -> connection.ping(Buffer.buffer("12345678")));
     try {
-      closed.future().await(10, TimeUnit.SECONDS);
+      closed.await(10, TimeUnit.SECONDS);
     } finally {
       vertx.cancelTimer(pinging);
     }
@@ -195,10 +203,9 @@ class HttpsTest {
     Server server = deploy(vertx, dir, new JsonObject().put("idleTimeoutSeconds", 1));
     HttpClientAgent client = vertxHttp2Client(vertx, server);
     HttpClientRequest request = client.request(HttpMethod.GET, "/").await(10, TimeUnit.SECONDS);
-    Promise<Void> closed = Promise.promise();
-    request.connection().closeHandler(closed::tryComplete);
+    Future<Void> closed = closing(request.connection());
     assertEquals(200, request.send().await(10, TimeUnit.SECONDS).statusCode());
-    closed.future().await(10, TimeUnit.SECONDS);
+    closed.await(10, TimeUnit.SECONDS);
   }
 
   @Test
