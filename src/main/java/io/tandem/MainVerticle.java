@@ -12,8 +12,7 @@ import io.tandem.config.TlsSettings;
 import io.tandem.net.CertificateReload;
 import io.tandem.config.VerticleConfig;
 import io.tandem.echo.TcpEchoVerticle;
-import io.tandem.fetch.BatchVerticle;
-import io.tandem.fetch.FetchWorkerVerticle;
+import io.tandem.fetch.FetcherVerticle;
 import io.tandem.http.HttpVerticle;
 import io.tandem.net.Warmup;
 import io.vertx.core.DeploymentOptions;
@@ -103,11 +102,7 @@ public final class MainVerticle extends VerticleBase {
       int instances = settings.fetcher().instances();
       DeploymentOptions options = new DeploymentOptions().setInstances(instances)
           .setConfig(VerticleConfig.slice(settings, FetcherSettings.SECTION));
-      // the fetching instances first, so that the first batch finds them
-      Future<?> fetching = settings.fetcher().worker()
-          ? vertx.deployVerticle(FetchWorkerVerticle::new, options)
-          : Future.succeededFuture();
-      deployments.add(fetching.compose(workers -> vertx.deployVerticle(BatchVerticle::new, options))
+      deployments.add(vertx.deployVerticle(FetcherVerticle::new, options)
           .onSuccess(id -> log.info(settings.fetcher().worker()
                   ? "Fetcher serving {} and {} ({} instance{} of each side)"
                   : "Fetcher serving {} (coordinating only: {} and the URLs are fetched by other nodes; {} instance{})",

@@ -74,7 +74,7 @@ public record FetcherSettings(
         reader.text("downloadDir", DEFAULT_DOWNLOAD_DIR),
         reader.integer("maxRequestBodyBytes", DEFAULT_MAX_REQUEST_BODY_BYTES, 0, 64 * 1024 * 1024),
         reader.strings("secretHeaders", List.of()),
-        reader.bool("http2", false),
+        reader.bool("http2", true),
         reader.text("trustCaFile", null),
         reader.integer("retryAttempts", 0, 0, 100),
         reader.strings("retryOn", DEFAULT_RETRY_ON),

@@ -54,8 +54,6 @@ final class Fetcher {
     // HTTP/1.1 (an h2c upgrade on every plain request would cost a header and buy nothing).
     // Options of its own: building a client writes its ALPN protocols into its options' TLS
     // options (http/1.1 for the first client), and a copy of them would offer only that
-    // Off by default (fetcher.http2): with this second client built, plain-http batches of
-    // 10,000 x 1 KiB took 0.4-0.6 s instead of 0.24 s in bench/run.sh fetch, a cause not yet found
     this.tlsClient = settings.http2()
         ? client(vertx, options(settings).setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
             .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)).setHttp2ClearTextUpgrade(false), settings)

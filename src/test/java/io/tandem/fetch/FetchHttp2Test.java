@@ -46,7 +46,7 @@ class FetchHttp2Test {
     int h2 = origin(vertx, certificate, List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     int http1Only = origin(vertx, certificate, List.of(HttpVersion.HTTP_1_1));
     Origin plain = Origin.start(vertx);
-    FetchService fetcher = FetchService.deploy(vertx, new JsonObject().put("trustCaFile", certificate.cert().toString()).put("http2", true));
+    FetchService fetcher = FetchService.deploy(vertx, new JsonObject().put("trustCaFile", certificate.cert().toString())); // http2: on by default
 
     JsonObject overH2 = fetchOne(fetcher, "https://127.0.0.1:" + h2 + "/");
     assertTrue(overH2.getBoolean("ok"), overH2.encode());

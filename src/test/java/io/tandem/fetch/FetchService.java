@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Deploys the fetcher's verticles for a test, as the main verticle does, and talks to them over the bus. */
+/** Deploys the fetcher for a test, as the main verticle does, and talks to them over the bus. */
 final class FetchService {
 
   private final Vertx vertx;
@@ -38,15 +37,10 @@ final class FetchService {
   static FetchService deployWith(Vertx vertx, JsonObject config, JsonObject settings) throws Exception {
     JsonObject fetcher = new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1").add("::1")).put("instances", 1).mergeIn(settings);
     DeploymentOptions options = new DeploymentOptions().setConfig(config.copy().put("fetcher", fetcher));
-    List<String> deployments = new ArrayList<>();
-    if (fetcher.getBoolean("worker", true)) {
-      deployments.add(vertx.deployVerticle(new FetchWorkerVerticle(), options).await(10, TimeUnit.SECONDS));
-    }
-    deployments.add(vertx.deployVerticle(new BatchVerticle(), options).await(10, TimeUnit.SECONDS));
-    return new FetchService(vertx, deployments);
+    return new FetchService(vertx, List.of(vertx.deployVerticle(new FetcherVerticle(), options).await(10, TimeUnit.SECONDS)));
   }
 
-  /** Undeploys both sides at once, as a shutdown does. */
+  /** Undeploys it, as a shutdown does. */
   void undeploy() throws Exception {
     Future.all(deployments.stream().map(vertx::undeploy).toList()).await(20, TimeUnit.SECONDS);
   }

@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 
 /**
- * The fetcher's coordinating side: serves {@link Addresses#FETCH} (a {@link Batch} per request,
- * its URLs handed as jobs to the fetching instances through {@link Workers}) and
- * {@link Addresses#FETCH_CANCEL}. It fetches nothing itself: {@link FetchWorkerVerticle} does, on
- * this node or others. The HTTP verticle fronts it.
+ * A fetcher instance's coordinating side: serves {@link Addresses#FETCH} (a {@link Batch} per
+ * request, its URLs handed as jobs to the fetching instances through {@link Workers}) and
+ * {@link Addresses#FETCH_CANCEL}. It fetches nothing itself: {@link FetchingSide} does, on this
+ * node or others. The HTTP verticle fronts it; {@link FetcherVerticle} runs it.
  */
-public final class BatchVerticle extends VerticleBase {
+final class CoordinatingSide extends VerticleBase {
 
-  private static final Logger log = LoggerFactory.getLogger(BatchVerticle.class);
+  private static final Logger log = LoggerFactory.getLogger(CoordinatingSide.class);
 
   private final InFlight batches = new InFlight();
   /** Malformed cancels may come from bridge clients when an operator lets them send there. */

@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * The fetcher's fetching side, deployed where {@code fetcher.worker} is true: runs the URL jobs
- * of any batch in the cluster (handed over in the process, or sent to
+ * A fetcher instance's fetching side, run by {@link FetcherVerticle} where {@code fetcher.worker}
+ * is true: runs the URL jobs of any batch in the cluster (handed over in the process, or sent to
  * {@link Addresses#FETCH_URL_NODE} from another node) and serves {@link Addresses#FETCH_CHAIN},
  * all with its own HTTP client, connection pool and limit of {@code fetcher.maxConcurrency}
  * requests in flight. A {@link Addresses#FETCH_CANCEL} ends the jobs and chains with its id.
  */
-public final class FetchWorkerVerticle extends VerticleBase {
+final class FetchingSide extends VerticleBase {
 
   private final InFlight work = new InFlight();
   /** What brings new work: withdrawn first on shutdown, so that new work goes elsewhere. */
