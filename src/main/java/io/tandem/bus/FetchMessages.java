@@ -4,7 +4,7 @@ package io.tandem.bus;
  * Field names and values of {@link Addresses#FETCH}, {@link Addresses#FETCH_CHAIN} and
  * {@link Addresses#FETCH_CANCEL}.
  *
- * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","contentEncoding","wireBytes","protocol","attempts","retryStoppedBecause","sha256",
+ * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","contentEncoding","wireBytes","protocol","attempts","retryStoppedBecause","retryAfterMs","sha256",
  * "elapsedMs","redirects","body","file","error":{"kind","message"}}}, fields absent where they do
  * not apply. {@code ok} is true for a 2xx answer read to the end (or to the cap); a non-2xx
  * answer is {@code ok:false} with its status and no error.
@@ -56,6 +56,8 @@ public final class FetchMessages {
   public static final String PROTOCOL = "protocol";
   /** How many times the URL was fetched (1 when not retried). */
   public static final String ATTEMPTS = "attempts";
+  /** What a non-2xx answer's {@code Retry-After} asked for, in milliseconds. */
+  public static final String RETRY_AFTER_MS = "retryAfterMs";
   /** Why a URL its retry rule named was not fetched again: {@code deadline}, {@code cancelled}. */
   public static final String RETRY_STOPPED_BECAUSE = "retryStoppedBecause";
   public static final String H2 = "h2";

@@ -38,7 +38,9 @@ public record FetcherSettings(
     int retryBackoffMs,
     int retryMaxBackoffMs,
     boolean retryAfter,
-    int maxRetryAttempts) {
+    int maxRetryAttempts,
+    int perHostConcurrency,
+    int perHostDelayMs) {
 
   public static final String SECTION = "fetcher";
 
@@ -51,6 +53,10 @@ public record FetcherSettings(
   public static final int DEFAULT_MAX_REDIRECTS = 10;
   public static final String DEFAULT_DOWNLOAD_DIR = "downloads";
   public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+  /** The most a host may be given at once by one batch ({@code perHost.concurrency}). */
+  public static final int MAX_PER_HOST_CONCURRENCY = 64;
+  /** The longest gap between two requests to one host ({@code perHost.delayMs}, and an adaptive slowdown). */
+  public static final int MAX_PER_HOST_DELAY_MS = 60_000;
   public static final List<String> DEFAULT_RETRY_ON = List.of("connect", "reset", "timeout", "429", "502", "503", "504");
   private static final List<String> RETRY_KINDS = List.of("connect", "reset", "timeout", "dns", "io");
 
@@ -81,7 +87,9 @@ public record FetcherSettings(
         reader.integer("retryBackoffMs", 200, 0, HOUR_MS),
         reader.integer("retryMaxBackoffMs", 5000, 0, HOUR_MS),
         reader.bool("retryAfter", true),
-        reader.integer("maxRetryAttempts", 10, 0, 100));
+        reader.integer("maxRetryAttempts", 10, 0, 100),
+        reader.integer("perHostConcurrency", 0, 0, MAX_PER_HOST_CONCURRENCY),
+        reader.integer("perHostDelayMs", 0, 0, MAX_PER_HOST_DELAY_MS));
     reader.check(settings.retryAttempts <= settings.maxRetryAttempts, "retryAttempts",
         "must not exceed fetcher.maxRetryAttempts (" + settings.maxRetryAttempts + ")", settings.retryAttempts);
     reader.check(settings.retryBackoffMs <= settings.retryMaxBackoffMs, "retryBackoffMs",
@@ -123,7 +131,9 @@ public record FetcherSettings(
         .put("retryBackoffMs", retryBackoffMs)
         .put("retryMaxBackoffMs", retryMaxBackoffMs)
         .put("retryAfter", retryAfter)
-        .put("maxRetryAttempts", maxRetryAttempts);
+        .put("maxRetryAttempts", maxRetryAttempts)
+        .put("perHostConcurrency", perHostConcurrency)
+        .put("perHostDelayMs", perHostDelayMs);
     if (trustCaFile != null) {
       json.put("trustCaFile", trustCaFile);
     }

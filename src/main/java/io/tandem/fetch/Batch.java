@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  * One {@code tandem.fetch} request: its URLs as a queue and at most {@code concurrency} of them
  * out at a time as jobs for the cluster's fetching instances ({@link Workers}), each of which also
  * bounds what it runs at once, so a batch of thousands never means thousands of waiting connects.
+ * With {@code perHost} politeness, a URL also waits for its host ({@link HostQueue}) before it is
+ * handed to any instance, so the limit holds over the whole cluster; the time it waits counts
+ * toward the deadline, never toward its {@code timeoutMs}.
  * Each result is handed to {@code progress} the moment it completes; the reply holds them all in
  * input order. At the batch's deadline, or on a cancel, every unfinished URL ends at once; the
  * instances holding its jobs end them by the same deadline, or on the same cancel, on their own.
@@ -40,8 +43,14 @@ final class Batch implements Stoppable {
   private final Map<Integer, Long> out = new HashMap<>();
   private final Promise<JsonObject> reply = Promise.promise();
   private final long started = System.nanoTime();
+  /** Null when the batch is not polite to hosts: URLs then go in input order. */
+  private final HostQueue hosts;
   private long deadlineTimer = -1;
+  /** The timer that starts URLs held back by a host's delay, when one is set. */
+  private long hostTimer = -1;
+  private long hostTimerAt;
   private int next;
+  private int running;
   private int completed;
   private boolean stopped;
 
@@ -53,6 +62,7 @@ final class Batch implements Stoppable {
     this.vertx = vertx;
     this.progress = progress;
     this.results = new JsonObject[request.urls().size()];
+    this.hosts = request.perHost().limits() ? new HostQueue(request.perHost(), request.urls()) : null;
   }
 
   Future<JsonObject> run() {
@@ -60,10 +70,7 @@ final class Batch implements Stoppable {
       deadlineTimer = -1;
       stop(Kind.DEADLINE, DEADLINE_PASSED);
     });
-    int concurrency = Math.min(request.concurrency(), results.length);
-    for (int i = 0; i < concurrency; i++) {
-      startNext();
-    }
+    fill();
     return reply.future();
   }
 
@@ -73,6 +80,10 @@ final class Batch implements Stoppable {
       return;
     }
     stopped = true;
+    if (hostTimer >= 0) {
+      vertx.cancelTimer(hostTimer);
+      hostTimer = -1;
+    }
     long now = System.nanoTime();
     for (int index = 0; index < results.length; index++) {
       if (results[index] == null) {
@@ -86,20 +97,55 @@ final class Batch implements Stoppable {
     }
   }
 
-  private void startNext() {
-    if (stopped || next >= results.length) {
+  /** Starts URLs while the batch's concurrency (and each host's politeness) allows. */
+  private void fill() {
+    while (!stopped && running < request.concurrency()) {
+      int index = hosts == null ? (next < results.length ? next++ : -1) : hosts.take(elapsedMs());
+      if (index < 0) {
+        break;
+      }
+      start(index);
+    }
+    if (hosts != null && !stopped) {
+      wakeForHosts();
+    }
+  }
+
+  /** A timer for the first URL held back by its host's delay, unless one already fires by then. */
+  private void wakeForHosts() {
+    long at = hosts.nextStartMs();
+    if (at < 0 || hostTimer >= 0 && hostTimerAt <= at) {
       return;
     }
-    int index = next++;
+    if (hostTimer >= 0) {
+      vertx.cancelTimer(hostTimer);
+    }
+    hostTimerAt = at;
+    hostTimer = vertx.setTimer(Math.max(1, at - elapsedMs()), fired -> {
+      hostTimer = -1;
+      fill();
+    });
+  }
+
+  private void start(int index) {
+    running++;
     out.put(index, System.nanoTime());
-    long left = Math.max(1, request.deadlineMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    long left = Math.max(1, request.deadlineMs() - elapsedMs());
     UrlJob job = new UrlJob(id, index, request.urls().get(index), request.outgoing().get(index), request.options(), left);
     workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
       out.remove(index);
+      running--;
+      if (hosts != null) {
+        hosts.done(index, result, elapsedMs());
+      }
       record(index, result);
       // on the next tick: a job that ends at once (no instance left) must not recurse through the batch
-      vertx.runOnContext(tick -> startNext());
+      vertx.runOnContext(tick -> fill());
     });
+  }
+
+  private long elapsedMs() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
   }
 
   private void record(int index, JsonObject result) {

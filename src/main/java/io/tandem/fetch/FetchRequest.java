@@ -16,8 +16,8 @@ import java.util.List;
  *                     batch's defaults (one object for all of them, nothing per URL)
  * @param progressOnly the results go to the progress address only; the reply is the summary
  */
-record FetchRequest(List<String> urls, List<Outgoing> outgoing, int concurrency, UrlOptions options, int deadlineMs,
-                    String progressAddress, boolean progressOnly, String id) {
+record FetchRequest(List<String> urls, List<Outgoing> outgoing, int concurrency, UrlOptions options, PerHost perHost,
+                    int deadlineMs, String progressAddress, boolean progressOnly, String id) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -41,9 +41,10 @@ record FetchRequest(List<String> urls, List<Outgoing> outgoing, int concurrency,
     }
     int concurrency = reader.integer(FetchMessages.CONCURRENCY, settings.concurrency(), 1, settings.maxConcurrency());
     UrlOptions options = UrlOptions.read(reader, settings, true);
+    PerHost perHost = PerHost.read(reader, settings);
     int deadlineMs = reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS);
     String progressAddress = FetchMessages.progressAddress(reader);
-    FetchRequest request = new FetchRequest(urls, outgoing, concurrency, options, deadlineMs, progressAddress,
+    FetchRequest request = new FetchRequest(urls, outgoing, concurrency, options, perHost, deadlineMs, progressAddress,
         FetchMessages.progressOnly(reader, progressAddress), reader.text(FetchMessages.ID, null));
     reader.finish();
     return request;

@@ -73,6 +73,12 @@ final class Job implements Stoppable {
         permits.release(); // handed back meanwhile
         return;
       }
+      if (current.retryAfter() != null && Boolean.FALSE.equals(result.getBoolean(FetchMessages.OK))) {
+        long asked = Retry.retryAfterMs(current.retryAfter());
+        if (asked >= 0) {
+          result.put(FetchMessages.RETRY_AFTER_MS, asked); // for the user, and for an adaptive coordinator
+        }
+      }
       long wait = request.options().retry().waitBefore(attempts, result, current.sent().method(), current.retryAfter());
       if (wait < 0) {
         finish(result);

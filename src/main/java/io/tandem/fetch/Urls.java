@@ -88,6 +88,16 @@ final class Urls {
     return uri.getPort() >= 0 ? uri.getPort() : isHttps(uri) ? 443 : 80;
   }
 
+  /** What politeness counts a URL against ({@link PerHost}): lower-case {@code host:port}; null when it is no valid URL. */
+  static String hostKey(String url) {
+    try {
+      URI uri = parse(url);
+      return host(uri) + ":" + port(uri);
+    } catch (InvalidUrl e) {
+      return null;
+    }
+  }
+
   /** Whether two URLs are of one origin (RFC 6454): the same scheme, host and port. */
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme()) && host(a).equals(host(b)) && port(a) == port(b);

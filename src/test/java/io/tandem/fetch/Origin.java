@@ -39,6 +39,8 @@ public final class Origin {
   final BlockingQueue<String> closedConnections = new LinkedBlockingQueue<>();
   final Queue<String> requested = new ConcurrentLinkedQueue<>();
   final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+  /** When each request arrived (System.nanoTime), in order. */
+  final Queue<Long> arrivedAt = new ConcurrentLinkedQueue<>();
   volatile String lastUserAgent;
   /** /flaky: requests seen per key. */
   final java.util.Map<String, Integer> flaky = new java.util.concurrent.ConcurrentHashMap<>();
@@ -200,6 +202,7 @@ public final class Origin {
     lastHost = ctx.request().getHeader("host");
     requested.add(ctx.request().uri());
     arrivals.add(ctx.request().uri());
+    arrivedAt.add(System.nanoTime());
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     ctx.addEndHandler(ended -> inFlight.decrementAndGet());
