@@ -227,6 +227,14 @@ class ClusterIT {
       cluster.workerC = cluster.startWorker(2);
       awaitMembers(cluster.gateway, 3);
       cluster.assertBothWorkersTakeWork("two worker nodes, twice as many at a time");
+
+      // politeness is the batch's coordinator's: it holds over both worker nodes, not per node
+      List<String> polite = Collections.nCopies(40, origin.url("/delay/100"));
+      origin.resetMaxInFlight();
+      JsonObject reply = cluster.fetchAsync(polite, 40, new JsonObject().put("perHost", new JsonObject().put("concurrency", 2)))
+          .get(60, TimeUnit.SECONDS);
+      assertEquals(40, reply.getInteger("succeeded"), reply.encode());
+      assertEquals(2, origin.maxInFlight(), "perHost.concurrency 2 over two worker nodes: 2 at the origin at a time");
     }
   }
 
@@ -360,7 +368,12 @@ class ClusterIT {
     }
 
     CompletableFuture<JsonObject> fetchAsync(List<String> urls, int concurrency) throws Exception {
-      String body = new JsonObject().put("urls", new JsonArray(urls)).put("concurrency", concurrency).put("body", "text").encode();
+      return fetchAsync(urls, concurrency, new JsonObject());
+    }
+
+    /** @param more other fields of the request */
+    CompletableFuture<JsonObject> fetchAsync(List<String> urls, int concurrency, JsonObject more) throws Exception {
+      String body = more.copy().put("urls", new JsonArray(urls)).put("concurrency", concurrency).put("body", "text").encode();
       Http http = gatewayHttp();
       return http.sendAsync(http.request("/fetch").header("Content-Type", "application/json")
               .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build())
