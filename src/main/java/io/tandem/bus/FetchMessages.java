@@ -4,7 +4,7 @@ package io.tandem.bus;
  * Field names and values of {@link Addresses#FETCH}, {@link Addresses#FETCH_CHAIN} and
  * {@link Addresses#FETCH_CANCEL}.
  *
- * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","contentEncoding","wireBytes","protocol","attempts","retryStoppedBecause","retryAfterMs","sha256",
+ * <p>A result: {@code {"index","url","ok","status","contentType","bytes","truncated","contentEncoding","wireBytes","protocol","attempts","retryStoppedBecause","retryAfterMs","timings":{"queuedMs","connectMs","ttfbMs","totalMs"},"sha256",
  * "elapsedMs","redirects","body","file","error":{"kind","message"}}}, fields absent where they do
  * not apply. {@code ok} is true for a 2xx answer read to the end (or to the cap); a non-2xx
  * answer is {@code ok:false} with its status and no error.
@@ -16,6 +16,8 @@ public final class FetchMessages {
   public static final String URL = "url";
   public static final String CONCURRENCY = "concurrency";
   public static final String TIMEOUT_MS = "timeoutMs";
+  /** How long obtaining a connection may take (default: the URL's timeoutMs). */
+  public static final String CONNECT_TIMEOUT_MS = "connectTimeoutMs";
   public static final String DEADLINE_MS = "deadlineMs";
   public static final String MAX_BODY_BYTES = "maxBodyBytes";
   public static final String BODY = "body";
@@ -56,6 +58,16 @@ public final class FetchMessages {
   public static final String PROTOCOL = "protocol";
   /** How many times the URL was fetched (1 when not retried). */
   public static final String ATTEMPTS = "attempts";
+  /** Where a URL's time went: {@link #QUEUED_MS}, {@link #CONNECT_MS}, {@link #TTFB_MS}, {@link #TOTAL_MS}. */
+  public static final String TIMINGS = "timings";
+  /** From the batch's start to the URL's first request: the batch's concurrency, its host's politeness, a fetching instance's permits. */
+  public static final String QUEUED_MS = "queuedMs";
+  /** Obtaining connections, over every hop: 0 for a connection that was already open. */
+  public static final String CONNECT_MS = "connectMs";
+  /** From the request's start (its last attempt's) to the final answer's headers. */
+  public static final String TTFB_MS = "ttfbMs";
+  /** From the request's start (its last attempt's) to its end: its elapsedMs. */
+  public static final String TOTAL_MS = "totalMs";
   /** What a non-2xx answer's {@code Retry-After} asked for, in milliseconds. */
   public static final String RETRY_AFTER_MS = "retryAfterMs";
   /** Why a URL its retry rule named was not fetched again: {@code deadline}, {@code cancelled}. */

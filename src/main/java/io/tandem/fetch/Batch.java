@@ -130,8 +130,9 @@ final class Batch implements Stoppable {
   private void start(int index) {
     running++;
     out.put(index, System.nanoTime());
-    long left = Math.max(1, request.deadlineMs() - elapsedMs());
-    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.outgoing().get(index), request.options(), left);
+    long queued = elapsedMs();
+    long left = Math.max(1, request.deadlineMs() - queued);
+    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.outgoing().get(index), request.options(), left, queued);
     workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
       out.remove(index);
       running--;

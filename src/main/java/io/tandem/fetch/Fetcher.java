@@ -13,7 +13,11 @@ import io.tandem.net.VertxInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.http.HttpConnection;
+
 import java.net.InetAddress;
+import java.util.Collections;
+import java.util.WeakHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,6 +46,8 @@ final class Fetcher {
   final String downloadDir;
   /** fetcher.secretHeaders, lower case: kept back from another origin on a redirect. */
   final Set<String> secretHeaders;
+  /** The connections a request has had, weakly: a closed one goes with its pool's reference. */
+  private final Set<HttpConnection> used = Collections.newSetFromMap(new WeakHashMap<>());
 
   Fetcher(Vertx vertx, FetcherSettings settings) {
     this.vertx = vertx;
@@ -95,6 +101,11 @@ final class Fetcher {
    */
   UrlFetch fetch(int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
     return new UrlFetch(this, index, url, outgoing, options, keepBody, deadlineMs);
+  }
+
+  /** Whether a request is the first to get this connection: its wait was a connect (timings' connectMs). */
+  boolean firstUse(HttpConnection connection) {
+    return used.add(connection);
   }
 
   /** The address to connect to: an IP literal as is, a name through Vert.x's asynchronous resolver. */

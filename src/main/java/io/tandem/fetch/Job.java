@@ -31,6 +31,8 @@ final class Job implements Stoppable {
   private final Promise<JsonObject> answer = Promise.promise();
   private final long received = System.nanoTime();
   private Future<Void> permit;
+  /** From the batch's start to this job's permit: what its timings call queued. */
+  private long queuedMs;
   private UrlFetch fetch;
   private int attempts;
   /** Between two attempts: the wait's timer, and the result it would be if the job ended now. */
@@ -53,6 +55,7 @@ final class Job implements Stoppable {
         permits.release();
         return;
       }
+      queuedMs = request.queuedMs() + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received);
       attempt();
     });
     return answer.future();
@@ -98,6 +101,10 @@ final class Job implements Stoppable {
 
   private void finish(JsonObject result) {
     permits.release();
+    JsonObject timings = result.getJsonObject(FetchMessages.TIMINGS);
+    if (timings != null) {
+      timings.put(FetchMessages.QUEUED_MS, queuedMs);
+    }
     answer.tryComplete(result.put(FetchMessages.ATTEMPTS, attempts));
   }
 

@@ -61,6 +61,9 @@ final class UrlFetch {
   private Download download;
   private Integer status;
   private String contentType;
+  /** Time spent obtaining new connections, over every hop; when the final answer's headers came. */
+  private long connectNanos;
+  private long headersAt = -1;
   private boolean done;
 
   UrlFetch(Fetcher fetcher, int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
@@ -153,7 +156,7 @@ final class UrlFetch {
         .setSsl(Urls.isHttps(uri))
         .setURI(Urls.requestTarget(uri))
         .setFollowRedirects(false)
-        .setConnectTimeout(Math.max(1, options.timeoutMs() - elapsedMs()))
+        .setConnectTimeout(Math.max(1, Math.min(options.connectTimeoutMs(), options.timeoutMs() - elapsedMs())))
         .putHeader(HttpHeaders.USER_AGENT, UserAgent.VALUE);
     if (options.decompress()) {
       // decoded here, to the cap and no further (Inflating); a caller's own Accept-Encoding wins
@@ -161,12 +164,17 @@ final class UrlFetch {
     }
     Outgoing outgoing = sending;
     outgoing.applyTo(target); // the method, and the caller's headers (a User-Agent of its own wins)
+    long connecting = System.nanoTime();
     (Urls.isHttps(uri) ? fetcher.tlsClient : fetcher.client).request(target).onComplete(connected -> {
       if (connected.failed()) {
+        connectNanos += System.nanoTime() - connecting;
         fail(connected.cause());
         return;
       }
       request = connected.result();
+      if (fetcher.firstUse(request.connection())) {
+        connectNanos += System.nanoTime() - connecting;
+      }
       if (done) {
         request.reset();
         return;
@@ -188,6 +196,7 @@ final class UrlFetch {
       redirect(uri, location, response);
       return;
     }
+    headersAt = System.nanoTime();
     status = response.statusCode();
     contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
     contentEncoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
@@ -313,12 +322,12 @@ final class UrlFetch {
       result.put(FetchMessages.BODY, Base64.getEncoder().encodeToString(body.kept().getBytes()));
     }
     if (download == null) {
-      outcome.complete(result.put(FetchMessages.ELAPSED_MS, elapsedMs()));
+      outcome.complete(ended(result));
       return;
     }
     download.commit().onComplete(saved -> {
       if (saved.succeeded()) {
-        outcome.complete(result.put(FetchMessages.FILE, saved.result()).put(FetchMessages.ELAPSED_MS, elapsedMs()));
+        outcome.complete(ended(result.put(FetchMessages.FILE, saved.result())));
       } else {
         outcome.complete(failure(Kind.IO, "cannot save the body: " + saved.cause().getMessage()));
       }
@@ -354,9 +363,19 @@ final class UrlFetch {
     if (contentType != null) {
       result.put(FetchMessages.CONTENT_TYPE, contentType);
     }
-    return result
-        .put(FetchMessages.ELAPSED_MS, elapsedMs())
-        .put(FetchMessages.ERROR, Results.error(kind, message));
+    return ended(result).put(FetchMessages.ERROR, Results.error(kind, message));
+  }
+
+  /** The result with where the time went: elapsedMs, and its timings (queuedMs is the job's to say). */
+  private JsonObject ended(JsonObject result) {
+    long total = elapsedMs();
+    JsonObject timings = new JsonObject()
+        .put(FetchMessages.QUEUED_MS, 0)
+        .put(FetchMessages.CONNECT_MS, TimeUnit.NANOSECONDS.toMillis(connectNanos));
+    if (headersAt >= 0) {
+      timings.put(FetchMessages.TTFB_MS, TimeUnit.NANOSECONDS.toMillis(headersAt - started));
+    }
+    return result.put(FetchMessages.ELAPSED_MS, total).put(FetchMessages.TIMINGS, timings.put(FetchMessages.TOTAL_MS, total));
   }
 
   private JsonObject base() {

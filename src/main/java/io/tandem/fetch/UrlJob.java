@@ -14,8 +14,9 @@ import io.vertx.core.json.JsonObject;
  * @param id         the batch's request id: a {@link Addresses#FETCH_CANCEL} naming it ends the job
  * @param deadlineMs what was left of the batch's deadline when the job was sent: the fetching
  *                   instance ends the job by then on its own, so no message is needed for it
+ * @param queuedMs   how long the URL waited in its batch before it was sent (its result's timings)
  */
-record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions options, long deadlineMs) {
+record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions options, long deadlineMs, long queuedMs) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -24,7 +25,8 @@ record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions op
         .put(FetchMessages.ID, id)
         .put(FetchMessages.INDEX, index)
         .put(FetchMessages.URL, url)
-        .put(FetchMessages.DEADLINE_MS, deadlineMs)));
+        .put(FetchMessages.DEADLINE_MS, deadlineMs)
+        .put(FetchMessages.QUEUED_MS, queuedMs)));
   }
 
   /** @throws io.tandem.bus.BusException 400 naming the field that is wrong */
@@ -36,7 +38,8 @@ record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions op
         reader.required(FetchMessages.URL),
         Outgoing.readJob(reader, settings.maxRequestBodyBytes()),
         UrlOptions.read(reader, settings, true),
-        reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS));
+        reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
+        reader.integer(FetchMessages.QUEUED_MS, 0, 0, HOUR_MS));
     reader.finish();
     if (job.index < 0) {
       throw BusException.badRequest(FetchMessages.INDEX + " is required");

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
  * How to fetch each URL of a batch or chain.
  *
  * @param timeoutMs    from the start to the last byte, redirects included: a real deadline, not an idle timer
+ * @param connectTimeoutMs how long obtaining each hop's connection may take (never past timeoutMs)
  * @param maxBodyBytes where the transfer is cut ({@code truncated: true})
  * @param body         {@code text}, {@code base64} or {@code none} (sizes only)
  * @param save         also write each body under {@code fetcher.downloadDir}
@@ -17,7 +18,7 @@ import io.vertx.core.json.JsonObject;
  * @param decompress   ask for gzip or deflate and decode it ({@code maxBodyBytes} counts decoded bytes)
  * @param retry        when a URL of a batch is fetched again (a chain's hops are fetched once)
  */
-record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256, boolean decompress, Retry retry) {
+record UrlOptions(int timeoutMs, int connectTimeoutMs, int maxBodyBytes, String body, boolean save, boolean sha256, boolean decompress, Retry retry) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -26,8 +27,10 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
     if (!retries && reader.has(Retry.FIELD)) {
       throw io.tandem.bus.BusException.badRequest("retry is for batches: a chain's hops are fetched once");
     }
+    int timeoutMs = reader.integer(FetchMessages.TIMEOUT_MS, settings.timeoutMs(), 1, HOUR_MS);
     return new UrlOptions(
-        reader.integer(FetchMessages.TIMEOUT_MS, settings.timeoutMs(), 1, HOUR_MS),
+        timeoutMs,
+        reader.integer(FetchMessages.CONNECT_TIMEOUT_MS, timeoutMs, 1, HOUR_MS),
         reader.integer(FetchMessages.MAX_BODY_BYTES, settings.maxBodyBytes(), 0, settings.maxBodyBytes()),
         reader.choice(FetchMessages.BODY, FetchMessages.BODY_TEXT, FetchMessages.BODY_BASE64, FetchMessages.BODY_NONE),
         reader.bool(FetchMessages.SAVE, false),
@@ -40,6 +43,7 @@ record UrlOptions(int timeoutMs, int maxBodyBytes, String body, boolean save, bo
   JsonObject writeTo(JsonObject json) {
     return json
         .put(FetchMessages.TIMEOUT_MS, timeoutMs)
+        .put(FetchMessages.CONNECT_TIMEOUT_MS, connectTimeoutMs)
         .put(FetchMessages.MAX_BODY_BYTES, maxBodyBytes)
         .put(FetchMessages.BODY, body)
         .put(FetchMessages.SAVE, save)

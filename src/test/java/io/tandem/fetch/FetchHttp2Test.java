@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FetchHttp2Test {
 
   /** An https origin with a certificate of its own, offering {@code versions} through ALPN. */
-  private static int origin(Vertx vertx, TestCertificates.Pair certificate, List<HttpVersion> versions) throws Exception {
+  static int origin(Vertx vertx, TestCertificates.Pair certificate, List<HttpVersion> versions) throws Exception {
     return vertx.createHttpServer(new HttpServerOptions().setSsl(true).setUseAlpn(true).setAlpnVersions(versions)
             .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.cert().toString()).setKeyPath(certificate.key().toString())))
         .requestHandler(request -> request.response().end("over " + request.version()))
