@@ -1,6 +1,8 @@
 package io.tandem.fetch;
 
+import io.tandem.bus.BusException;
 import io.tandem.bus.FetchMessages;
+import io.tandem.bus.RequestReader;
 import io.tandem.bus.FetchMessages.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,6 +51,9 @@ final class Batch implements Stoppable {
   /** The timer that starts URLs held back by a host's delay, when one is set. */
   private long hostTimer = -1;
   private long hostTimerAt;
+  /** With hosts: URLs a redirect sent to another host, until they go on; and each URL's time queued so far. */
+  private final Map<Integer, Moved> moved = new HashMap<>();
+  private final long[] queuedMs;
   private int next;
   private int running;
   private int completed;
@@ -63,6 +68,7 @@ final class Batch implements Stoppable {
     this.progress = progress;
     this.results = new JsonObject[request.urls().size()];
     this.hosts = request.perHost().limits() ? new HostQueue(request.perHost(), request.urls()) : null;
+    this.queuedMs = hosts == null ? null : new long[results.length];
   }
 
   Future<JsonObject> run() {
@@ -130,19 +136,51 @@ final class Batch implements Stoppable {
   private void start(int index) {
     running++;
     out.put(index, System.nanoTime());
-    long queued = elapsedMs();
-    long left = Math.max(1, request.deadlineMs() - queued);
-    UrlJob job = new UrlJob(id, index, request.urls().get(index), request.outgoing().get(index), request.options(), left, queued);
+    long now = elapsedMs();
+    long left = Math.max(1, request.deadlineMs() - now);
+    Moved on = hosts == null ? null : moved.remove(index);
+    long queued = on == null ? now : queuedMs[index] + now - on.atMs;
+    if (queuedMs != null) {
+      queuedMs[index] = queued;
+    }
+    UrlJob job = new UrlJob(id, index, request.urls().get(index), on == null ? request.outgoing().get(index) : on.outgoing,
+        request.options(), left, queued, hosts != null, on == null ? null : on.resume);
     workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
       out.remove(index);
       running--;
       if (hosts != null) {
         hosts.done(index, result, elapsedMs());
       }
-      record(index, result);
+      if (Resume.isMove(result)) {
+        moveOn(index, result);
+      } else {
+        record(index, result);
+      }
       // on the next tick: a job that ends at once (no instance left) must not recurse through the batch
       vertx.runOnContext(tick -> fill());
     });
+  }
+
+  /** A URL handed back on a redirect to another host: it waits for that host like any other URL of the batch. */
+  private void moveOn(int index, JsonObject answer) {
+    if (stopped) {
+      return; // it has ended with the batch
+    }
+    Outgoing sent = request.outgoing().get(index);
+    try {
+      Resume resume = Resume.read(RequestReader.of(answer), Integer.MAX_VALUE);
+      // what goes on is what was sent, or less (a redirect drops a body, never adds one)
+      Outgoing outgoing = Resume.outgoing(answer, sent.body() == null ? 0 : sent.body().length());
+      moved.put(index, new Moved(resume, outgoing, elapsedMs()));
+      hosts.moved(index, Urls.hostKey(resume.at()), elapsedMs());
+    } catch (BusException e) {
+      record(index, Results.notStarted(index, request.urls().get(index), Kind.IO,
+          "a fetching instance handed back a redirect that cannot be followed: " + e.getMessage()));
+    }
+  }
+
+  /** Where a URL goes on after a redirect to another host, and when it was handed back. */
+  private record Moved(Resume resume, Outgoing outgoing, long atMs) {
   }
 
   private long elapsedMs() {

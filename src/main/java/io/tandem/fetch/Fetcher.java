@@ -100,7 +100,12 @@ final class Fetcher {
    * @param deadlineMs what is left of its batch's deadline ({@link Long#MAX_VALUE}: none of its own)
    */
   UrlFetch fetch(int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
-    return new UrlFetch(this, index, url, outgoing, options, keepBody, deadlineMs);
+    return new UrlFetch(this, index, url, outgoing, options, keepBody, deadlineMs, false, null);
+  }
+
+  /** A URL job's fetch: it may go on from where a redirect left it, and hand back a redirect to another host. */
+  UrlFetch fetch(UrlJob job, long deadlineMs) {
+    return new UrlFetch(this, job.index(), job.url(), job.outgoing(), job.options(), false, deadlineMs, job.hostBound(), job.resume());
   }
 
   /** Whether a request is the first to get this connection: its wait was a connect (timings' connectMs). */

@@ -26,6 +26,7 @@ final class HostQueue {
   static final int CALM_AFTER = 10;
 
   private final PerHost rules;
+  private final Map<String, Host> byKey = new HashMap<>();
   private final Map<Integer, Host> byIndex = new HashMap<>();
   private final ArrayDeque<Host> ready = new ArrayDeque<>();
   private final PriorityQueue<Host> timed = new PriorityQueue<>((a, b) -> Long.compare(a.nextStart, b.nextStart));
@@ -34,7 +35,7 @@ final class HostQueue {
   /** @param urls the batch's URLs, by index */
   HostQueue(PerHost rules, List<String> urls) {
     this.rules = rules;
-    Map<String, Host> byKey = new LinkedHashMap<>();
+    Map<String, Host> inOrder = new LinkedHashMap<>();
     for (int index = 0; index < urls.size(); index++) {
       String key = Urls.hostKey(urls.get(index));
       if (key == null) {
@@ -42,11 +43,31 @@ final class HostQueue {
         continue;
       }
       int at = index;
-      Host host = byKey.computeIfAbsent(key, k -> new Host(rules.delayMs()));
+      Host host = inOrder.computeIfAbsent(key, k -> new Host(rules.delayMs()));
       host.pending.add(at);
       byIndex.put(at, host);
     }
-    byKey.values().forEach(host -> place(host, 0));
+    byKey.putAll(inOrder);
+    inOrder.values().forEach(host -> place(host, 0));
+  }
+
+  /**
+   * A started URL that a redirect sent to another host ({@link Resume}): its old host's slot is
+   * free ({@link #done} said so), and it waits at the front of its new host's URLs.
+   *
+   * @param key its new host's key, or null when the redirect's target is no valid URL
+   */
+  void moved(int index, String key, long nowMs) {
+    if (key == null) {
+      hostless.addFirst(index);
+      return;
+    }
+    Host host = byKey.computeIfAbsent(key, k -> new Host(rules.delayMs()));
+    host.pending.addFirst(index);
+    byIndex.put(index, host);
+    if (host.where == Place.NONE) {
+      place(host, nowMs);
+    }
   }
 
   /** The index of a URL that may start now (and counts as started), or -1. */

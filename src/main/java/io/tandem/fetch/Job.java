@@ -69,11 +69,17 @@ final class Job implements Stoppable {
       return;
     }
     attempts++;
-    UrlFetch current = fetcher.fetch(request.index(), request.url(), request.outgoing(), request.options(), false, left);
+    UrlFetch current = fetcher.fetch(request, left);
     fetch = current;
     current.start().onSuccess(result -> {
       if (answer.future().isComplete()) {
         permits.release(); // handed back meanwhile
+        return;
+      }
+      if (Resume.isMove(result)) {
+        // redirected to another host: its coordinator decides when it goes on
+        permits.release();
+        answer.tryComplete(result);
         return;
       }
       if (current.retryAfter() != null && Boolean.FALSE.equals(result.getBoolean(FetchMessages.OK))) {

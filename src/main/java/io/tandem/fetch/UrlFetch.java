@@ -46,6 +46,11 @@ final class UrlFetch {
   private final boolean keepBody;
   /** What is left of the batch's deadline: the fetch ends by then too, as {@code deadline}. */
   private final long deadlineMs;
+  /** A redirect to another host ends this fetch as a {@link Resume} for the batch's coordinator. */
+  private final boolean hostBound;
+  /** Where this fetch goes on from, or null; its time so far counts in timeoutMs and elapsedMs. */
+  private final Resume resume;
+  private final long spentMs;
   private final Promise<JsonObject> outcome = Promise.promise();
   private final long started = System.nanoTime();
   private final List<String> redirects = new ArrayList<>();
@@ -66,7 +71,8 @@ final class UrlFetch {
   private long headersAt = -1;
   private boolean done;
 
-  UrlFetch(Fetcher fetcher, int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs) {
+  UrlFetch(Fetcher fetcher, int index, String url, Outgoing outgoing, UrlOptions options, boolean keepBody, long deadlineMs,
+           boolean hostBound, Resume resume) {
     this.fetcher = fetcher;
     this.index = index;
     this.url = url;
@@ -74,11 +80,19 @@ final class UrlFetch {
     this.options = options;
     this.keepBody = keepBody;
     this.deadlineMs = deadlineMs;
+    this.hostBound = hostBound;
+    this.resume = resume;
+    this.spentMs = resume == null ? 0 : resume.spentMs();
+    if (resume != null) {
+      redirects.addAll(resume.redirects());
+      connectNanos = TimeUnit.MILLISECONDS.toNanos(resume.connectMs());
+    }
   }
 
   Future<JsonObject> start() {
-    boolean deadlineFirst = deadlineMs < options.timeoutMs();
-    timer = fetcher.vertx.setTimer(deadlineFirst ? deadlineMs : options.timeoutMs(), fired -> {
+    long timeoutLeft = Math.max(1, options.timeoutMs() - spentMs);
+    boolean deadlineFirst = deadlineMs < timeoutLeft;
+    timer = fetcher.vertx.setTimer(deadlineFirst ? deadlineMs : timeoutLeft, fired -> {
       timer = -1;
       if (deadlineFirst) {
         fail(Kind.DEADLINE, Batch.DEADLINE_PASSED);
@@ -88,7 +102,7 @@ final class UrlFetch {
     });
     URI uri;
     try {
-      uri = Urls.parse(url);
+      uri = Urls.parse(resume == null ? url : resume.at());
     } catch (Urls.InvalidUrl e) {
       fail(Kind.INVALID_URL, e.getMessage());
       return outcome.future();
@@ -271,10 +285,15 @@ final class UrlFetch {
     HttpClientRequest answered = request;
     long[] drained = {0};
     boolean[] moved = {false};
+    boolean toAnotherHost = hostBound && !(Urls.host(from).equals(Urls.host(next)) && Urls.port(from) == Urls.port(next));
     Runnable follow = () -> {
       if (!moved[0] && !done) {
         moved[0] = true;
-        hop(next);
+        if (toAnotherHost) {
+          handBack(next);
+        } else {
+          hop(next);
+        }
       }
     };
     response.handler(chunk -> {
@@ -287,6 +306,14 @@ final class UrlFetch {
       }
     });
     response.endHandler(ended -> follow.run());
+  }
+
+  /** Ends this fetch with the URL's way on, for its coordinator to queue at {@code next}'s host. */
+  private void handBack(URI next) {
+    done = true;
+    cancelTimer();
+    Resume way = new Resume(next.toString(), List.copyOf(redirects), elapsedMs(), TimeUnit.NANOSECONDS.toMillis(connectNanos));
+    outcome.complete(Resume.move(index, url, way, sending));
   }
 
   private static boolean isRedirect(int status) {
@@ -373,7 +400,7 @@ final class UrlFetch {
         .put(FetchMessages.QUEUED_MS, 0)
         .put(FetchMessages.CONNECT_MS, TimeUnit.NANOSECONDS.toMillis(connectNanos));
     if (headersAt >= 0) {
-      timings.put(FetchMessages.TTFB_MS, TimeUnit.NANOSECONDS.toMillis(headersAt - started));
+      timings.put(FetchMessages.TTFB_MS, spentMs + TimeUnit.NANOSECONDS.toMillis(headersAt - started));
     }
     return result.put(FetchMessages.ELAPSED_MS, total).put(FetchMessages.TIMINGS, timings.put(FetchMessages.TOTAL_MS, total));
   }
@@ -400,8 +427,9 @@ final class UrlFetch {
     }
   }
 
+  /** Since the URL's start: this fetch's time, and before a handed-back redirect the time it had spent. */
   private long elapsedMs() {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    return spentMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
   }
 
   /** The charset the answer declares, UTF-8 when it declares none or one Java does not know. */

@@ -15,18 +15,29 @@ import io.vertx.core.json.JsonObject;
  * @param deadlineMs what was left of the batch's deadline when the job was sent: the fetching
  *                   instance ends the job by then on its own, so no message is needed for it
  * @param queuedMs   how long the URL waited in its batch before it was sent (its result's timings)
+ * @param hostBound  its batch is polite to hosts: a redirect to another host is handed back
+ *                   ({@link Resume}) instead of followed
+ * @param resume     where it goes on after such a redirect, or null: it starts at {@code url}
  */
-record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions options, long deadlineMs, long queuedMs) {
+record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions options, long deadlineMs, long queuedMs,
+              boolean hostBound, Resume resume) {
+
+  private static final String HOST_BOUND = "hostBound";
 
   private static final int HOUR_MS = 3_600_000;
 
   JsonObject toJson() {
-    return options.writeTo(outgoing.writeTo(new JsonObject()
+    JsonObject json = options.writeTo(outgoing.writeTo(new JsonObject()
         .put(FetchMessages.ID, id)
         .put(FetchMessages.INDEX, index)
         .put(FetchMessages.URL, url)
         .put(FetchMessages.DEADLINE_MS, deadlineMs)
-        .put(FetchMessages.QUEUED_MS, queuedMs)));
+        .put(FetchMessages.QUEUED_MS, queuedMs)
+        .put(HOST_BOUND, hostBound)));
+    if (resume != null) {
+      json.put(Resume.FIELD, resume.toJson());
+    }
+    return json;
   }
 
   /** @throws io.tandem.bus.BusException 400 naming the field that is wrong */
@@ -39,7 +50,9 @@ record UrlJob(String id, int index, String url, Outgoing outgoing, UrlOptions op
         Outgoing.readJob(reader, settings.maxRequestBodyBytes()),
         UrlOptions.read(reader, settings, true),
         reader.integer(FetchMessages.DEADLINE_MS, settings.deadlineMs(), 1, HOUR_MS),
-        reader.integer(FetchMessages.QUEUED_MS, 0, 0, HOUR_MS));
+        reader.integer(FetchMessages.QUEUED_MS, 0, 0, HOUR_MS),
+        reader.bool(HOST_BOUND, false),
+        Resume.read(reader, settings.maxRedirects()));
     reader.finish();
     if (job.index < 0) {
       throw BusException.badRequest(FetchMessages.INDEX + " is required");

@@ -104,6 +104,31 @@ class FetchPerHostTest {
   }
 
   @Test
+  void aRedirectCountsAgainstTheHostItLeadsTo() throws Exception {
+    JsonArray urls = new JsonArray();
+    for (int i = 0; i < 3; i++) {
+      urls.add(b.url("/delay/300?direct=" + i)).add(a.url("/redirect-to?url=" + b.url("/delay/300?via=" + i)));
+    }
+    // a 307 keeps its POST and body on the way to the other host, without the secret header
+    urls.add(new JsonObject().put("url", a.url("/redirect-status/307?to=" + b.url("/inspect"))).put("method", "POST")
+        .put("headers", new JsonObject().put("Authorization", "Bearer s3cret")).put("json", new JsonObject().put("n", 1)));
+    JsonObject reply = fetcher.fetch(new JsonObject().put("urls", urls).put("concurrency", 10).put("body", "text")
+        .put("perHost", new JsonObject().put("concurrency", 1)));
+    assertAllOk(reply);
+    assertEquals(1, b.maxInFlight(), "the URLs sent to b by a's redirects wait for b's slot like b's own");
+    JsonObject viaA = reply.getJsonArray("results").getJsonObject(1);
+    assertEquals(a.url("/redirect-to?url=" + b.url("/delay/300?via=0")), viaA.getString("url"), "a result keeps its URL");
+    assertEquals(new JsonArray().add(b.url("/delay/300?via=0")), viaA.getJsonArray("redirects"));
+    assertTrue(viaA.getLong("elapsedMs") >= 300, viaA.encode());
+    assertEquals(viaA.getLong("elapsedMs"), viaA.getJsonObject("timings").getLong("totalMs"));
+    assertTrue(viaA.getJsonObject("timings").getLong("queuedMs") >= 300, "it waited for b: " + viaA.encode());
+    JsonObject inspected = new JsonObject(reply.getJsonArray("results").getJsonObject(6).getString("body"));
+    assertEquals("POST", inspected.getString("method"), inspected.encode());
+    assertEquals("{\"n\":1}", inspected.getString("body"));
+    assertEquals(null, inspected.getJsonObject("headers").getString("authorization"), "another origin: no secret");
+  }
+
+  @Test
   void timeQueuedBehindAHostIsNotATimeout() throws Exception {
     JsonArray urls = new JsonArray();
     for (int i = 0; i < 3; i++) {
