@@ -73,18 +73,30 @@ class Profile:
         # runs): every fetcher is started this many times, its figure the median over all starts
         self.fetch_starts = 1 if smoke else 3
         self.paired_rounds = 1 if smoke else 3
-        # (name, path query, count, concurrency, ideal seconds or None)
+        # (name, path query, count, concurrency, ideal seconds or None, options): options are
+        # "hosts" (that many host:ports of the origin, URL i to the (i mod n)-th), "per_host" (a
+        # batch's perHost.concurrency; aiohttp's Semaphore per host) and "retry_backoff" (ms: a 503
+        # fetched once more after random(0, ms)); workloads with options have no bare reference
         self.fetch_work = [
-            ("1,000 URLs x 100 ms, concurrency 100", "delay=100&bytes=0", 1000, 100, 1.0),
-            ("1,000 URLs x 100 ms, concurrency 1,000", "delay=100&bytes=0", 1000, 1000, 0.1),
-            ("10,000 URLs x 1 KiB, concurrency 256", "delay=0&bytes=1024", 10_000, 256, None),
-            ("100 URLs x 1 MiB, concurrency 20", "delay=0&bytes=1048576", 100, 20, None),
+            ("1,000 URLs x 100 ms, concurrency 100", "delay=100&bytes=0", 1000, 100, 1.0, {}),
+            ("1,000 URLs x 100 ms, concurrency 1,000", "delay=100&bytes=0", 1000, 1000, 0.1, {}),
+            ("10,000 URLs x 1 KiB, concurrency 256", "delay=0&bytes=1024", 10_000, 256, None, {}),
+            ("100 URLs x 1 MiB, concurrency 20", "delay=0&bytes=1048576", 100, 20, None, {}),
+            # 100 URLs a host, 4 at a time, 100 ms each: 25 turns of 100 ms
+            ("1,000 URLs over 10 hosts x 100 ms, perHost 4", "delay=100&bytes=0", 1000, 1000, 2.5,
+             {"hosts": 10, "per_host": 4}),
+            # 1,200 answers of 100 ms, 100 at a time, and 200 waits of 50 ms on average holding their places
+            ("1,000 URLs x 100 ms, 20 % 503 once, concurrency 100", "delay=100&bytes=0&fail=5", 1000, 100, 1.3,
+             {"retry_backoff": 100}),
         ]
         if smoke:
             self.fetch_work = [
-                ("20 URLs x 10 ms, concurrency 10", "delay=10&bytes=0", 20, 10, None),
-                ("20 URLs x 1 KiB, concurrency 10", "delay=0&bytes=1024", 20, 10, None),
-                ("5 URLs x 1 MiB, concurrency 5", "delay=0&bytes=1048576", 5, 5, None),
+                ("20 URLs x 10 ms, concurrency 10", "delay=10&bytes=0", 20, 10, None, {}),
+                ("20 URLs x 1 KiB, concurrency 10", "delay=0&bytes=1024", 20, 10, None, {}),
+                ("5 URLs x 1 MiB, concurrency 5", "delay=0&bytes=1048576", 5, 5, None, {}),
+                ("20 URLs over 2 hosts x 10 ms, perHost 2", "delay=10&bytes=0", 20, 20, None, {"hosts": 2, "per_host": 2}),
+                ("20 URLs x 10 ms, 20 % 503 once, concurrency 10", "delay=10&bytes=0&fail=5", 20, 10, None,
+                 {"retry_backoff": 10}),
             ]
 
 
@@ -725,9 +737,12 @@ class Bench:
     # 5. Fetch: Tandem's POST /fetch, the bare WebClient gather and aiohttp's, against one origin
     def fetch(self):
         origin_port = free_port()
+        # the per-host workloads' other hosts: more ports of the one origin process
+        self.origin_ports = [origin_port] + [free_port() for _ in range(max(w[5].get("hosts", 1) for w in self.p.fetch_work) - 1)]
         # the origin shares the load core with the drivers
-        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs,
-                        core=LOAD_CORE)
+        origin = Server("origin", java("origin", "--port", origin_port, "--more-ports",
+                                       ",".join(str(p) for p in self.origin_ports[1:]) or ""),
+                        f"http://127.0.0.1:{origin_port}/", self.logs, core=LOAD_CORE)
         # the JIT needs a few batches on every side: 5 warm-up rounds, then the measured ones
         rounds = self.p.runs + (0 if self.p.smoke else 5)
         try:
@@ -744,27 +759,40 @@ class Bench:
     def _fetch_start(self, servers, origin_port, rounds):
         """One start: every fetcher takes its turn at one workload before the next workload starts,
         so that the host's drift hits them alike (one contender's workloads after another's did not)."""
-        fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, t=t: java(
+        def tandem_options(options):
+            return ((["--per-host", options["per_host"]] if "per_host" in options else [])
+                    + (["--retry-backoff", options["retry_backoff"]] if "retry_backoff" in options else []))
+
+        def aiohttp_options(options):
+            return [str(a) for a in tandem_options(options)]
+
+        # a baseline build may predate a workload's options: it runs the workloads without any
+        fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, options, t=t: None
+                     if options and t.name != "Tandem" else java(
             "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
-            "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size)) for t in servers]
-        fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size: java(
-            "fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
-            "--bytes", size)))
+            "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size, *tandem_options(options)))
+            for t in servers]
+        fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size, options: None if options
+                         else java("fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
+                                   "--bytes", size)))
         for uv in [False, True]:
             fetchers.append(("aiohttp" + (" + uvloop" if uv else ""), None, SERVER_CORE,
-                             lambda url, count, conc, size, uv=uv: [
+                             lambda url, count, conc, size, options, uv=uv: [
                                  PYTHON, os.path.join(BENCH, "peers", "fetch_aiohttp.py"), url, str(count),
-                                 str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else [])))
+                                 str(conc), str(rounds), str(size)] + (["--uvloop"] if uv else [])
+                             + aiohttp_options(options)))
         for work in self.p.fetch_work:
             for who, server, core, command in fetchers:
                 self._fetch_rounds(work, who, server, origin_port, command, core)
 
     def _fetch_rounds(self, work, who, server, origin_port, command, core):
         """One fetcher's rounds of one workload, in one process of its driver."""
-        name, query, count, conc, ideal = work
+        name, query, count, conc, ideal, options = work
         size = int(re.search(r"bytes=(\d+)", query).group(1))
-        url = f"http://localhost:{origin_port}/?{query}"
-        cmd = command(url, count, conc, size)
+        url = ",".join(f"http://localhost:{port}/?{query}" for port in self.origin_ports[:options.get("hosts", 1)])
+        cmd = command(url, count, conc, size, options)
+        if cmd is None:
+            return  # no such reference for this workload
         self.note_command(f"{who}: {name}")
         before = server.cpu() if server else 0
         r = run_load(cmd, 600, core)
@@ -872,6 +900,8 @@ TARGETS = [
     ("HTTP GET /?delay=1000", "ratio", 1.10, "all succeed, wall ≤ 1.1× bare"),
     ("TCP echo", "ratio", 0.90, "≥ 0.90× bare, faster than asyncio + uvloop"),
     ("Fetch 1,000 URLs x 100 ms, concurrency 100: wall", "ideal", 1.15, "≤ 1.15× the ideal 1.0 s"),
+    ("Fetch 1,000 URLs over 10 hosts x 100 ms, perHost 4: wall", "ideal", 2.875, "≤ 1.15× the ideal 2.5 s"),
+    ("Fetch 1,000 URLs x 100 ms, 20 % 503 once, concurrency 100: wall", "ideal", 1.5, "≤ 1.15× the ideal 1.3 s"),
     ("Fetch", "ratio", 0.85, "≥ 0.85× bare WebClient, ahead of aiohttp + uvloop"),
     ("Event bus", "ratio", 0.90, "≥ 0.90× bare"),
     ("RSS with", "ratio", 1.5, "≤ 1.5× bare"),

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,13 +55,17 @@ final class Batch implements Stoppable {
   /** With hosts: URLs a redirect sent to another host, until they go on; and each URL's time queued so far. */
   private final Map<Integer, Moved> moved = new HashMap<>();
   private final long[] queuedMs;
+  /** With hosts: each URL's redirects when it was last handed back. */
+  private final int[] redirected;
+  private final int maxRedirects;
   private int next;
   private int running;
   private int completed;
   private boolean stopped;
 
   /** @param id the request's id, or one made for it: the jobs carry it, so a cancel by it reaches them */
-  Batch(FetchRequest request, String id, Workers workers, Vertx vertx, Consumer<JsonObject> progress) {
+  /** @param maxRedirects fetcher.maxRedirects: the most a URL handed back on a redirect may say it has had */
+  Batch(FetchRequest request, String id, Workers workers, Vertx vertx, Consumer<JsonObject> progress, int maxRedirects) {
     this.request = request;
     this.id = id;
     this.workers = workers;
@@ -69,6 +74,8 @@ final class Batch implements Stoppable {
     this.results = new JsonObject[request.urls().size()];
     this.hosts = request.perHost().limits() ? new HostQueue(request.perHost(), request.urls()) : null;
     this.queuedMs = hosts == null ? null : new long[results.length];
+    this.redirected = hosts == null ? null : new int[results.length];
+    this.maxRedirects = maxRedirects;
   }
 
   Future<JsonObject> run() {
@@ -112,7 +119,8 @@ final class Batch implements Stoppable {
       }
       start(index);
     }
-    if (hosts != null && !stopped) {
+    if (hosts != null && !stopped && running < request.concurrency()) {
+      // at its concurrency, the batch waits for an answer, which fills again
       wakeForHosts();
     }
   }
@@ -145,20 +153,32 @@ final class Batch implements Stoppable {
     }
     UrlJob job = new UrlJob(id, index, request.urls().get(index), on == null ? request.outgoing().get(index) : on.outgoing,
         request.options(), left, queued, hosts != null, on == null ? null : on.resume);
-    workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(result -> {
+    workers.run(job, left + JOB_TIMEOUT_MARGIN_MS, () -> !stopped).onSuccess(answer -> {
       out.remove(index);
       running--;
-      if (hosts != null) {
-        hosts.done(index, result, elapsedMs());
+      try {
+        if (hosts != null) {
+          hosts.done(index, answer, elapsedMs());
+        }
+        if (hosts != null && answer.getValue(Resume.FIELD) instanceof JsonObject) {
+          moveOn(index, answer);
+        } else if (answer.getValue(FetchMessages.OK) instanceof Boolean) {
+          record(index, answer);
+        } else {
+          record(index, unreadable(index, "it is no result"));
+        }
+      } catch (RuntimeException e) {
+        // an instance on another node answered what no instance of this build sends: that URL's end, not the batch's
+        record(index, unreadable(index, String.valueOf(e.getMessage())));
+      } finally {
+        // on the next tick: a job that ends at once (no instance left) must not recurse through the batch
+        vertx.runOnContext(tick -> fill());
       }
-      if (Resume.isMove(result)) {
-        moveOn(index, result);
-      } else {
-        record(index, result);
-      }
-      // on the next tick: a job that ends at once (no instance left) must not recurse through the batch
-      vertx.runOnContext(tick -> fill());
     });
+  }
+
+  private JsonObject unreadable(int index, String why) {
+    return Results.notStarted(index, request.urls().get(index), Kind.IO, "a fetching instance's answer cannot be used: " + why);
   }
 
   /** A URL handed back on a redirect to another host: it waits for that host like any other URL of the batch. */
@@ -168,14 +188,19 @@ final class Batch implements Stoppable {
     }
     Outgoing sent = request.outgoing().get(index);
     try {
-      Resume resume = Resume.read(RequestReader.of(answer), Integer.MAX_VALUE);
+      Resume resume = Resume.read(RequestReader.of(answer), maxRedirects);
+      List<String> hops = resume.redirects();
+      if (hops.size() <= redirected[index] || !hops.get(hops.size() - 1).equals(resume.at())) {
+        // each hand-back is one redirect further, or the URL could bounce until the deadline
+        throw BusException.badRequest("a hand-back that is not one redirect further");
+      }
+      redirected[index] = hops.size();
       // what goes on is what was sent, or less (a redirect drops a body, never adds one)
       Outgoing outgoing = Resume.outgoing(answer, sent.body() == null ? 0 : sent.body().length());
       moved.put(index, new Moved(resume, outgoing, elapsedMs()));
       hosts.moved(index, Urls.hostKey(resume.at()), elapsedMs());
     } catch (BusException e) {
-      record(index, Results.notStarted(index, request.urls().get(index), Kind.IO,
-          "a fetching instance handed back a redirect that cannot be followed: " + e.getMessage()));
+      record(index, unreadable(index, e.getMessage()));
     }
   }
 

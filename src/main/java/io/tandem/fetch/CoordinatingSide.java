@@ -72,7 +72,8 @@ final class CoordinatingSide extends VerticleBase {
         message.fail(FailureCodes.UNAVAILABLE, "no fetcher instance that fetches URLs is up");
       } else {
         String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
-        Batch batch = new Batch(request, id, workers, vertx, Results.progressTo(vertx.eventBus(), request.progressAddress()));
+        Batch batch = new Batch(request, id, workers, vertx, Results.progressTo(vertx.eventBus(), request.progressAddress()),
+            settings.maxRedirects());
         batches.track(id, batch, batch.run()).onSuccess(message::reply);
       }
     });

@@ -118,10 +118,11 @@ final class HostQueue {
   }
 
   private void learn(Host host, JsonObject result, long nowMs) {
-    Integer status = result.getInteger(FetchMessages.STATUS);
-    if (status != null && (status == 429 || status == 503)) {
+    // an answer from another node is read with care: a wrong type is no status
+    int status = result.getValue(FetchMessages.STATUS) instanceof Integer code ? code : 0;
+    if (status == 429 || status == 503) {
       long doubled = Math.max(FIRST_BACKOFF_MS, host.delayMs * 2);
-      Long told = result.getLong(FetchMessages.RETRY_AFTER_MS);
+      Long told = result.getValue(FetchMessages.RETRY_AFTER_MS) instanceof Number ms ? ms.longValue() : null;
       host.delayMs = Math.min(FetcherSettings.MAX_PER_HOST_DELAY_MS, told != null ? Math.max(doubled, told) : doubled);
       // a timed host is ordered by its time: out while it changes (rare: a 429 or 503 only)
       boolean wasTimed = host.where == Place.TIMED && timed.remove(host);
@@ -130,7 +131,9 @@ final class HostQueue {
         timed.add(host);
       }
       host.calm = 0;
-    } else if (status != null && status >= 200 && status < 300 && host.delayMs > rules.delayMs() && ++host.calm >= CALM_AFTER) {
+    } else if (status < 200 || status >= 300) {
+      host.calm = 0; // ten 2xx in a row, not ten in all
+    } else if (host.delayMs > rules.delayMs() && ++host.calm >= CALM_AFTER) {
       host.delayMs = Math.max(rules.delayMs(), host.delayMs / 2);
       host.calm = 0;
     }

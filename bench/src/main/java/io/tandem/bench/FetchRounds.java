@@ -2,7 +2,11 @@ package io.tandem.bench;
 
 import io.vertx.core.json.JsonObject;
 
-/** The fetch workload's parameters, shared by the Tandem driver and the bare WebClient reference. */
+/**
+ * The fetch workload's parameters, shared by the Tandem driver and the bare WebClient reference.
+ *
+ * @param url the URL, or several separated by commas (one per host): URL i goes to the (i mod n)-th
+ */
 record FetchRounds(String url, int count, int concurrency, int rounds, int bytes) {
 
   static FetchRounds of(Args args) {
@@ -16,7 +20,9 @@ record FetchRounds(String url, int count, int concurrency, int rounds, int bytes
 
   /** The i-th URL: distinct, so nothing along the way can answer from a cache. */
   String url(int i) {
-    return url + (url.indexOf('?') >= 0 ? "&" : "?") + "i=" + i;
+    String[] urls = url.split(",");
+    String base = urls[i % urls.length];
+    return base + (base.indexOf('?') >= 0 ? "&" : "?") + "i=" + i;
   }
 
   /** One round's line; a round where any URL failed or lost bytes ends the run. */

@@ -22,16 +22,25 @@ final class FetchTandem {
       urls.add(work.url(i));
     }
     // body "none": sizes come back, bodies are read and dropped, as the references do
-    String batch = new JsonObject().put("urls", urls).put("concurrency", work.concurrency())
-        .put("body", "none").encode();
+    JsonObject request = new JsonObject().put("urls", urls).put("concurrency", work.concurrency()).put("body", "none");
+    int perHost = args.integer("per-host", 0);
+    if (perHost > 0) {
+      request.put("perHost", new JsonObject().put("concurrency", perHost));
+    }
+    int backoffMs = args.integer("retry-backoff", -1);
+    if (backoffMs >= 0) {
+      request.put("retry", new JsonObject().put("attempts", 1).put("on", new JsonArray().add(503))
+          .put("backoffMs", backoffMs).put("maxBackoffMs", backoffMs));
+    }
+    String batch = request.encode();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (int round = 0; round < work.rounds(); round++) {
-      HttpRequest request = HttpRequest.newBuilder(endpoint)
+      HttpRequest post = HttpRequest.newBuilder(endpoint)
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(batch))
           .build();
       long start = System.nanoTime();
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(post, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         LoadRun.fail("POST /fetch answered " + response.statusCode() + ": " + response.body());
       }
