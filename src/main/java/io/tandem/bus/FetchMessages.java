@@ -58,7 +58,7 @@ public final class FetchMessages {
   public static final String PROTOCOL = "protocol";
   /** How many times the URL was fetched (1 when not retried). */
   public static final String ATTEMPTS = "attempts";
-  /** Where a URL's time went: {@link #QUEUED_MS}, {@link #CONNECT_MS}, {@link #TTFB_MS}, {@link #TOTAL_MS}. */
+  /** Asked for in a request (true), given in each result: where a URL's time went: {@link #QUEUED_MS}, {@link #CONNECT_MS}, {@link #TTFB_MS}, {@link #TOTAL_MS}. */
   public static final String TIMINGS = "timings";
   /** From the batch's start to the URL's first request: the batch's concurrency, its host's politeness, a fetching instance's permits. */
   public static final String QUEUED_MS = "queuedMs";

@@ -393,9 +393,12 @@ final class UrlFetch {
     return ended(result).put(FetchMessages.ERROR, Results.error(kind, message));
   }
 
-  /** The result with where the time went: elapsedMs, and its timings (queuedMs is the job's to say). */
+  /** The result with where the time went: elapsedMs, and when asked its timings (queuedMs is the job's to say). */
   private JsonObject ended(JsonObject result) {
     long total = elapsedMs();
+    if (!options.timings()) {
+      return result.put(FetchMessages.ELAPSED_MS, total);
+    }
     JsonObject timings = new JsonObject()
         .put(FetchMessages.QUEUED_MS, 0)
         .put(FetchMessages.CONNECT_MS, TimeUnit.NANOSECONDS.toMillis(connectNanos));

@@ -112,7 +112,7 @@ class FetchPerHostTest {
     // a 307 keeps its POST and body on the way to the other host, without the secret header
     urls.add(new JsonObject().put("url", a.url("/redirect-status/307?to=" + b.url("/inspect"))).put("method", "POST")
         .put("headers", new JsonObject().put("Authorization", "Bearer s3cret")).put("json", new JsonObject().put("n", 1)));
-    JsonObject reply = fetcher.fetch(new JsonObject().put("urls", urls).put("concurrency", 10).put("body", "text")
+    JsonObject reply = fetcher.fetch(new JsonObject().put("urls", urls).put("concurrency", 10).put("body", "text").put("timings", true)
         .put("perHost", new JsonObject().put("concurrency", 1)));
     assertAllOk(reply);
     assertEquals(1, b.maxInFlight(), "the URLs sent to b by a's redirects wait for b's slot like b's own");

@@ -25,7 +25,7 @@ import static io.tandem.fetch.FetchService.kind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each result's {@code timings}, and {@code connectTimeoutMs} apart from {@code timeoutMs}. */
+/** Each result's {@code timings} when asked, and {@code connectTimeoutMs} apart from {@code timeoutMs}. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FetchTimingsTest {
@@ -38,7 +38,9 @@ class FetchTimingsTest {
     FetchService fetcher = FetchService.deploy(vertx, new JsonObject().put("trustCaFile", certificate.cert().toString()));
 
     // one at a time: the second waits for the first's 300 ms in the batch, then reuses its connection
-    JsonArray results = fetcher.fetch(new JsonObject().put("concurrency", 1)
+    JsonObject plain = fetcher.fetch(FetchService.urls(origin.url("/status/200"))).getJsonArray("results").getJsonObject(0);
+    assertEquals(null, plain.getValue("timings"), "only when asked: " + plain.encode());
+    JsonArray results = fetcher.fetch(new JsonObject().put("concurrency", 1).put("timings", true)
         .put("urls", new JsonArray().add(origin.url("/delay/300")).add(origin.url("/delay/300")))).getJsonArray("results");
     JsonObject first = results.getJsonObject(0).getJsonObject("timings");
     JsonObject second = results.getJsonObject(1).getJsonObject("timings");
@@ -50,7 +52,7 @@ class FetchTimingsTest {
     assertEquals(0, second.getLong("connectMs"), "a pooled connection takes no connect: " + second.encode());
 
     // a TLS handshake is a connect that takes time; the next request on that connection none
-    JsonArray overTls = fetcher.fetch(new JsonObject().put("concurrency", 1)
+    JsonArray overTls = fetcher.fetch(new JsonObject().put("concurrency", 1).put("timings", true)
         .put("urls", new JsonArray().add("https://127.0.0.1:" + https + "/").add("https://127.0.0.1:" + https + "/"))).getJsonArray("results");
     JsonObject handshake = overTls.getJsonObject(0).getJsonObject("timings");
     assertTrue(handshake.getLong("connectMs") > 0, "a new TLS connection: " + handshake.encode());
@@ -74,7 +76,7 @@ class FetchTimingsTest {
           }
         }
         FetchService fetcher = FetchService.deploy(vertx, new JsonObject());
-        JsonObject result = fetcher.fetch(new JsonObject().put("timeoutMs", 20_000).put("connectTimeoutMs", 400)
+        JsonObject result = fetcher.fetch(new JsonObject().put("timeoutMs", 20_000).put("connectTimeoutMs", 400).put("timings", true)
             .put("urls", new JsonArray().add("http://127.0.0.1:" + deaf.getLocalPort() + "/"))).getJsonArray("results").getJsonObject(0);
         assertEquals("timeout", kind(result), result.encode());
         assertTrue(result.getLong("elapsedMs") >= 400 && result.getLong("elapsedMs") < 10_000,
