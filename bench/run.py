@@ -46,6 +46,8 @@ PAIRED = "paired"
 AUTH = "auth"
 # the same build in clear and over TLS (http.tls, tcp.tls), loaded in turn
 TLS = "tls"
+# the fetch of many small URLs paired like PAIRED: the fetch suite's noisiest figure, to within a few %
+PAIRED_FETCH = "paired-fetch"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -634,6 +636,30 @@ class Bench:
             pair.add(start, *(1e6 * (s.cpu() - before[s]) / operations(results[s]) for s in (new, old)))
         self.log(f"paired {workload}, start {start + 1}: {pair.describe()}")
 
+    def paired_fetch(self):
+        """10,000 URLs x 1 KiB at concurrency 256 through POST /fetch, paired like paired(): both
+        builds fetch from one origin at the same moment, each driven by its own driver, and what is
+        compared is each server's CPU per URL (a whole batch of rounds in one driver process)."""
+        origin_port = free_port()
+        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs,
+                        core=LOAD_CORE)
+        count, rounds = (200, 2) if self.p.smoke else (10_000, 8)
+        url = f"http://localhost:{origin_port}/?delay=0&bytes=1024"
+        allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
+        try:
+            for start in range(self.p.paired_starts):
+                makers = [lambda: tandem(self.logs, env=allow), lambda: baseline(self.logs, env=allow)]
+                with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
+                    new, old = servers if start % 2 == 0 else servers[::-1]
+                    if start == 0:
+                        self.note_command(f"paired: Bench fetch-tandem --count {count} --concurrency 256 --rounds {rounds} "
+                                          f"--bytes 1024, one per build at once, {self.p.paired_starts} starts")
+                    self._paired(start, f"Fetch {count:,} URLs x 1 KiB, concurrency 256", new, old, lambda s: java(
+                        "fetch-tandem", "--endpoint", f"http://127.0.0.1:{s.http}/fetch", "--url", url, "--count", count,
+                        "--concurrency", 256, "--rounds", rounds, "--bytes", 1024), lambda r: count * rounds)
+        finally:
+            origin.stop()
+
     # The cost of a bearer token checked on GET /, paired: the same build twice at the same moment
     def auth(self):
         """GET / with a bearer token checked (auth.tokensFile, GET / off auth.publicHttp) against GET /
@@ -1133,13 +1159,15 @@ def main():
     parser.add_argument("suites", nargs="*", metavar="suite",
                         help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default); "
                         + AUTH + " (a bearer token's cost on GET /, paired; not in the default); "
-                        + TLS + " (the same build over TLS and in clear; not in the default)")
+                        + TLS + " (the same build over TLS and in clear; not in the default); "
+                        + PAIRED_FETCH + " (10,000 URLs x 1 KiB, paired; with BENCH_BASELINE_DIR, not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS]]
+    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS, PAIRED_FETCH]]
     if unknown:
         parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH} {TLS}")
-    if PAIRED in args.suites and not BASELINE_DIR:
-        parser.error(f"the {PAIRED} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")
+    for needs_baseline in (PAIRED, PAIRED_FETCH):
+        if needs_baseline in args.suites and not BASELINE_DIR:
+            parser.error(f"the {needs_baseline} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     profile = Profile(args.smoke)
@@ -1154,7 +1182,7 @@ def main():
     full = set(suites) == set(SUITES)
     for suite in suites:
         bench.log(f"suite {suite}")
-        getattr(bench, suite)()
+        getattr(bench, suite.replace("-", "_"))()
     report = Report(bench, profile, started, suites)
     os.makedirs(out_dir, exist_ok=True)
     result_name = stamp + ("" if full else "-" + "-".join(suites)) + ".md"

@@ -40,14 +40,14 @@ class BenchmarkSmokeIT {
     }
   }
 
-  /** The A/B suite BENCHMARKS.md gives for a change, with this checkout as its own baseline, over two starts. */
+  /** The A/B suites BENCHMARKS.md gives for a change (paired, paired-fetch), with this checkout as its own baseline, over two starts. */
   @Test
   void thePairedSuiteMeasuresTandemAndABaselineBuildTogether() throws Exception {
-    String report = smokeRun(Map.of("BENCH_BASELINE_DIR", Path.of("").toAbsolutePath().toString()), "paired");
+    String report = smokeRun(Map.of("BENCH_BASELINE_DIR", Path.of("").toAbsolutePath().toString()), "paired", "paired-fetch");
     int section = report.indexOf("## Paired with the baseline build");
     assertTrue(section >= 0, "no paired section in\n" + report);
     for (String workload : List.of("| HTTP GET /, wrk 8 connections | ", "| TCP echo ping-pong, 64 B, 1 connections | ",
-        "| TCP echo ping-pong, 64 B, 8 connections | ")) {
+        "| TCP echo ping-pong, 64 B, 8 connections | ", "| Fetch 200 URLs x 1 KiB, concurrency 256 | ")) {
       int row = report.indexOf(workload, section);
       assertTrue(row > section, "no paired " + workload + "row in\n" + report);
       // the smoke profile's 2 starts of 1 round: a new pair of processes for each start
