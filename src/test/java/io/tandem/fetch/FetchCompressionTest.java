@@ -1,7 +1,6 @@
 package io.tandem.fetch;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,14 +34,10 @@ class FetchCompressionTest {
     fetcher = FetchService.deploy(vertx, new JsonObject());
   }
 
-  private JsonObject fetchOne(String path, JsonObject batch) throws Exception {
-    return fetcher.fetch(batch.put("urls", new JsonArray().add(origin.url(path)))).getJsonArray("results").getJsonObject(0);
-  }
-
   @Test
   void gzipAndBothFormsOfDeflateAreDecoded() throws Exception {
     for (String name : new String[] {"gzip-json", "deflate", "raw-deflate"}) {
-      JsonObject result = fetchOne("/encoded/" + name, new JsonObject());
+      JsonObject result = fetcher.fetchOne(origin.url("/encoded/" + name), new JsonObject());
       assertTrue(result.getBoolean("ok"), result.encode());
       assertEquals(Encoded.JSON, result.getString("body"), name);
       assertEquals(Encoded.JSON.length(), result.getInteger("bytes"), "decoded bytes: " + name);
@@ -54,7 +49,7 @@ class FetchCompressionTest {
   @Test
   void aGzipBombIsCutAtTheCap() throws Exception {
     int cap = 1024 * 1024;
-    JsonObject result = fetchOne("/encoded/bomb", new JsonObject().put("maxBodyBytes", cap).put("body", "none"));
+    JsonObject result = fetcher.fetchOne(origin.url("/encoded/bomb"), new JsonObject().put("maxBodyBytes", cap).put("body", "none"));
     assertTrue(result.getBoolean("ok"), result.encode());
     assertTrue(result.getBoolean("truncated"));
     assertEquals(cap, result.getInteger("bytes"), "decoded up to the cap, not the 64 MiB it would inflate to");
@@ -64,34 +59,34 @@ class FetchCompressionTest {
 
   @Test
   void aBrokenOrCutEncodingIsAnIoResult() throws Exception {
-    JsonObject broken = fetchOne("/encoded/broken", new JsonObject());
+    JsonObject broken = fetcher.fetchOne(origin.url("/encoded/broken"), new JsonObject());
     assertEquals("io", kind(broken), broken.encode());
     assertTrue(broken.getJsonObject("error").getString("message").startsWith("the body's gzip encoding is broken: "), broken.encode());
-    JsonObject cut = fetchOne("/encoded/cut", new JsonObject());
+    JsonObject cut = fetcher.fetchOne(origin.url("/encoded/cut"), new JsonObject());
     assertEquals("io", kind(cut), cut.encode());
     assertEquals("the body's gzip encoding ends before its end", cut.getJsonObject("error").getString("message"));
   }
 
   @Test
   void anEncodingTandemDoesNotDecodeOrDecompressFalseGivesTheBytesAsSent() throws Exception {
-    JsonObject br = fetchOne("/encoded/br", new JsonObject());
+    JsonObject br = fetcher.fetchOne(origin.url("/encoded/br"), new JsonObject());
     assertEquals("not really brotli", br.getString("body"), "br is not decoded: the bytes as sent");
     assertEquals("br", br.getString("contentEncoding"));
-    JsonObject raw = fetchOne("/encoded/gzip-json", new JsonObject().put("decompress", false).put("body", "base64"));
+    JsonObject raw = fetcher.fetchOne(origin.url("/encoded/gzip-json"), new JsonObject().put("decompress", false).put("body", "base64"));
     assertEquals(Encoded.BODIES.get("gzip-json").bytes().length, raw.getInteger("bytes"));
     assertEquals(raw.getInteger("bytes"), raw.getInteger("wireBytes"));
   }
 
   @Test
   void acceptEncodingIsAskedUnlessTheCallerSaysOtherwise() throws Exception {
-    JsonObject asked = new JsonObject(fetchOne("/inspect", new JsonObject()).getString("body"));
+    JsonObject asked = new JsonObject(fetcher.fetchOne(origin.url("/inspect"), new JsonObject()).getString("body"));
     assertEquals("gzip, deflate", asked.getJsonObject("headers").getString("accept-encoding"));
-    JsonObject off = new JsonObject(fetchOne("/inspect", new JsonObject().put("decompress", false)).getString("body"));
+    JsonObject off = new JsonObject(fetcher.fetchOne(origin.url("/inspect"), new JsonObject().put("decompress", false)).getString("body"));
     assertNull(off.getJsonObject("headers").getString("accept-encoding"));
-    JsonObject own = new JsonObject(fetchOne("/inspect", new JsonObject()
+    JsonObject own = new JsonObject(fetcher.fetchOne(origin.url("/inspect"), new JsonObject()
         .put("headers", new JsonObject().put("Accept-Encoding", "identity"))).getString("body"));
     assertEquals("identity", own.getJsonObject("headers").getString("accept-encoding"), "the caller's wins");
-    JsonObject plain = fetchOne("/status/200", new JsonObject());
+    JsonObject plain = fetcher.fetchOne(origin.url("/status/200"), new JsonObject());
     assertFalse(plain.containsKey("wireBytes"), "no encoding, no wireBytes: " + plain.encode());
   }
 }

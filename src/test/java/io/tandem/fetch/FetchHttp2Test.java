@@ -4,7 +4,6 @@ import io.tandem.testing.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.junit5.VertxExtension;
@@ -36,10 +35,6 @@ class FetchHttp2Test {
         .listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
   }
 
-  private static JsonObject fetchOne(FetchService fetcher, String url) throws Exception {
-    return fetcher.fetch(new JsonObject().put("urls", new JsonArray().add(url))).getJsonArray("results").getJsonObject(0);
-  }
-
   @Test
   void anHttpsOriginThatOffersH2IsFetchedOverIt(Vertx vertx, @TempDir Path dir) throws Exception {
     TestCertificates.Pair certificate = TestCertificates.selfSigned(dir, "origin");
@@ -48,16 +43,16 @@ class FetchHttp2Test {
     Origin plain = Origin.start(vertx);
     FetchService fetcher = FetchService.deploy(vertx, new JsonObject().put("trustCaFile", certificate.cert().toString())); // http2: on by default
 
-    JsonObject overH2 = fetchOne(fetcher, "https://127.0.0.1:" + h2 + "/");
+    JsonObject overH2 = fetcher.fetchOne("https://127.0.0.1:" + h2 + "/", new JsonObject());
     assertTrue(overH2.getBoolean("ok"), overH2.encode());
     assertEquals("h2", overH2.getString("protocol"), overH2.encode());
     assertEquals("over HTTP_2", overH2.getString("body"), "the origin saw HTTP/2");
 
-    JsonObject fallback = fetchOne(fetcher, "https://127.0.0.1:" + http1Only + "/");
+    JsonObject fallback = fetcher.fetchOne("https://127.0.0.1:" + http1Only + "/", new JsonObject());
     assertEquals("http/1.1", fallback.getString("protocol"), fallback.encode());
     assertEquals("over HTTP_1_1", fallback.getString("body"));
 
-    JsonObject inClear = fetchOne(fetcher, plain.url("/status/200"));
+    JsonObject inClear = fetcher.fetchOne(plain.url("/status/200"), new JsonObject());
     assertEquals("http/1.1", inClear.getString("protocol"), "never h2c: " + inClear.encode());
   }
 
@@ -66,7 +61,7 @@ class FetchHttp2Test {
     TestCertificates.Pair certificate = TestCertificates.selfSigned(dir, "origin");
     int h2 = origin(vertx, certificate, List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     FetchService fetcher = FetchService.deploy(vertx, new JsonObject().put("trustCaFile", certificate.cert().toString()).put("http2", false));
-    JsonObject result = fetchOne(fetcher, "https://127.0.0.1:" + h2 + "/");
+    JsonObject result = fetcher.fetchOne("https://127.0.0.1:" + h2 + "/", new JsonObject());
     assertEquals("http/1.1", result.getString("protocol"), result.encode());
     assertEquals("over HTTP_1_1", result.getString("body"));
   }

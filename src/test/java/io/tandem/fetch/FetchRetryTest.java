@@ -37,14 +37,10 @@ class FetchRetryTest {
     fetcher = FetchService.deploy(vertx, new JsonObject());
   }
 
-  private JsonObject fetchOne(Object entry, JsonObject batch) throws Exception {
-    return fetcher.fetch(batch.put("urls", new JsonArray().add(entry))).getJsonArray("results").getJsonObject(0);
-  }
-
   @Test
   void a503WithRetryAfterIsFetchedAgainAfterTheWaitItAsks() throws Exception {
     long started = System.nanoTime();
-    JsonObject result = fetchOne(origin.url("/flaky/a?fails=2&retryAfter=1"), new JsonObject().put("retry", new JsonObject().put("attempts", 3)));
+    JsonObject result = fetcher.fetchOne(origin.url("/flaky/a?fails=2&retryAfter=1"), new JsonObject().put("retry", new JsonObject().put("attempts", 3)));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertTrue(result.getBoolean("ok"), result.encode());
     assertEquals("answered on try 3", result.getString("body"));
@@ -54,10 +50,10 @@ class FetchRetryTest {
 
   @Test
   void withoutRetryOrPastItsAttemptsTheLastAnswerStands() throws Exception {
-    JsonObject once = fetchOne(origin.url("/flaky/b?fails=5"), new JsonObject());
+    JsonObject once = fetcher.fetchOne(origin.url("/flaky/b?fails=5"), new JsonObject());
     assertEquals(503, once.getInteger("status"), once.encode());
     assertEquals(1, once.getInteger("attempts"), "fetcher.retryAttempts is 0 by default");
-    JsonObject twice = fetchOne(origin.url("/flaky/c?fails=5"), new JsonObject()
+    JsonObject twice = fetcher.fetchOne(origin.url("/flaky/c?fails=5"), new JsonObject()
         .put("retry", new JsonObject().put("attempts", 1).put("backoffMs", 10)));
     assertEquals("busy 2", twice.getString("body"));
     assertEquals(2, twice.getInteger("attempts"));
@@ -65,7 +61,7 @@ class FetchRetryTest {
 
   @Test
   void aWaitThatWouldPassTheDeadlineIsNotTaken() throws Exception {
-    JsonObject result = fetchOne(origin.url("/flaky/d?fails=5&retryAfter=2"), new JsonObject().put("deadlineMs", 1500)
+    JsonObject result = fetcher.fetchOne(origin.url("/flaky/d?fails=5&retryAfter=2"), new JsonObject().put("deadlineMs", 1500)
         .put("retry", new JsonObject().put("attempts", 5)));
     assertEquals(503, result.getInteger("status"), result.encode());
     assertEquals(1, result.getInteger("attempts"));
@@ -76,9 +72,9 @@ class FetchRetryTest {
   void aPostIsFetchedAgainOnlyWhenUnsafeSaysSo() throws Exception {
     JsonObject retry = new JsonObject().put("attempts", 2).put("backoffMs", 10);
     JsonObject post = new JsonObject().put("url", origin.url("/flaky/e?fails=1")).put("method", "POST").put("json", 1);
-    assertEquals(1, fetchOne(post, new JsonObject().put("retry", retry)).getInteger("attempts"), "not idempotent");
+    assertEquals(1, fetcher.fetchOne(post, new JsonObject().put("retry", retry)).getInteger("attempts"), "not idempotent");
     JsonObject again = post.copy().put("url", origin.url("/flaky/f?fails=1"));
-    JsonObject result = fetchOne(again, new JsonObject().put("retry", retry.copy().put("unsafe", true)));
+    JsonObject result = fetcher.fetchOne(again, new JsonObject().put("retry", retry.copy().put("unsafe", true)));
     assertEquals(2, result.getInteger("attempts"), result.encode());
     assertTrue(result.getBoolean("ok"));
   }
@@ -90,10 +86,10 @@ class FetchRetryTest {
       closed = probe.getLocalPort();
     }
     JsonObject retry = new JsonObject().put("attempts", 2).put("backoffMs", 5).put("on", new JsonArray(List.of("connect")));
-    JsonObject refused = fetchOne("http://127.0.0.1:" + closed + "/", new JsonObject().put("retry", retry));
+    JsonObject refused = fetcher.fetchOne("http://127.0.0.1:" + closed + "/", new JsonObject().put("retry", retry));
     assertEquals("connect", kind(refused), refused.encode());
     assertEquals(3, refused.getInteger("attempts"));
-    JsonObject blocked = fetchOne("http://10.0.0.1/", new JsonObject().put("retry", retry));
+    JsonObject blocked = fetcher.fetchOne("http://10.0.0.1/", new JsonObject().put("retry", retry));
     assertEquals("blocked", kind(blocked));
     assertEquals(1, blocked.getInteger("attempts"));
     assertNull(blocked.getString("retryStoppedBecause"));

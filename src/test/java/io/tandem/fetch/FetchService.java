@@ -49,6 +49,11 @@ final class FetchService {
     return ask(Addresses.FETCH, request);
   }
 
+  /** The first result of {@code batch} with {@code entry} (a URL, or a URL entry object) as its only URL. */
+  JsonObject fetchOne(Object entry, JsonObject batch) throws Exception {
+    return fetch(batch.put("urls", new JsonArray().add(entry))).getJsonArray("results").getJsonObject(0);
+  }
+
   JsonObject chain(JsonObject request) throws Exception {
     return ask(Addresses.FETCH_CHAIN, request);
   }
