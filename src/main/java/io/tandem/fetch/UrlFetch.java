@@ -285,7 +285,7 @@ final class UrlFetch {
     HttpClientRequest answered = request;
     long[] drained = {0};
     boolean[] moved = {false};
-    boolean toAnotherHost = hostBound && !(Urls.host(from).equals(Urls.host(next)) && Urls.port(from) == Urls.port(next));
+    boolean toAnotherHost = hostBound && !Urls.sameHost(from, next);
     Runnable follow = () -> {
       if (!moved[0] && !done) {
         moved[0] = true;

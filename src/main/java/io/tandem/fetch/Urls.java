@@ -98,9 +98,14 @@ final class Urls {
     }
   }
 
+  /** Whether two URLs are at one host:port, as politeness counts them ({@link #hostKey}). */
+  static boolean sameHost(URI a, URI b) {
+    return host(a).equals(host(b)) && port(a) == port(b);
+  }
+
   /** Whether two URLs are of one origin (RFC 6454): the same scheme, host and port. */
   static boolean sameOrigin(URI a, URI b) {
-    return a.getScheme().equalsIgnoreCase(b.getScheme()) && host(a).equals(host(b)) && port(a) == port(b);
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && sameHost(a, b);
   }
 
   /** What goes on the request line: path and query, never the fragment. */
