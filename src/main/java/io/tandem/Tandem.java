@@ -11,6 +11,7 @@ import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
+import io.tandem.metrics.Metrics;
 import io.tandem.net.TlsFiles;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -117,14 +118,16 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   }
 
   /**
-   * With {@code -cluster}: Hazelcast configured from the {@code cluster} section, and the event
-   * bus bound and advertised as it says. The launcher applies its {@code -cluster-*} options to
-   * the same options after this, so they win when given.
+   * Metrics as the {@code metrics} section says. With {@code -cluster}: Hazelcast configured from
+   * the {@code cluster} section, and the event bus bound and advertised as it says. The launcher
+   * applies its {@code -cluster-*} options to the same options after this, so they win when given.
    */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
+    TandemSettings settings = config.settings(defaultInstances(instancesOption));
+    VertxBuilder builder = Metrics.builder(options, settings.metrics());
     if (hazelcast == null) {
-      return VertxApplicationHooks.super.createVertxBuilder(options);
+      return builder;
     }
     EventBusOptions bus = options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.port());
     if (cluster.publicHost() != null) {
@@ -134,9 +137,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
       bus.setClusterPublicPort(cluster.publicPort());
     }
     if (cluster.tls()) {
-      TlsFiles.cluster(bus, config.settings(defaultInstances(instancesOption)).tls(), cluster.caFile());
+      TlsFiles.cluster(bus, settings.tls(), cluster.caFile());
     }
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast));
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcast));
   }
 
   @Override
@@ -144,6 +147,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     ClusterView view = ClusterView.of(context.vertx());
     if (view != null) {
       view.logMembership();
+      view.meter(Metrics.registry(context.vertx()));
     }
   }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The tree tells the architecture: a verticle's package uses the contract ({@code bus/}), the
  * settings ({@code config/}), who may use what ({@code auth/}) and the shared plumbing ({@code net/},
- * {@code cluster/}), never the
+ * {@code cluster/}, {@code metrics/}), never the
  * root package nor another verticle's package. The one exception is the HTTP verticle, the front:
  * it mounts the SockJS bridge ({@code bridge/}) and the page that speaks it ({@code ui/}) on its server.
  */
@@ -27,7 +27,7 @@ class PackageDependenciesTest {
 
   private static final Path MAIN = Path.of("src/main/java/io/tandem");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.tandem\\.([a-z]+)\\.", Pattern.MULTILINE);
-  private static final Set<String> SHARED = Set.of("bus", "config", "net", "cluster", "auth");
+  private static final Set<String> SHARED = Set.of("bus", "config", "net", "cluster", "auth", "metrics");
   private static final Map<String, Set<String>> ALSO_ALLOWED = Map.of("http", Set.of("bridge", "ui"));
 
   @Test

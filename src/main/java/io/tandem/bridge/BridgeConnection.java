@@ -44,6 +44,7 @@ final class BridgeConnection implements Subscriptions.Client {
   private FrameReader reader;
   private ReadPacing pacing;
   private final LogLimit refusalLog = new LogLimit();
+  private final BridgeMeters meters;
   private boolean closed;
   private boolean shuttingDown;
   /** With a tokens file, until the client's first frame shows a known token: nothing else is acted on. */
@@ -61,7 +62,8 @@ final class BridgeConnection implements Subscriptions.Client {
     this.policy = policy;
     this.principals = principals;
     this.remote = String.valueOf(socket.remoteAddress());
-    this.subscriptions = new Subscriptions(bus, socket, this);
+    this.meters = BridgeMeters.of(vertx);
+    this.subscriptions = new Subscriptions(bus, socket, this, meters.tcp.dropped);
   }
 
   void start() {
@@ -90,7 +92,9 @@ final class BridgeConnection implements Subscriptions.Client {
         }
       });
     }
+    meters.tcp.clients.incrementAndGet();
     socket.closeHandler(gone -> {
+      meters.tcp.clients.decrementAndGet();
       closed = true;
       vertx.cancelTimer(authTimer);
       subscriptions.clear();
@@ -117,6 +121,7 @@ final class BridgeConnection implements Subscriptions.Client {
   }
 
   private void frame(JsonObject frame) {
+    meters.tcp.frames.increment();
     if (ending) {
       return;
     }
@@ -316,6 +321,7 @@ final class BridgeConnection implements Subscriptions.Client {
   }
 
   private void denied(String address, String replyAddress, String reason) {
+    meters.tcp.refused("access_denied");
     logRefusal("refused: " + reason);
     JsonObject frame = Frames.refused("access_denied", reason).put(Frames.ADDRESS, address);
     if (replyAddress != null) {
@@ -326,6 +332,7 @@ final class BridgeConnection implements Subscriptions.Client {
   }
 
   private void refuse(String code, String reason, String address) {
+    meters.tcp.refused(code);
     logRefusal(code + ": " + reason);
     JsonObject frame = Frames.refused(code, reason);
     if (address != null) {

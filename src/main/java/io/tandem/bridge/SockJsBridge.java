@@ -86,11 +86,14 @@ public final class SockJsBridge {
     }
   }
 
+  private final BridgeMeters meters;
+
   private SockJsBridge(Vertx vertx, BridgeSettings settings, Principals principals) {
     this.vertx = vertx;
     this.principals = principals;
     this.policy = new BridgePolicy(settings);
     this.origins = new Origins(settings.allowedOrigins());
+    this.meters = BridgeMeters.of(vertx);
   }
 
   /**
@@ -157,6 +160,7 @@ public final class SockJsBridge {
       ctx.next();
       return;
     }
+    meters.sockJs.refused(BridgeMeters.ORIGIN);
     if (originLog.allows()) {
       log.warn("SockJS bridge refused a page of origin {} from {} (not on bridge.allowedOrigins){}", origin,
           ctx.request().remoteAddress(), originLog.heldBackNote());
@@ -186,13 +190,17 @@ public final class SockJsBridge {
         if (shuttingDown) {
           return false; // Vert.x Web closes it
         }
-        clients.put(socket, new Client(policyOf(socket)));
+        if (clients.put(socket, new Client(policyOf(socket))) == null) {
+          meters.sockJs.clients.incrementAndGet();
+        }
         return true;
       }
       case SEND -> {
+        meters.sockJs.frames.increment();
         return sendAllowed(socket, frame, true);
       }
       case PUBLISH -> {
+        meters.sockJs.frames.increment();
         return sendAllowed(socket, frame, false);
       }
       case RECEIVE -> {
@@ -200,6 +208,7 @@ public final class SockJsBridge {
         return true;
       }
       case REGISTER -> {
+        meters.sockJs.frames.increment();
         return register(socket, frame);
       }
       case REGISTERED -> {
@@ -207,6 +216,7 @@ public final class SockJsBridge {
         return true;
       }
       case UNREGISTER -> {
+        meters.sockJs.frames.increment();
         Client client = clients.get(socket);
         if (client != null && frame.getValue(Frames.ADDRESS) instanceof String address) {
           client.awaitingAck.remove(address);
@@ -214,18 +224,24 @@ public final class SockJsBridge {
         return true;
       }
       case SOCKET_CLOSED -> {
-        clients.remove(socket);
+        gone(socket);
         return true;
       }
       case SOCKET_ERROR -> {
         // a client that went away; Vert.x Web's own ERROR line for it is dropped (StockBridgeLogLimit)
         log.debug("SockJS bridge client {}: {}", socket.remoteAddress(), frame);
-        clients.remove(socket);
+        gone(socket);
         return true;
       }
       default -> {
         return true;
       }
+    }
+  }
+
+  private void gone(SockJSSocket socket) {
+    if (clients.remove(socket) != null) {
+      meters.sockJs.clients.decrementAndGet();
     }
   }
 
@@ -237,7 +253,7 @@ public final class SockJsBridge {
     String replyAddress = frame.getValue(Frames.REPLY_ADDRESS) instanceof String reply ? reply : null;
     String badHeaders = fixHeaders(frame, client.policy);
     if (badHeaders != null) {
-      logRefusal(socket, badHeaders);
+      logRefusal(socket, "invalid_frame", badHeaders);
       socket.write(Frames.refused("invalid_frame", badHeaders).put(Frames.ADDRESS, address).toBuffer());
       return false; // Vert.x Web answers rejected
     }
@@ -245,7 +261,7 @@ public final class SockJsBridge {
       if (send && frame.containsKey(Frames.FAILURE_CODE)) {
         // Vert.x Web would pass it on as a successful reply; the message stays answerable
         String reason = "a failure is answered on the TCP bridge only: Vert.x Web's SockJS bridge replies, it cannot fail";
-        logRefusal(socket, reason);
+        logRefusal(socket, "not_supported", reason);
         socket.write(Frames.refused("not_supported", reason).put(Frames.ADDRESS, address).toBuffer());
         return false; // Vert.x Web answers rejected
       }
@@ -264,7 +280,7 @@ public final class SockJsBridge {
       return policy.refusalToSend(address) != null;
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
-      logRefusal(socket, "replyAddress is over " + MAX_REPLY_ADDRESS_LENGTH + " characters");
+      logRefusal(socket, "invalid_reply_address", "replyAddress is over " + MAX_REPLY_ADDRESS_LENGTH + " characters");
       return true; // Vert.x Web answers invalid_reply_address
     }
     refusal = client.policy.refusalOfProgress(frame.getValue(Frames.BODY));
@@ -311,7 +327,7 @@ public final class SockJsBridge {
     Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
     String reason = client.policy.refusalToSubscribe(address);
     if (reason != null) {
-      logRefusal(socket, reason);
+      logRefusal(socket, "access_denied", reason);
       // before Vert.x Web's answer, which names no address: the client can drop this subscription
       socket.write(Frames.refused("access_denied", reason).put(Frames.ADDRESS, address).toBuffer());
       // off the bridge's list Vert.x Web answers access_denied; off only the principal's, rejected
@@ -380,13 +396,14 @@ public final class SockJsBridge {
    * waiting for its timeout. A send without a reply address has only Vert.x Web's answer.
    */
   private void sendDenied(SockJSSocket socket, String address, String replyAddress, String reason) {
-    logRefusal(socket, reason);
+    logRefusal(socket, "access_denied", reason);
     if (replyAddress != null) {
       socket.write(Frames.failure(replyAddress, address, 403, "ACCESS_DENIED", "access_denied").put("reason", reason).toBuffer());
     }
   }
 
-  private void logRefusal(SockJSSocket socket, String reason) {
+  private void logRefusal(SockJSSocket socket, String code, String reason) {
+    meters.sockJs.refused(code);
     Client client = clients.computeIfAbsent(socket, s -> new Client(policyOf(s)));
     if (client.refusalLog.allows()) {
       log.warn("SockJS bridge client {} refused: {}{}", socket.remoteAddress(), reason, client.refusalLog.heldBackNote());

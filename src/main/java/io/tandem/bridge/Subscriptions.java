@@ -1,5 +1,6 @@
 package io.tandem.bridge;
 
+import io.micrometer.core.instrument.Counter;
 import io.tandem.bus.FailureCodes;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -36,9 +37,11 @@ final class Subscriptions {
   private final Client client;
   private final Map<String, MessageConsumer<Object>> byAddress = new HashMap<>();
   private long dropped;
+  private final Counter droppedMeter;
 
-  Subscriptions(EventBus bus, NetSocket socket, Client client) {
+  Subscriptions(EventBus bus, NetSocket socket, Client client, Counter droppedMeter) {
     this.bus = bus;
+    this.droppedMeter = droppedMeter;
     this.socket = socket;
     this.client = client;
   }
@@ -59,6 +62,7 @@ final class Subscriptions {
     MessageConsumer<Object> consumer = bus.consumer(address, message -> {
       if (socket.writeQueueFull()) {
         dropped++;
+        droppedMeter.increment();
         client.logRefusal("is not reading fast enough; " + dropped + " messages dropped so far");
         if (message.replyAddress() != null) {
           message.fail(FailureCodes.UNAVAILABLE, "the bridge client is not reading fast enough; the request was dropped");

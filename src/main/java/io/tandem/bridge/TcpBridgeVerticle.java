@@ -62,6 +62,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
             InetAddress remote = ConnectionGate.remoteOf(channel.remoteAddress());
             if (loopbackOnly && !remote.isLoopbackAddress()) {
               // said, then closed: a client that cannot use the bridge learns why instead of timing out
+              BridgeMeters.of(vertx).tcp.refused("protected_mode");
               socket.end(Frames.encode(Frames.refused("protected_mode", OFF_MACHINE)));
               return;
             }

@@ -1,5 +1,7 @@
 package io.tandem.bus;
 
+import java.util.Set;
+
 /**
  * Every event-bus address Tandem serves or publishes to. The README's event-bus table repeats
  * this file; keep the two in step.
@@ -106,6 +108,34 @@ public final class Addresses {
    */
   public static final String FETCH_URL_NODE = "tandem.fetch.url.";
 
+  /** What a meter's {@code address} label says for an address that is none of Tandem's. */
+  private static final String OTHER = "other";
+
+  private static final Set<String> FIXED = Set.of(ECHO, HELLO, TCP_CONNECTIONS, TCP_MESSAGES, TCP_BROADCAST,
+      TCP_SEND, FETCH, FETCH_CHAIN, FETCH_CANCEL, FETCH_URL);
+
   private Addresses() {
+  }
+
+  /**
+   * An address as a meter's label may name it, one of a fixed few: Tandem's own as they are, those
+   * with a node or a caller's name in them as their template ({@code tandem.fetch.progress.{name}}),
+   * any other ({@code __vertx.reply.*}, a user's) as {@link #OTHER} — a label per address would be a
+   * series per reply, per batch, per node ever seen.
+   */
+  public static String metricLabel(String address) {
+    if (FIXED.contains(address)) {
+      return address;
+    }
+    if (address.startsWith(FETCH_PROGRESS)) {
+      return FETCH_PROGRESS + "{name}";
+    }
+    if (address.startsWith(FETCH_URL_NODE)) {
+      return FETCH_URL_NODE + "{node}";
+    }
+    if (address.startsWith(TCP_SEND_NODE)) {
+      return TCP_SEND_NODE + "{node}";
+    }
+    return OTHER;
   }
 }

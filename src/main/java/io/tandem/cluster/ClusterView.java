@@ -1,5 +1,7 @@
 package io.tandem.cluster;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
@@ -53,6 +55,12 @@ public final class ClusterView {
   /** The node ids of every member this node sees, itself included. */
   public List<String> members() {
     return manager.getNodes();
+  }
+
+  /** {@code tandem.cluster.members}: the members this node sees, Hazelcast's own list read at each scrape. */
+  public void meter(MeterRegistry registry) {
+    Gauge.builder("tandem.cluster.members", this, view -> view.members().size())
+        .description("Members of the cluster, as this node sees them").strongReference(true).register(registry);
   }
 
   public JsonObject toJson() {

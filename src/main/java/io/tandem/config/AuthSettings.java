@@ -28,13 +28,15 @@ public record AuthSettings(String tokensFile, boolean protectedMode, List<String
   public static final String POST_FETCH_CHAIN = "POST /fetch/chain";
   public static final String EVENTBUS = "GET /eventbus";
   public static final String GET_UI = "GET /ui";
+  /** The meters, at {@code metrics.path} whatever it is. */
+  public static final String GET_METRICS = "GET /metrics";
   /**
    * The HTTP endpoints a permission can name; {@code GET /hello} covers {@code /hello/{name}},
    * {@code GET /eventbus} every request of the SockJS bridge. {@code /health} and {@code /ready}
    * are always open (load balancers ask them) and named nowhere.
    */
   public static final List<String> ENDPOINTS = List.of(GET_ROOT, GET_HELLO, POST_ECHO, POST_BROADCAST, POST_FETCH,
-      POST_FETCH_CHAIN, EVENTBUS, GET_UI);
+      POST_FETCH_CHAIN, EVENTBUS, GET_UI, GET_METRICS);
   /** The demo's greetings and the page's static files: they act on nothing. */
   public static final List<String> DEFAULT_PUBLIC_HTTP = List.of(GET_ROOT, GET_HELLO, GET_UI);
 

@@ -42,7 +42,7 @@ public final class VerticleConfig {
 
   /** The HTTP verticle's slice: its own sections, and what it fronts on this node. */
   public static JsonObject httpSlice(TandemSettings settings) {
-    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
+    return slice(settings, HttpSettings.SECTION, BridgeSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION).put(FRONTS, Fronts.of(settings).toJson());
   }
 
   /** @throws ConfigException naming what is wrong in the slice */
@@ -75,6 +75,10 @@ public final class VerticleConfig {
 
   public AuthSettings auth() {
     return given(AuthSettings.SECTION, settings.auth());
+  }
+
+  public MetricsSettings metrics() {
+    return given(MetricsSettings.SECTION, settings.metrics());
   }
 
   public Fronts fronts() {

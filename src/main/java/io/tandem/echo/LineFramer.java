@@ -136,6 +136,11 @@ final class LineFramer {
     }
   }
 
+  /** Input skipped over the rate since the last line handed on. */
+  long skippedBytes() {
+    return skippedBytes;
+  }
+
   private void publish(String text, boolean truncated) {
     handler.line(text, truncated, skippedBytes);
     skippedBytes = 0;

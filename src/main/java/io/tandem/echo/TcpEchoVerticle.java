@@ -53,6 +53,7 @@ public final class TcpEchoVerticle extends VerticleBase {
   private Runnable stopReloads = () -> { };
   /** What this instance's connections may publish together; event-loop confined like them. */
   private LineRate instanceLines;
+  private EchoMeters meters;
   private final LogLimit refusalLog = new LogLimit();
   /** Bridge clients may publish broadcasts (bridge.inbound): their mistakes are logged at most once a second. */
   private final LogLimit malformedLog = new LogLimit();
@@ -63,6 +64,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     settings = all.tcp();
     graceSeconds = all.shutdownGraceSeconds();
     connections = TcpConnections.of(vertx);
+    meters = EchoMeters.of(vertx, connections);
     gate = ConnectionGate.of(vertx, TcpSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
@@ -115,8 +117,13 @@ public final class TcpEchoVerticle extends VerticleBase {
     }
     LineFramer lines = settings.publishMessages()
         ? new LineFramer(settings.maxLineBytes(), new LineRate(settings.maxLinesPerSecond(), System::nanoTime, instanceLines),
-            (text, truncated, skippedBytes) ->
-                bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skippedBytes)))
+            (text, truncated, skippedBytes) -> {
+              bus.publish(Addresses.TCP_MESSAGES, TcpMessages.line(id, remote, text, truncated, skippedBytes));
+              meters.published.increment();
+              if (skippedBytes > 0) {
+                meters.skippedBytes.increment(skippedBytes);
+              }
+            })
         : null;
     if (settings.tls()) {
       CloseNotify.answer(VertxInternals.channel(socket));
@@ -124,7 +131,13 @@ public final class TcpEchoVerticle extends VerticleBase {
     EchoConnection connection = new EchoConnection(VertxInternals.raw(socket), lines);
     mine.put(id, connection);
     connections.register(id, socket);
+    if (settings.idleTimeoutSeconds() > 0) {
+      VertxInternals.addBeforeVertx(socket, "tandem-idle-watch", meters.idleWatch);
+    }
     socket.closeHandler(closed -> {
+      if (lines != null && lines.skippedBytes() > 0) {
+        meters.skippedBytes.increment(lines.skippedBytes()); // skipped after its last published line
+      }
       mine.remove(id);
       connections.release(id);
       bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));

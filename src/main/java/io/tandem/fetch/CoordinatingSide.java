@@ -33,9 +33,11 @@ final class CoordinatingSide extends VerticleBase {
   private FetcherSettings settings;
   private int graceSeconds;
   private Workers workers;
+  private FetchMeters meters;
 
   @Override
   public Future<?> start() {
+    meters = FetchMeters.of(vertx);
     VerticleConfig all = VerticleConfig.of(config());
     settings = all.fetcher();
     graceSeconds = all.shutdownGraceSeconds();
@@ -72,7 +74,8 @@ final class CoordinatingSide extends VerticleBase {
         message.fail(FailureCodes.UNAVAILABLE, "no fetcher instance that fetches URLs is up");
       } else {
         String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
-        Batch batch = new Batch(request, id, workers, vertx, Results.progressTo(vertx.eventBus(), request.progressAddress()),
+        meters.begun(false);
+        Batch batch = new Batch(request, id, workers, vertx, Results.progressTo(vertx.eventBus(), request.progressAddress(), meters),
             settings.maxRedirects());
         batches.track(id, batch, batch.run()).onSuccess(message::reply);
       }

@@ -42,6 +42,7 @@ final class Fetcher {
   /** For https URLs: HTTP/2 through ALPN, HTTP/1.1 when the origin offers no more. */
   final HttpClientAgent tlsClient;
   final AddressPolicy policy;
+  final FetchMeters meters;
   final int maxRedirects;
   final String downloadDir;
   /** fetcher.secretHeaders, lower case: kept back from another origin on a redirect. */
@@ -52,6 +53,7 @@ final class Fetcher {
   Fetcher(Vertx vertx, FetcherSettings settings) {
     this.vertx = vertx;
     this.policy = new AddressPolicy(settings);
+    this.meters = FetchMeters.of(vertx);
     this.maxRedirects = settings.maxRedirects();
     this.downloadDir = settings.downloadDir();
     this.secretHeaders = settings.secretHeaders().stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());

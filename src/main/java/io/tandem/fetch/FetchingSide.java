@@ -53,6 +53,7 @@ final class FetchingSide extends VerticleBase {
   private Future<?> serve(Fetcher built) {
     fetcher = built;
     permits = new Permits(context, settings.maxConcurrency());
+    fetcher.meters.watch(permits);
     EventBus bus = vertx.eventBus();
     ClusterView cluster = ClusterView.of(vertx);
     intake.add(bus.consumer(Addresses.FETCH_URL, this::fetchUrl));
@@ -79,6 +80,9 @@ final class FetchingSide extends VerticleBase {
   public Future<?> stop() {
     if (local != null) {
       local.remove(self);
+    }
+    if (fetcher != null) {
+      fetcher.meters.forget(permits);
     }
     List<Future<Void>> withdrawn = new ArrayList<>();
     intake.forEach(consumer -> withdrawn.add(consumer.unregister()));
@@ -111,7 +115,8 @@ final class FetchingSide extends VerticleBase {
   private void chain(Message<Object> message) {
     ChainRequest request = read(message, ChainRequest::read);
     if (request != null) {
-      Chain chain = new Chain(request, fetcher, permits, Results.progressTo(vertx.eventBus(), request.progressAddress()));
+      fetcher.meters.begun(true);
+      Chain chain = new Chain(request, fetcher, permits, Results.progressTo(vertx.eventBus(), request.progressAddress(), fetcher.meters));
       work.track(request.id(), chain, chain.run()).onSuccess(message::reply);
     }
   }

@@ -94,6 +94,7 @@ final class Job implements Stoppable {
       } else if (wait >= leftMs()) {
         finish(result.put(FetchMessages.RETRY_STOPPED_BECAUSE, FetchMessages.STOPPED_BY_DEADLINE));
       } else {
+        fetcher.meters.retried(result);
         fetch = null;
         previous = result;
         retryTimer = fetcher.vertx.setTimer(Math.max(1, wait), fired -> {

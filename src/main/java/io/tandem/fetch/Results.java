@@ -22,9 +22,15 @@ final class Results {
         .put(FetchMessages.ERROR, error(kind, message));
   }
 
-  /** Where a batch or chain hands each result as it completes: its progress address, if it named one. */
-  static Consumer<JsonObject> progressTo(EventBus bus, String address) {
-    return address == null ? result -> { } : result -> bus.publish(address, result);
+  /**
+   * Where a batch or chain hands each result as it completes: the meters, and its progress
+   * address if it named one.
+   */
+  static Consumer<JsonObject> progressTo(EventBus bus, String address, FetchMeters meters) {
+    return address == null ? meters::ended : result -> {
+      meters.ended(result);
+      bus.publish(address, result);
+    };
   }
 
   /** A result's {@code error}: {@code {"kind":"...","message":"..."}}. */

@@ -4,12 +4,13 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.BusException;
 import io.tandem.bus.HelloMessages;
 import io.tandem.bus.TcpMessages;
-import io.tandem.config.HttpSettings;
 import io.tandem.bridge.SockJsBridge;
 import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
 import io.tandem.config.HttpSettings;
+import io.tandem.config.MetricsSettings;
 import io.tandem.config.VerticleConfig.Fronts;
+import io.tandem.metrics.Metrics;
 import io.tandem.ui.UiPage;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -45,13 +46,15 @@ final class ApiRoutes {
   private final EventBus bus;
   private final DeliveryOptions delivery;
   private final Buffer greeting;
+  private final MetricsSettings metrics;
 
   private final FetchRoutes fetch;
   private final Access access;
   private SockJsBridge sockJs;
 
-  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, Fronts fronts, Access access) {
+  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, MetricsSettings metrics, Fronts fronts, Access access) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.access = access;
     this.settings = settings;
     this.bridge = bridge;
@@ -77,6 +80,7 @@ final class ApiRoutes {
     boolean rootOpen = access.isOpen(AuthSettings.GET_ROOT);
     return request -> {
       if (request.method() == HttpMethod.GET && "/".equals(request.uri()) && (rootOpen || access.lets(request, AuthSettings.GET_ROOT))) {
+        request.routed("/"); // the route its meters name, as the Router's would
         sendGreeting(request.response());
       } else {
         router.handle(request);
@@ -99,6 +103,10 @@ final class ApiRoutes {
     fetch.register(router, body);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
+    if (metrics.enabled() && Metrics.prometheus(vertx) != null) {
+      // a Vert.x built without metrics (one a user embeds this verticle in) has nothing to serve: 404
+      router.get(metrics.path()).handler(new MetricsEndpoint(Metrics.prometheus(vertx)));
+    }
     if (bridge.sockjsEnabled()) {
       sockJs = SockJsBridge.mount(router, "/eventbus", vertx, bridge, access.principals(), body);
       UiPage.mount(router, vertx); // the page speaks that bridge, so it is there only with it
@@ -120,6 +128,9 @@ final class ApiRoutes {
     access.protect(router, HttpMethod.POST, "/tcp/broadcast", AuthSettings.POST_BROADCAST);
     access.protect(router, HttpMethod.POST, "/fetch", AuthSettings.POST_FETCH);
     access.protect(router, HttpMethod.POST, "/fetch/chain", AuthSettings.POST_FETCH_CHAIN);
+    if (metrics.enabled()) {
+      access.protect(router, HttpMethod.GET, metrics.path(), AuthSettings.GET_METRICS);
+    }
     if (bridge.sockjsEnabled()) {
       access.protect(router, null, "/eventbus/*", AuthSettings.EVENTBUS);
       access.protect(router, null, "/ui/*", AuthSettings.GET_UI);

@@ -82,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
     AuthSettings auth = all.auth();
     return Principals.load(vertx, auth).compose(known -> {
-      routes = new ApiRoutes(vertx, settings, all.bridge(), all.fronts(), new Access(vertx, auth, known));
+      routes = new ApiRoutes(vertx, settings, all.bridge(), all.metrics(), all.fronts(), new Access(vertx, auth, known));
       server = vertx.createHttpServer(options)
           .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
           .invalidRequestHandler(ErrorResponses::handleInvalidRequest)

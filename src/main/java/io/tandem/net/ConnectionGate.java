@@ -1,6 +1,10 @@
 package io.tandem.net;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.config.HostPattern;
+import io.tandem.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import org.slf4j.Logger;
@@ -12,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +44,10 @@ public final class ConnectionGate implements Shareable {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
   private static final String MAP = "tandem.gates";
+  /** The label of connection meters naming the listener: its config section. */
+  public static final String LISTENER = "listener";
+  /** The reason label of a refusal at {@code <listener>.maxConnections}. */
+  public static final String MAX_CONNECTIONS = "max_connections";
   /**
    * Connections in the probe tier one client may hold: a health checker asks on one at a time,
    * and a flood from a few hosts must not take the whole tier from the checkers.
@@ -56,6 +65,8 @@ public final class ConnectionGate implements Shareable {
   private final Map<InetAddress, Integer> probesPerClient = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
   private final LogLimit refusalLog = new LogLimit();
+  /** Filled before the gate is shared: the refusals this gate can make, by why. */
+  private final Map<Admission, Counter> refusals = new EnumMap<>(Admission.class);
 
   /**
    * @param section      the listener's config section, named in the log ({@code http}, {@code tcp}, {@code bridge})
@@ -78,7 +89,30 @@ public final class ConnectionGate implements Shareable {
                                   int descriptorReserve, boolean probes) {
     Descriptors descriptors = Descriptors.of(vertx, descriptorReserve);
     return vertx.sharedData().<String, ConnectionGate>getLocalMap(MAP).computeIfAbsent(section,
-        key -> new ConnectionGate(section, max, maxPerClient, unlimited, descriptors, probes));
+        key -> new ConnectionGate(section, max, maxPerClient, unlimited, descriptors, probes).metered(Metrics.registry(vertx)));
+  }
+
+  /**
+   * Its meters: {@code tandem.connections} open and {@code tandem.connections.refused} by reason,
+   * labelled with the listener's section, the refusals it can make counted from zero.
+   */
+  ConnectionGate metered(MeterRegistry registry) {
+    Gauge.builder("tandem.connections", open, AtomicInteger::get).description("Connections open, by listener")
+        .tag(LISTENER, section).register(registry);
+    if (max < Integer.MAX_VALUE) {
+      refusals.put(Admission.OVER_MAX, refusalCounter(registry, section, MAX_CONNECTIONS));
+    }
+    if (maxPerClient > 0) {
+      refusals.put(Admission.OVER_CLIENT, refusalCounter(registry, section, "max_connections_per_client"));
+    }
+    refusals.put(Admission.OVER_DESCRIPTORS, refusalCounter(registry, section, "descriptors"));
+    return this;
+  }
+
+  /** The counter of connections {@code listener} refused for {@code reason}: the gate's, or a listener's own cap. */
+  public static Counter refusalCounter(MeterRegistry registry, String listener, String reason) {
+    return Counter.builder("tandem.connections.refused").description("Connections refused, by listener and the limit reached")
+        .tag(LISTENER, listener).tag("reason", reason).register(registry);
   }
 
   /** The address of a channel's peer, as {@link #admit} takes it (null if it has none). */
@@ -208,6 +242,10 @@ public final class ConnectionGate implements Shareable {
 
   private Admission refuse(Admission why, InetAddress remote) {
     long count = refused.incrementAndGet();
+    Counter counter = refusals.get(why);
+    if (counter != null) {
+      counter.increment();
+    }
     if (refusalLog.allows()) {
       String rule = switch (why) {
         case OVER_CLIENT -> section + ".maxConnectionsPerClient (" + maxPerClient + ") reached for that address";

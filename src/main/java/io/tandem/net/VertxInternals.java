@@ -2,12 +2,15 @@ package io.tandem.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
@@ -71,6 +74,15 @@ public final class VertxInternals {
   }
 
   /**
+   * Puts {@code handler} in the socket's pipeline just before Vert.x's own handler, where it sees
+   * every event Vert.x acts on (the idle event it closes a connection on, which it tells nobody of).
+   */
+  public static void addBeforeVertx(NetSocket socket, String name, ChannelHandler handler) {
+    ChannelHandlerContext vertx = raw(socket).channelHandlerContext();
+    vertx.pipeline().addBefore(vertx.name(), name, handler);
+  }
+
+  /**
    * The socket as Vert.x keeps it: raw Netty messages in and out, so that bytes are echoed in the
    * buffer they came in, without a copy.
    */
@@ -81,6 +93,11 @@ public final class VertxInternals {
   /** The bytes of a Vert.x buffer where they are, not copied: for checking and hashing them in place. */
   public static ByteBuf byteBuf(Buffer buffer) {
     return ((BufferInternal) buffer).getByteBuf();
+  }
+
+  /** What Vert.x's metrics SPI was built with: vertx-micrometer-metrics's, holding the registry, or null. */
+  public static VertxMetrics metrics(Vertx vertx) {
+    return ((VertxInternal) vertx).metrics();
   }
 
   /** A host name through Vert.x's own asynchronous resolver (the one its clients use), never the JDK's blocking one. */

@@ -214,7 +214,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
@@ -224,6 +224,19 @@ class ConfigLoaderTest {
     properties.setProperty("tandem.tcp.colour", "blue");
     assertEquals("-Dtandem.tcp.colour does not name a setting (see the configuration table in the README)",
         error("{}", Map.of(), properties));
+  }
+
+  @Test
+  void theMetricsPathIsAPathOfItsOwn() {
+    assertEquals("/ops/metrics", load("{\"metrics\":{\"path\":\"/ops/metrics\"}}", Map.of(), NO_PROPERTIES).metrics().path());
+    assertEquals("metrics.path must be a path of one or more /segments of letters, digits, '.', '_', '~' or '-', got \"metrics\"",
+        error("{}", Map.of("TANDEM_METRICS_PATH", "metrics"), NO_PROPERTIES));
+    assertEquals("metrics.path must be a path of one or more /segments of letters, digits, '.', '_', '~' or '-', got \"/\"",
+        error("{\"metrics\":{\"path\":\"/\"}}", Map.of(), NO_PROPERTIES));
+    assertEquals("metrics.path must be a path of one or more /segments of letters, digits, '.', '_', '~' or '-', got \"/m/:x\"",
+        error("{\"metrics\":{\"path\":\"/m/:x\"}}", Map.of(), NO_PROPERTIES));
+    assertEquals("metrics.path must not be under another endpoint's path (/fetch), got \"/fetch/metrics\"",
+        error("{\"metrics\":{\"path\":\"/fetch/metrics\"}}", Map.of(), NO_PROPERTIES));
   }
 
   @Test
@@ -266,7 +279,7 @@ class ConfigLoaderTest {
     assertFalse(load("{\"auth\":{\"protectedMode\":false,\"tokensFile\":\"t.json\"}}", Map.of(), NO_PROPERTIES).auth().open(),
         "a tokens file decides even with protected mode off");
     assertEquals("auth.publicHttp must list endpoints among GET /, GET /hello, POST /echo, POST /tcp/broadcast, POST /fetch, "
-        + "POST /fetch/chain, GET /eventbus, GET /ui, got \"GET /health\"",
+        + "POST /fetch/chain, GET /eventbus, GET /ui, GET /metrics, got \"GET /health\"",
         error("{\"auth\":{\"publicHttp\":[\"GET /health\"]}}", Map.of(), NO_PROPERTIES));
   }
 }

@@ -78,12 +78,13 @@ class AuthMatrixIT {
         row.add(status(http, "POST", "/tcp/broadcast", "application/json", token));
         row.add(status(http, "GET", "/eventbus/info", null, token));
         row.add(status(http, "GET", "/health", null, token));
+        row.add(status(http, "GET", "/metrics", null, token));
         row.addAll(overTcpBridge(bridge, token));
         row.addAll(overSockJs(http, token));
         table.put(client.getKey(), row);
       }
       List<String> columns = List.of("GET /", "POST /echo", "POST /fetch", "POST /tcp/broadcast", "GET /eventbus/info",
-          "GET /health", "TCP bridge: auth", "TCP: request tandem.echo", "TCP: request tandem.fetch",
+          "GET /health", "GET /metrics", "TCP bridge: auth", "TCP: request tandem.echo", "TCP: request tandem.fetch",
           "TCP: subscribe tandem.tcp.messages", "TCP: forged tandem.principal", "SockJS: request tandem.echo",
           "SockJS: subscribe tandem.tcp.messages");
       StringBuilder printed = new StringBuilder("| client | " + String.join(" | ", columns) + " |\n|---|"
@@ -92,13 +93,13 @@ class AuthMatrixIT {
       System.out.println(printed);
 
       Map<String, List<String>> expected = new LinkedHashMap<>();
-      expected.put("ops", List.of("200", "200", "400", "202", "200", "200", "authed ops",
+      expected.put("ops", List.of("200", "200", "400", "202", "200", "200", "200", "authed ops",
           "reply, tandem.principal=ops", "answered", "subscribed", "invalid_frame", "reply, tandem.principal=ops", "subscribed"));
-      expected.put("fetcher", List.of("200", "403", "400", "403", "200", "200", "authed fetcher",
+      expected.put("fetcher", List.of("200", "403", "400", "403", "200", "200", "403", "authed fetcher",
           "access_denied", "answered", "access_denied", "invalid_frame", "access_denied", "access_denied"));
-      expected.put("no token", List.of("200", "401", "401", "401", "401", "200", "auth_required",
+      expected.put("no token", List.of("200", "401", "401", "401", "401", "200", "401", "auth_required",
           "closed", "closed", "closed", "closed", "401", "401"));
-      expected.put("unknown token", List.of("200", "401", "401", "401", "401", "200", "auth_failed",
+      expected.put("unknown token", List.of("200", "401", "401", "401", "401", "200", "401", "auth_failed",
           "closed", "closed", "closed", "closed", "401", "401"));
       assertEquals(expected, table, printed.toString());
       assertEquals(List.of(), tandem.stdout().stream().filter(line -> line.contains(OPS) || line.contains(FETCHER)).toList(),

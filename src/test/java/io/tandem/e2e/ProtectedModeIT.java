@@ -73,7 +73,7 @@ class ProtectedModeIT {
       int port = tandem.port("HTTP");
       int bridge = tandem.port("TCP bridge");
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("Protected mode: POST /echo, POST /tcp/broadcast, "
-          + "POST /fetch, POST /fetch/chain, GET /eventbus and the TCP bridge serve clients on this machine only")), tandem.stdout().toString());
+          + "POST /fetch, POST /fetch/chain, GET /eventbus, GET /metrics and the TCP bridge serve clients on this machine only")), tandem.stdout().toString());
       String base = "http://" + NetworkNamespace.HOST + ":" + port;
 
       assertEquals("Hello, world!\n200", namespace.curl(base + "/"));
@@ -82,7 +82,8 @@ class ProtectedModeIT {
           List.of("-H", "Content-Type: text/plain", "--data-binary", "x", base + "/echo"),
           List.of("-H", "Content-Type: application/json", "-d", "{\"urls\":[\"http://10.213.7.1/\"]}", base + "/fetch"),
           List.of("-H", "Content-Type: application/json", "-d", "{\"text\":\"hi\"}", base + "/tcp/broadcast"),
-          List.of(base + "/eventbus/info"))) {
+          List.of(base + "/eventbus/info"),
+          List.of(base + "/metrics"))) {
         String answer = namespace.curl(refused.toArray(String[]::new));
         assertTrue(answer.endsWith("\n403"), refused + " -> " + answer);
         JsonObject body = new JsonObject(answer.substring(0, answer.lastIndexOf('\n')));
@@ -109,7 +110,7 @@ class ProtectedModeIT {
       int port = tandem.port("HTTP");
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("WARN") && line.contains(
           "auth.protectedMode is false and there is no auth.tokensFile: anyone who can reach the listeners can use POST /echo, "
-          + "POST /tcp/broadcast, POST /fetch, POST /fetch/chain, GET /eventbus and the TCP bridge")),
+          + "POST /tcp/broadcast, POST /fetch, POST /fetch/chain, GET /eventbus, GET /metrics and the TCP bridge")),
           tandem.stdout().toString());
       assertEquals("x\n200", namespace.curl("-H", "Content-Type: text/plain", "--data-binary", "x",
           "http://" + NetworkNamespace.HOST + ":" + port + "/echo"));

@@ -87,6 +87,14 @@ class TandemJarIT {
       assertEquals("Hello, Ada!", byIndex.get(1).getString("body"));
       assertEquals("blocked", byIndex.get(2).getJsonObject("error").getString("kind"), "127.0.0.1 is not on allowHosts");
       assertEquals(3, lines.get(3).getJsonObject("summary").getInteger("failed") + 2);
+      // the jar's merged service files keep vertx-micrometer-metrics: its meters and Tandem's
+      HttpResponse<String> scrape = new Http(port).get("/metrics");
+      assertEquals(200, scrape.statusCode());
+      List<String> series = scrape.body().lines().toList();
+      assertTrue(series.contains("tandem_fetch_urls_total{outcome=\"ok\"} 202.0"), scrape.body());
+      assertTrue(series.contains("tandem_fetch_urls_total{outcome=\"blocked\"} 1.0"), scrape.body());
+      assertTrue(series.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/\"} 201.0"), scrape.body());
+      assertTrue(series.contains("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/fetch\"} 2.0"), scrape.body());
       tandem.terminate();
       assertEquals(0, tandem.exitCode());
       tandem.assertNoBlockedEventLoop();
