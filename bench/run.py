@@ -46,6 +46,8 @@ PAIRED = "paired"
 AUTH = "auth"
 # the same build in clear and over TLS (http.tls, tcp.tls), loaded in turn
 TLS = "tls"
+# what keeping the meters costs: GET / paired like AUTH (metrics.enabled true against false), the bus on and off in turn
+METRICS = "metrics"
 # the fetch of many small URLs paired like PAIRED: the fetch suite's noisiest figure, to within a few %
 PAIRED_FETCH = "paired-fetch"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -689,6 +691,44 @@ class Bench:
                                      "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency",
                                      "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{s.http}/"], wrk_operations)
 
+    # The cost of the meters: the same build with metrics.enabled and without
+    def metrics(self):
+        """GET / keep-alive on this build with metrics on (the default) against metrics.enabled false,
+        paired like auth(); then the bus request/reply of tandem.echo in one JVM built with Tandem's
+        metrics and without, run in turn."""
+        off = {"TANDEM_METRICS_ENABLED": "false"}
+        for start in range(self.p.paired_starts):
+            makers = [lambda: tandem(self.logs, name="Tandem, metrics on"),
+                      lambda: tandem(self.logs, name="Tandem, metrics off", env=off)]
+            with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
+                new, old = servers if start % 2 == 0 else servers[::-1]
+                for s in (new, old):
+                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+                for conns in self.p.http_conns:
+                    if start == 0:
+                        self.note_command(f"metrics: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per "
+                                          f"process at once, {self.p.paired_starts} starts")
+                    self._paired(start, f"HTTP GET / keep-alive, metrics on (as Tandem) or off (as baseline), wrk {conns} connections",
+                                 new, old, lambda s, conns=conns: [
+                                     "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"],
+                                 wrk_operations)
+        w = f"Event bus request/reply, {self.p.bus_window} in flight"
+        figures = {on: (self.figure(w, f"Tandem, metrics {on}", "messages/s", "/s"),
+                        self.figure(w + " (p99)", f"Tandem, metrics {on}", "p99", "ms", higher=False)) for on in ("on", "off")}
+        for i in range(self.p.runs * 2):
+            on = ("on", "off")[i % 2] if (i // 2) % 2 == 0 else ("off", "on")[i % 2]
+            cmd = java("bus", "--target", "tandem", "--window", self.p.bus_window, "--metrics", str(on == "on").lower(),
+                       "--warmup", self.p.warmup_s, "--seconds", self.p.run_s)
+            if i == 0:
+                self.note_command("metrics: " + " ".join(cmd[cmd.index("bus"):]).replace("--metrics true", "--metrics true|false"))
+            r = run_load(cmd, self.p.warmup_s + self.p.run_s + 60, SERVER_CORE)
+            if r.status != 0:
+                raise RuntimeError(f"bus with metrics {on} failed ({r.status}): {r.err.strip()[-500:]}")
+            line = r.json_lines()[-1]
+            figures[on][0].add(line["perSecond"], None, r.cpu_pct)
+            figures[on][1].add(line["p99us"] / 1000, None, r.cpu_pct)
+        self.log(f"{w}: metrics on {figures['on'][0].median:,.0f}/s, off {figures['off'][0].median:,.0f}/s")
+
     # The same build in clear and over TLS, loaded in turn: TLS figures next to the clear ones
     def tls(self):
         """Tandem with http.tls and tcp.tls (a throwaway ECDSA P-256 certificate; the JDK's TLS
@@ -1124,10 +1164,12 @@ class Report:
                "", "## Summary", "", self.summary(), ""] if self.rows() else []),
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
-            *(["## Paired with the baseline build" if AUTH not in self.suites else "## A bearer token's cost on GET /", "",
-               (f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds" if AUTH not in self.suites else
-                "This build twice, one with `auth.tokensFile` and `GET /` off `auth.publicHttp` (\"Tandem\"), one with "
-                "`GET /` public (\"baseline\"), both sent the same `Authorization` header:") + " on the server "
+            *(["## A bearer token's cost on GET /" if AUTH in self.suites else "## What the meters cost GET /"
+               if METRICS in self.suites else "## Paired with the baseline build", "",
+               ("This build twice, one with `auth.tokensFile` and `GET /` off `auth.publicHttp` (\"Tandem\"), one with "
+                "`GET /` public (\"baseline\"), both sent the same `Authorization` header:" if AUTH in self.suites else
+                "This build twice, one with `metrics.enabled` (the default, \"Tandem\"), one with it false (\"baseline\"):"
+                if METRICS in self.suites else f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds") + " on the server "
                "core at the same moment, each loaded by its own load generator, which starts first alternating by "
                "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
                "rounds of baseline ÷ Tandem, with twice its standard error.", "",
@@ -1160,11 +1202,12 @@ def main():
                         help=" ".join(SUITES) + " (default: all); " + PAIRED + " (with BENCH_BASELINE_DIR, not in the default); "
                         + AUTH + " (a bearer token's cost on GET /, paired; not in the default); "
                         + TLS + " (the same build over TLS and in clear; not in the default); "
+                        + METRICS + " (what the meters cost GET / and the bus; not in the default); "
                         + PAIRED_FETCH + " (10,000 URLs x 1 KiB, paired; with BENCH_BASELINE_DIR, not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS, PAIRED_FETCH]]
+    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS, PAIRED_FETCH, METRICS]]
     if unknown:
-        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH} {TLS}")
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH} {TLS} {PAIRED_FETCH} {METRICS}")
     for needs_baseline in (PAIRED, PAIRED_FETCH):
         if needs_baseline in args.suites and not BASELINE_DIR:
             parser.error(f"the {needs_baseline} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")

@@ -38,7 +38,7 @@ class VerticleConfigTest {
   @Test
   void theHttpVerticleIsToldWhatItFrontsInsteadOfReadingTheOthersSections() {
     JsonObject slice = VerticleConfig.httpSlice(SETTINGS);
-    assertEquals(Set.of("http", "bridge", "auth", "tls", "fronts", "shutdownGraceSeconds", "descriptorReserve", "unlimitedClients"), slice.fieldNames());
+    assertEquals(Set.of("http", "bridge", "auth", "tls", "metrics", "fronts", "shutdownGraceSeconds", "descriptorReserve", "unlimitedClients"), slice.fieldNames());
     VerticleConfig.Fronts fronts = VerticleConfig.of(slice).fronts();
     assertFalse(fronts.tcp());
     assertTrue(fronts.fetcher());

@@ -70,6 +70,21 @@ class BenchmarkSmokeIT {
     assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
   }
 
+  /** What the meters cost: GET / paired with metrics on and off, and the bus both ways. */
+  @Test
+  void theMetricsSuiteMeasuresGetRootAndTheBusWithMetricsOnAndOff() throws Exception {
+    String report = smokeRun(Map.of(), "metrics");
+    int section = report.indexOf("## What the meters cost GET /");
+    assertTrue(section >= 0, "no metrics section in\n" + report);
+    int row = report.indexOf("| HTTP GET / keep-alive, metrics on (as Tandem) or off (as baseline), wrk 8 connections | ", section);
+    assertTrue(row > section, "no GET / row in\n" + report);
+    assertTrue(report.substring(row, report.indexOf('\n', row)).contains("| 2 × 1 |"), report);
+    for (String who : List.of("Tandem, metrics on", "Tandem, metrics off")) {
+      assertTrue(report.lines().anyMatch(line -> line.startsWith("| Event bus request/reply") && line.contains(who)), who + " in\n" + report);
+    }
+    assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
+  }
+
   /** The same build over TLS and in clear: every TLS workload has both figures and a ratio. */
   @Test
   void theTlsSuiteMeasuresEachWorkloadOverTlsAndInClear() throws Exception {

@@ -40,6 +40,7 @@ class HttpEdgeTest {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("busTimeoutMs", 300))
         .put("bridge", new JsonObject())
         .put("auth", new JsonObject())
+        .put("metrics", new JsonObject())
         .put("fronts", new JsonObject().put("tcp", tcpEnabled));
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     return new Http(verticle.actualPort());

@@ -64,6 +64,7 @@ class HttpsTest {
         .put("tls", new JsonObject().put("certFile", pair.cert().toString()).put("keyFile", pair.key().toString()))
         .put("bridge", new JsonObject())
         .put("auth", new JsonObject())
+        .put("metrics", new JsonObject())
         .put("unlimitedClients", new JsonArray())
         .put("fronts", new JsonObject().put("tcp", true));
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);

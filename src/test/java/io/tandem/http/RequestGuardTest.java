@@ -42,6 +42,7 @@ class RequestGuardTest {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1).mergeIn(http))
         .put("bridge", new JsonObject())
         .put("auth", new JsonObject())
+        .put("metrics", new JsonObject())
         .put("fronts", new JsonObject().put("tcp", false))
         .mergeIn(topLevel);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);

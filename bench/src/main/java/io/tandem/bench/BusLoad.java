@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,8 @@ final class BusLoad {
     // one event loop: requester and consumer then share a thread for both contenders alike; with
     // more, the figure depends on which loops the deployments happen to land on (a cross-thread
     // hand-off on one core costs more than the whole request)
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1);
+    Vertx vertx = args.text("metrics", "false").equals("true") ? withTandemsMetrics(options) : Vertx.vertx(options);
     LoadRun run = new LoadRun(args, vertx);
     Future<String> server;
     String address;
@@ -45,6 +47,19 @@ final class BusLoad {
         .compose(deployed -> vertx.deployVerticle(new Requester(run, address, window)))
         .onFailure(err -> LoadRun.fail("deploy: " + err))
         .onSuccess(deployed -> run.begin(report -> report.put("target", target).put("window", window)));
+  }
+
+  /**
+   * A Vert.x built as Tandem's launcher builds it with {@code metrics.enabled} (its registry, its
+   * label rules), for what keeping the meters costs the bus. Through reflection: the benchmarks
+   * compile without Tandem, so that they run against any build, older ones included.
+   */
+  private static Vertx withTandemsMetrics(VertxOptions options) throws Exception {
+    Class<?> settings = Class.forName("io.tandem.config.MetricsSettings");
+    Object enabled = settings.getConstructor(boolean.class, String.class).newInstance(true, "/metrics");
+    Object builder = Class.forName("io.tandem.metrics.Metrics").getMethod("builder", VertxOptions.class, settings)
+        .invoke(null, options, enabled);
+    return ((VertxBuilder) builder).build();
   }
 
   /** The bare reference: a consumer that replies with what it received. */
