@@ -1,6 +1,9 @@
 package io.tandem.bus;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every event-bus address Tandem serves or publishes to. The README's event-bus table repeats
@@ -115,6 +118,13 @@ public final class Addresses {
       TCP_SEND, FETCH, FETCH_CHAIN, FETCH_CANCEL, FETCH_URL);
 
   private Addresses() {
+  }
+
+  /** Every value {@link #metricLabel} gives, for meters made up front. */
+  public static List<String> metricLabels() {
+    List<String> labels = new ArrayList<>(new TreeSet<>(FIXED));
+    labels.addAll(List.of(FETCH_PROGRESS + "{name}", FETCH_URL_NODE + "{node}", TCP_SEND_NODE + "{node}", OTHER));
+    return labels;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.tandem.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.config.MetricsSettings;
@@ -11,9 +12,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.impl.MicrometerMetrics;
 
 import java.util.EnumSet;
 import java.util.function.Function;
@@ -28,11 +27,10 @@ import java.util.function.Function;
 public final class Metrics {
 
   /**
-   * The labels Vert.x's meters carry: never a path, a remote or local address (a series per
-   * client), only the route template an HTTP request matched ({@code /hello/:name}).
+   * The labels vertx-micrometer-metrics's meters carry (its HTTP client's and pools'; the HTTP
+   * server's and the bus's are Tandem's own): never a path, a remote or local address.
    */
-  private static final EnumSet<Label> LABELS = EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
-      Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME);
+  private static final EnumSet<Label> LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME);
   /** Registers nothing: counting into it is a no-op. */
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
   private static final String SHARED = "tandem.metrics";
@@ -46,14 +44,16 @@ public final class Metrics {
       return Vertx.builder().with(options);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new BoundedLabels()).meterFilter(new LatencyBuckets());
+    // no pause detector: its bookkeeping on every timer record buys corrections for stop-the-world
+    // pauses that a histogram of request times does not need
+    registry.config().meterFilter(new BoundedLabels()).pauseDetector(new NoPauseDetector());
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).setLabels(LABELS));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    return Vertx.builder().with(options).withMetrics(TandemVertxMetrics.factory(registry));
   }
 
   /** The registry of {@code vertx}'s meters; one that keeps nothing when it was built without metrics. */
   public static MeterRegistry registry(Vertx vertx) {
-    return VertxInternals.metrics(vertx) instanceof MicrometerMetrics metrics ? metrics.registry() : NONE;
+    return VertxInternals.metrics(vertx) instanceof TandemVertxMetrics metrics ? metrics.registry() : NONE;
   }
 
   /** The registry {@code GET /metrics} scrapes, or null when {@code vertx} keeps no metrics. */

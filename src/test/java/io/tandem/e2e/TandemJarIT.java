@@ -93,8 +93,8 @@ class TandemJarIT {
       List<String> series = scrape.body().lines().toList();
       assertTrue(series.contains("tandem_fetch_urls_total{outcome=\"ok\"} 202.0"), scrape.body());
       assertTrue(series.contains("tandem_fetch_urls_total{outcome=\"blocked\"} 1.0"), scrape.body());
-      assertTrue(series.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/\"} 201.0"), scrape.body());
-      assertTrue(series.contains("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/fetch\"} 2.0"), scrape.body());
+      assertTrue(series.contains("tandem_http_server_requests_seconds_count{code=\"200\",method=\"GET\",route=\"/\"} 201"), scrape.body());
+      assertTrue(series.contains("tandem_http_server_requests_seconds_count{code=\"200\",method=\"POST\",route=\"/fetch\"} 2"), scrape.body());
       tandem.terminate();
       assertEquals(0, tandem.exitCode());
       tandem.assertNoBlockedEventLoop();

@@ -10,6 +10,8 @@ import io.tandem.testing.TestService;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,16 +75,20 @@ class ScrapeTest {
         .add(origin.url("/status/200")).add(origin.url("/status/404")).add("not a url")).encode()).body());
     assertEquals(1, reply.getInteger("succeeded"));
     tcpLines("one\ntwo\n");
+    ReplyException noHandlers = assertThrows(ReplyException.class, () -> vertx.eventBus().request("nobody.home", "?").await(5, TimeUnit.SECONDS));
+    assertEquals(ReplyFailure.NO_HANDLERS, noHandlers.failureType());
 
     Scrape scrape = Scrape.of(http);
-    assertEquals(3, scrape.value("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/\"}"));
-    assertEquals(2, scrape.value("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/hello/{name}\"}"));
-    assertEquals(1, scrape.value("vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"\"}"));
-    assertEquals(1, scrape.value("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/fetch\"}"));
-    assertEquals(3, scrape.value("vertx_http_server_response_time_seconds_count{code=\"200\",method=\"GET\",route=\"/\"}"));
-    assertEquals(3, scrape.value("vertx_http_server_response_time_seconds_bucket{code=\"200\",method=\"GET\",route=\"/\",le=\"10.0\"}"));
-    assertEquals(2, scrape.value("vertx_eventbus_processed_total{address=\"tandem.hello\",side=\"local\"}"));
-    assertEquals(1, scrape.value("vertx_eventbus_processed_total{address=\"tandem.fetch\",side=\"local\"}"));
+    assertEquals(3, scrape.value("tandem_http_server_requests_seconds_count{code=\"200\",method=\"GET\",route=\"/\"}"));
+    assertEquals(2, scrape.value("tandem_http_server_requests_seconds_count{code=\"200\",method=\"GET\",route=\"/hello/{name}\"}"));
+    assertEquals(1, scrape.value("tandem_http_server_requests_seconds_count{code=\"404\",method=\"GET\",route=\"\"}"));
+    assertEquals(1, scrape.value("tandem_http_server_requests_seconds_count{code=\"200\",method=\"POST\",route=\"/fetch\"}"));
+    assertEquals(3, scrape.value("tandem_http_server_requests_seconds_bucket{code=\"200\",method=\"GET\",route=\"/\",le=\"10.0\"}"));
+    assertEquals(2, scrape.value("tandem_bus_messages_sent_total{address=\"tandem.hello\"}"));
+    assertEquals(2, scrape.value("tandem_bus_messages_received_total{address=\"tandem.hello\"}"));
+    assertEquals(1, scrape.value("tandem_bus_messages_received_total{address=\"tandem.fetch\"}"));
+    assertEquals(0, scrape.value("tandem_bus_reply_failures_total{address=\"tandem.fetch\",failure=\"timeout\"}"));
+    assertEquals(1, scrape.value("tandem_bus_reply_failures_total{address=\"other\",failure=\"no_handlers\"}"));
     assertEquals(1, scrape.value("tandem_fetch_batches_total{kind=\"batch\"}"));
     assertEquals(0, scrape.value("tandem_fetch_batches_total{kind=\"chain\"}"));
     assertEquals(1, scrape.value("tandem_fetch_urls_total{outcome=\"ok\"}"));
@@ -133,8 +140,8 @@ class ScrapeTest {
     distinctTraffic(20, 10_000);
     Set<String> after = Scrape.of(http).names("vertx_", "tandem_");
     assertEquals(before, after);
-    assertTrue(after.contains("vertx_eventbus_sent_total{address=\"other\",side=\"local\"}"), String.join("\n", after));
-    assertTrue(after.contains("vertx_http_server_requests_total{code=\"404\",method=\"other\",route=\"\"}"), String.join("\n", after));
+    assertEquals(20 + 10_000, Scrape.of(http).value("tandem_bus_messages_sent_total{address=\"other\"}"), "one per send, under one label");
+    assertTrue(after.contains("tandem_http_server_requests_seconds_count{code=\"404\",method=\"other\",route=\"\"}"), String.join("\n", after));
     assertTrue(after.contains("vertx_pool_in_use{pool_name=\"http-client\",pool_type=\"http\"}"), String.join("\n", after));
   }
 
