@@ -1,34 +1,34 @@
 package io.tandem.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The HTTP server's meters: {@code tandem.http.server.requests}, a timer (count, sum, max and a
- * latency histogram) by route template, method and status. In place of vertx-micrometer-metrics's
- * own, which builds a meter id and looks it up in the registry several times per request (and a
- * gauge per request): that cost {@code GET /} 16–18 % of its throughput, where this costs a map
- * read by route, two array reads and one timer record (BENCHMARKS.md). Labels are bounded as
- * {@link BoundedLabels} says, decided once per route, method and status, never per request.
+ * The HTTP server's meters: {@code tandem_http_server_requests_seconds}, a histogram of the time
+ * to answer by route template, method and status. In place of vertx-micrometer-metrics's own,
+ * which builds a meter id and looks it up in the registry several times per request (and a gauge
+ * per request): that cost {@code GET /} 16–18 % of its throughput. Here a request costs a map read
+ * by route, two array reads and one observation of the Prometheus client's own classic histogram
+ * (a Micrometer timer's histogram records each value into several time windows, which was most of
+ * what was left: BENCHMARKS.md). Labels are bounded as {@link BoundedLabels} says, decided once
+ * per route, method and status, never per request.
  */
 final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Request, Void, Void> {
 
-  /** From a millisecond (a keep-alive {@code GET /}) to ten seconds (a {@code /fetch} waiting for its batch). */
-  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  /** Seconds, from a millisecond (a keep-alive {@code GET /}) to ten (a {@code /fetch} waiting for its batch). */
+  private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double NANOS_PER_SECOND = 1e9;
   private static final List<HttpMethod> METHODS = BoundedLabels.METHODS;
   private static final int OTHER_METHOD = METHODS.size();
   private static final int MIN_STATUS = 100;
@@ -36,12 +36,15 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   /** A request that matched no route: a 404, a 405, or Tandem's {@code GET /} shortcut before it names its route. */
   private static final String NO_ROUTE = "";
 
-  private final MeterRegistry registry;
+  private final Histogram requests;
   private final ConcurrentMap<String, Route> routes = new ConcurrentHashMap<>();
   private final Counter resets;
 
-  HttpServerMeters(MeterRegistry registry) {
-    this.registry = registry;
+  HttpServerMeters(PrometheusMeterRegistry registry) {
+    this.requests = Histogram.builder().name("tandem_http_server_requests_seconds")
+        .help("HTTP requests answered and the time to answer them, by route template, method and status")
+        .labelNames("route", "method", "code").classicOnly().classicUpperBounds(BUCKETS).withoutExemplars()
+        .register(registry.getPrometheusRegistry());
     this.resets = Counter.builder("tandem.http.server.resets").description("Requests the client reset before their answer")
         .register(registry);
   }
@@ -83,37 +86,36 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     if (meters == null) {
       meters = routes.computeIfAbsent(route, Route::new);
     }
-    meters.timer(request.method, response.statusCode()).record(nanos, TimeUnit.NANOSECONDS);
+    meters.of(request.method, response.statusCode()).observe(nanos / NANOS_PER_SECOND);
   }
 
-  /** The timers of one route, made at a method and status's first request. */
+  /** The series of one route, each made at its method and status's first request. */
   private final class Route {
 
     private final String template;
-    private final AtomicReferenceArray<AtomicReferenceArray<Timer>> byMethod = new AtomicReferenceArray<>(OTHER_METHOD + 1);
+    private final AtomicReferenceArray<AtomicReferenceArray<DistributionDataPoint>> byMethod = new AtomicReferenceArray<>(OTHER_METHOD + 1);
 
     Route(String raw) {
       this.template = BoundedLabels.template(raw);
     }
 
-    Timer timer(HttpMethod method, int status) {
+    DistributionDataPoint of(HttpMethod method, int status) {
       int m = METHODS.indexOf(method);
       m = m < 0 ? OTHER_METHOD : m;
       int s = Math.min(Math.max(status, MIN_STATUS), MIN_STATUS + STATUSES - 1) - MIN_STATUS;
-      AtomicReferenceArray<Timer> byStatus = byMethod.get(m);
+      AtomicReferenceArray<DistributionDataPoint> byStatus = byMethod.get(m);
       if (byStatus == null) {
         byMethod.compareAndSet(m, null, new AtomicReferenceArray<>(STATUSES));
         byStatus = byMethod.get(m);
       }
-      Timer timer = byStatus.get(s);
-      if (timer == null) {
-        // registering twice at once yields the same timer: the registry keeps one per id
-        timer = Timer.builder("tandem.http.server.requests").description("HTTP requests answered, by route template, method and status")
-            .tag("route", template).tag("method", m == OTHER_METHOD ? BoundedLabels.OTHER : METHODS.get(m).name())
-            .tag("code", Integer.toString(s + MIN_STATUS)).serviceLevelObjectives(BUCKETS).register(registry);
-        byStatus.set(s, timer);
+      DistributionDataPoint series = byStatus.get(s);
+      if (series == null) {
+        // two threads at once get the same one: the histogram keeps one per label values
+        series = requests.labelValues(template, m == OTHER_METHOD ? BoundedLabels.OTHER : METHODS.get(m).name(),
+            Integer.toString(s + MIN_STATUS));
+        byStatus.set(s, series);
       }
-      return timer;
+      return series;
     }
   }
 }

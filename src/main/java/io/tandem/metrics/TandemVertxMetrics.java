@@ -1,6 +1,6 @@
 package io.tandem.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
@@ -29,20 +29,24 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 final class TandemVertxMetrics implements VertxMetrics {
 
   private final VertxMetrics library;
-  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry registry;
 
-  private TandemVertxMetrics(VertxMetrics library, MeterRegistry registry) {
+  /** One for every HTTP server of the process (one per verticle instance): their series are the same series. */
+  private final HttpServerMeters httpServers;
+
+  private TandemVertxMetrics(VertxMetrics library, PrometheusMeterRegistry registry) {
     this.library = library;
     this.registry = registry;
+    this.httpServers = new HttpServerMeters(registry);
   }
 
   /** The factory {@code Vertx.builder().withMetrics} takes. */
-  static VertxMetricsFactory factory(MeterRegistry registry) {
+  static VertxMetricsFactory factory(PrometheusMeterRegistry registry) {
     MicrometerMetricsFactory library = new MicrometerMetricsFactory(registry);
     return options -> new TandemVertxMetrics(library.metrics(options), registry);
   }
 
-  MeterRegistry registry() {
+  PrometheusMeterRegistry registry() {
     return registry;
   }
 
@@ -53,7 +57,7 @@ final class TandemVertxMetrics implements VertxMetrics {
 
   @Override
   public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
-    return new HttpServerMeters(registry);
+    return httpServers;
   }
 
   @Override

@@ -105,6 +105,8 @@ class ClusterIT {
     assertEquals(3, members.size(), ready.body());
     assertTrue(members.contains(nodeId(shared.workerB)), ready.body());
     assertTrue(members.contains(((VertxInternal) shared.member).clusterManager().getNodeId()), ready.body());
+    String scrape = shared.gatewayHttp().get("/metrics").body();
+    assertTrue(scrape.lines().anyMatch(line -> line.equals("tandem_cluster_members 3.0")), scrape);
   }
   @Test
   void aFetchThroughTheGatewayIsDoneByTheWorkerNode() throws Exception {
