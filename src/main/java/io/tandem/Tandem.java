@@ -88,6 +88,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         TandemSettings settings = config.settings(defaultInstances(instances));
+        LogFormat.use(settings.logging(), LauncherArgs.clustered(args));
         if (settings.usesTls()) {
           TlsFiles.check(settings.tls()); // one line naming the file, before anything listens
         }
@@ -146,6 +147,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   public void afterVertxStarted(HookContext context) {
     ClusterView view = ClusterView.of(context.vertx());
     if (view != null) {
+      LogFormat.node(view.nodeId());
       view.logMembership();
       view.meter(Metrics.registry(context.vertx()));
     }

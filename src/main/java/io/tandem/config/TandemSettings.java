@@ -11,7 +11,7 @@ import java.util.List;
  * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
-                             ClusterSettings cluster, AuthSettings auth, TlsSettings tls, MetricsSettings metrics, int shutdownGraceSeconds, int descriptorReserve,
+                             ClusterSettings cluster, AuthSettings auth, TlsSettings tls, MetricsSettings metrics, LoggingSettings logging, int shutdownGraceSeconds, int descriptorReserve,
                              List<HostPattern> unlimitedClients) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
@@ -29,7 +29,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
-      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION);
+      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION, LoggingSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -71,6 +71,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         AuthSettings.read(section(root, AuthSettings.SECTION, origin, overrides)),
         TlsSettings.read(section(root, TlsSettings.SECTION, origin, overrides)),
         MetricsSettings.read(section(root, MetricsSettings.SECTION, origin, overrides)),
+        LoggingSettings.read(section(root, LoggingSettings.SECTION, origin, overrides)),
         grace,
         reserve,
         unlimited);
@@ -115,6 +116,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(AuthSettings.SECTION, auth.toJson())
         .put(TlsSettings.SECTION, tls.toJson())
         .put(MetricsSettings.SECTION, metrics.toJson())
+        .put(LoggingSettings.SECTION, logging.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds)
         .put(DESCRIPTOR_RESERVE, descriptorReserve)
         .put(UNLIMITED_CLIENTS, new JsonArray(unlimitedClients.stream().map(HostPattern::toString).toList()));

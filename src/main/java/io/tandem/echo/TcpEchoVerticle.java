@@ -142,7 +142,7 @@ public final class TcpEchoVerticle extends VerticleBase {
       connections.release(id);
       bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.DISCONNECTED, id, remote));
     });
-    socket.exceptionHandler(err -> log.debug("connection {} from {}: {}", id, remote, err.toString()));
+    socket.exceptionHandler(err -> log.atDebug().addKeyValue("connection", id).log("connection {} from {}: {}", id, remote, err.toString()));
     connection.start();
     bus.publish(Addresses.TCP_CONNECTIONS, TcpMessages.connectionEvent(TcpMessages.CONNECTED, id, remote));
   }

@@ -24,13 +24,13 @@ final class AccessLog implements Handler<RoutingContext> {
     long start = System.nanoTime();
     ctx.addEndHandler(ended -> {
       HttpServerRequest request = ctx.request();
-      log.info("{} {} {} {}B {}ms {}",
-          request.method(),
-          request.path(),
-          ended.succeeded() ? Integer.toString(request.response().getStatusCode()) : "-",
-          request.response().bytesWritten(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-          request.remoteAddress());
+      String status = ended.succeeded() ? Integer.toString(request.response().getStatusCode()) : "-";
+      long bytes = request.response().bytesWritten();
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // the fields as key-value pairs too: in logging.format json, a pipeline indexes them
+      log.atInfo().addKeyValue("method", request.method().name()).addKeyValue("path", request.path()).addKeyValue("status", status)
+          .addKeyValue("bytes", bytes).addKeyValue("ms", ms).addKeyValue("remote", String.valueOf(request.remoteAddress()))
+          .log("{} {} {} {}B {}ms {}", request.method(), request.path(), status, bytes, ms, request.remoteAddress());
     });
     ctx.next();
   }

@@ -214,7 +214,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, logging, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
@@ -237,6 +237,12 @@ class ConfigLoaderTest {
         error("{\"metrics\":{\"path\":\"/m/:x\"}}", Map.of(), NO_PROPERTIES));
     assertEquals("metrics.path must not be under another endpoint's path (/fetch), got \"/fetch/metrics\"",
         error("{\"metrics\":{\"path\":\"/fetch/metrics\"}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void theLogFormatIsTextOrJson() {
+    assertTrue(load("{}", Map.of("TANDEM_LOGGING_FORMAT", "json"), NO_PROPERTIES).logging().json());
+    assertEquals("logging.format must be text or json, got \"xml\"", error("{\"logging\":{\"format\":\"xml\"}}", Map.of(), NO_PROPERTIES));
   }
 
   @Test

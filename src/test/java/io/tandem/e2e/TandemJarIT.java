@@ -123,6 +123,33 @@ class TandemJarIT {
   }
 
   @Test
+  void inTheJsonFormatEveryLineIsOneObjectAndTheAccessLogsFieldsAreKeyValuePairs() throws Exception {
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_LOGGING_FORMAT", "json", "TANDEM_HTTP_ACCESS_LOG", "true"),
+        "-conf", "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false}}")) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      Http http = new Http(tandem.port("HTTP"));
+      assertEquals("Hello, Ada!", http.get("/hello/Ada").body());
+      JsonObject access = new JsonObject(tandem.awaitStdout(line -> line.contains("\"loggerName\":\"io.tandem.http.access\"")));
+      assertEquals("INFO", access.getString("level"));
+      assertTrue(access.getString("formattedMessage").startsWith("GET /hello/Ada 200 11B "), access.encode());
+      JsonObject fields = new JsonObject();
+      access.getJsonArray("kvpList").forEach(pair -> fields.mergeIn((JsonObject) pair));
+      assertEquals("GET", fields.getString("method"), access.encode());
+      assertEquals("/hello/Ada", fields.getString("path"), access.encode());
+      assertEquals("200", fields.getString("status"), access.encode());
+      tandem.terminate();
+      assertEquals(0, tandem.exitCode());
+      List<String> lines = tandem.stdout();
+      assertTrue(lines.size() >= 5, lines.toString());
+      for (String line : lines) {
+        JsonObject object = new JsonObject(line); // each line a whole object
+        assertTrue(object.getString("formattedMessage") != null && object.getString("level") != null, line);
+      }
+      assertTrue(lines.stream().anyMatch(line -> new JsonObject(line).getString("formattedMessage").equals("Tandem stopped")), lines.toString());
+    }
+  }
+
+  @Test
   void aBadSettingIsOneLineOnStderrAndExit78WithNothingListening() throws Exception {
     try (TandemProcess tandem = TandemProcess.start(workDir, TandemProcess.env("TANDEM_HTTP_PORT", "70000"))) {
       assertEquals(78, tandem.exitCode());
