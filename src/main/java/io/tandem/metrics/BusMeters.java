@@ -16,8 +16,8 @@ import java.util.Map;
  * {@link Addresses#metricLabel} bounds it (replies themselves, {@code __vertx.*}, not at all). In
  * place of vertx-micrometer-metrics's own, which looks meters up in the registry several times per
  * message and registers a gauge per delivery: that cost the bus 35 % of its request/reply
- * throughput. Here every counter is made up front, and a message costs a map read and an increment
- * where it is handled (not also where it is sent: that was half of what was left, 5 % of the bus).
+ * throughput. Here every counter is made up front, and a message costs a map read and an increment,
+ * where it is handled only (counted where it is sent too, the bus paid about 5 %: BENCHMARKS.md).
  */
 final class BusMeters implements EventBusMetrics<Void> {
 
