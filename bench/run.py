@@ -674,44 +674,39 @@ class Bench:
             json.dump([{"name": "bench", "tokenSha256": hashlib.sha256(token.encode()).hexdigest(),
                         "permissions": {"http": ["*"]}}], f)
         checked = {"TANDEM_AUTH_TOKENS_FILE": tokens, "TANDEM_AUTH_PUBLIC_HTTP": ""}
+        self._same_build_paired_on_root(
+            "auth", ("Tandem, token checked", checked), ("Tandem, GET / public", None),
+            lambda conns: f"HTTP GET / with a bearer token checked (as Tandem) or not (as baseline), wrk {conns} connections",
+            ["-H", f"Authorization: Bearer {token}"], "-H 'Authorization: Bearer …' ")
+
+    def _same_build_paired_on_root(self, suite, tandem_side, baseline_side, workload, headers, shown):
+        """This build twice, each side (name, environment) its own process, on GET / keep-alive at
+        the same moment, paired as paired() pairs two builds; each start a new pair of processes,
+        which is launched first alternating."""
         for start in range(self.p.paired_starts):
-            makers = [lambda: tandem(self.logs, name="Tandem, token checked", env=checked),
-                      lambda: tandem(self.logs, name="Tandem, GET / public")]
+            makers = [lambda: tandem(self.logs, name=tandem_side[0], env=tandem_side[1]),
+                      lambda: tandem(self.logs, name=baseline_side[0], env=baseline_side[1])]
             with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                 new, old = servers if start % 2 == 0 else servers[::-1]
                 for s in (new, old):
-                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", "-H", f"Authorization: Bearer {token}",
-                              f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", *headers, f"http://127.0.0.1:{s.http}/"],
+                             self.p.warmup_s + 30)
                 for conns in self.p.http_conns:
                     if start == 0:
-                        self.note_command(f"auth: wrk -t1 -c{conns} -d{self.p.run_s}s -H 'Authorization: Bearer …' "
-                                          f"http://127.0.0.1:PORT/, one per process at once, {self.p.paired_starts} starts")
-                    self._paired(start, f"HTTP GET / with a bearer token checked (as Tandem) or not (as baseline), wrk {conns} connections",
-                                 new, old, lambda s, conns=conns: [
-                                     "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency",
-                                     "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{s.http}/"], wrk_operations)
+                        self.note_command(f"{suite}: wrk -t1 -c{conns} -d{self.p.run_s}s {shown}http://127.0.0.1:PORT/, one per "
+                                          f"process at once, {self.p.paired_starts} starts")
+                    self._paired(start, workload(conns), new, old, lambda s, conns=conns: [
+                        "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", *headers, f"http://127.0.0.1:{s.http}/"],
+                        wrk_operations)
 
     # The cost of the meters: the same build with metrics.enabled and without
     def metrics(self):
         """GET / keep-alive on this build with metrics on (the default) against metrics.enabled false,
         paired like auth(); then the bus request/reply of tandem.echo in one JVM built with Tandem's
         metrics and without, run in turn."""
-        off = {"TANDEM_METRICS_ENABLED": "false"}
-        for start in range(self.p.paired_starts):
-            makers = [lambda: tandem(self.logs, name="Tandem, metrics on"),
-                      lambda: tandem(self.logs, name="Tandem, metrics off", env=off)]
-            with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
-                new, old = servers if start % 2 == 0 else servers[::-1]
-                for s in (new, old):
-                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
-                for conns in self.p.http_conns:
-                    if start == 0:
-                        self.note_command(f"metrics: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per "
-                                          f"process at once, {self.p.paired_starts} starts")
-                    self._paired(start, f"HTTP GET / keep-alive, metrics on (as Tandem) or off (as baseline), wrk {conns} connections",
-                                 new, old, lambda s, conns=conns: [
-                                     "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", f"http://127.0.0.1:{s.http}/"],
-                                 wrk_operations)
+        self._same_build_paired_on_root(
+            "metrics", ("Tandem, metrics on", None), ("Tandem, metrics off", {"TANDEM_METRICS_ENABLED": "false"}),
+            lambda conns: f"HTTP GET / keep-alive, metrics on (as Tandem) or off (as baseline), wrk {conns} connections", [], "")
         w = f"Event bus request/reply, {self.p.bus_window} in flight"
         figures = {on: (self.figure(w, f"Tandem, metrics {on}", "messages/s", "/s"),
                         self.figure(w + " (p99)", f"Tandem, metrics {on}", "p99", "ms", higher=False)) for on in ("on", "off")}

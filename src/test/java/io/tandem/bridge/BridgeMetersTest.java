@@ -1,11 +1,10 @@
 package io.tandem.bridge;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.config.MetricsSettings;
 import io.tandem.metrics.Metrics;
+import io.tandem.testing.MeteredVertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +26,7 @@ class BridgeMetersTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Metrics.builder(new VertxOptions(), new MetricsSettings(true, MetricsSettings.DEFAULT_PATH)).build();
+    vertx = MeteredVertx.create();
     registry = Metrics.registry(vertx);
     JsonObject config = new JsonObject().put("bridge", new JsonObject().put("tcpHost", "127.0.0.1").put("tcpPort", 0).put("instances", 1))
         .put("auth", new JsonObject());

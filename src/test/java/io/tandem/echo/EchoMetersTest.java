@@ -2,12 +2,11 @@ package io.tandem.echo;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.bus.Addresses;
-import io.tandem.config.MetricsSettings;
 import io.tandem.metrics.Metrics;
+import io.tandem.testing.MeteredVertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +30,7 @@ class EchoMetersTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Metrics.builder(new VertxOptions(), new MetricsSettings(true, MetricsSettings.DEFAULT_PATH)).build();
+    vertx = MeteredVertx.create();
     registry = Metrics.registry(vertx);
     JsonObject config = new JsonObject().put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)
         .put("maxConnections", 1).put("idleTimeoutSeconds", 1).put("maxLinesPerSecond", 1).put("maxInstanceLinesPerSecond", 1));

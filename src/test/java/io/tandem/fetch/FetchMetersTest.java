@@ -1,10 +1,9 @@
 package io.tandem.fetch;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.config.MetricsSettings;
 import io.tandem.metrics.Metrics;
+import io.tandem.testing.MeteredVertx;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +26,7 @@ class FetchMetersTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Metrics.builder(new VertxOptions(), new MetricsSettings(true, MetricsSettings.DEFAULT_PATH)).build();
+    vertx = MeteredVertx.create();
     registry = Metrics.registry(vertx);
     origin = Origin.start(vertx);
     fetcher = FetchService.deploy(vertx, new JsonObject());

@@ -6,6 +6,7 @@ import io.tandem.config.MetricsSettings;
 import io.tandem.fetch.Origin;
 import io.tandem.net.VertxInternals;
 import io.tandem.testing.Http;
+import io.tandem.testing.MeteredVertx;
 import io.tandem.testing.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,7 +53,7 @@ class ScrapeTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Metrics.builder(new VertxOptions(), new MetricsSettings(true, MetricsSettings.DEFAULT_PATH)).build();
+    vertx = MeteredVertx.create();
     origin = Origin.start(vertx);
     main = TestService.deploy(vertx, new JsonObject()
         .put("fetcher", new JsonObject().put("allowHosts", new JsonArray().add("127.0.0.1")).put("instances", 1)));
