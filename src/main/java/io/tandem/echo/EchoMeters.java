@@ -1,7 +1,6 @@
 package io.tandem.echo;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,24 +21,24 @@ final class EchoMeters implements Shareable {
 
   final Counter published;
   final Counter skippedBytes;
+  /** Connections refused at {@code tcp.maxConnections}, which the echo counts itself (its gate has no such cap). */
+  final Counter refused;
   /** Sees the idle event Vert.x closes a connection on ({@code tcp.idleTimeoutSeconds}), which Vert.x tells nobody of. */
   final ChannelHandler idleWatch;
 
-  private EchoMeters(MeterRegistry registry, TcpConnections connections) {
+  private EchoMeters(MeterRegistry registry) {
     published = Counter.builder("tandem.tcp.lines.published").description("Lines published to tandem.tcp.messages")
         .register(registry);
     skippedBytes = Counter.builder("tandem.tcp.skipped").baseUnit("bytes")
         .description("Input not published because its connection or the process was over tcp.max*LinesPerSecond").register(registry);
     Counter closedIdle = Counter.builder("tandem.connections.closed.idle").description("Connections closed for saying nothing, by listener")
         .tag(ConnectionGate.LISTENER, TcpSettings.SECTION).register(registry);
-    FunctionCounter.builder("tandem.connections.refused", connections, TcpConnections::refusedCount)
-        .description("Connections refused, by listener and the limit reached")
-        .tag(ConnectionGate.LISTENER, TcpSettings.SECTION).tag("reason", ConnectionGate.MAX_CONNECTIONS).register(registry);
+    refused = ConnectionGate.refusalCounter(registry, TcpSettings.SECTION, ConnectionGate.MAX_CONNECTIONS);
     idleWatch = new IdleWatch(closedIdle);
   }
 
-  static EchoMeters of(Vertx vertx, TcpConnections connections) {
-    return Metrics.shared(vertx, "tcp", registry -> new EchoMeters(registry, connections));
+  static EchoMeters of(Vertx vertx) {
+    return Metrics.shared(vertx, "tcp", EchoMeters::new);
   }
 
   @ChannelHandler.Sharable

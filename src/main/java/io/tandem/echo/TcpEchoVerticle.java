@@ -64,7 +64,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     settings = all.tcp();
     graceSeconds = all.shutdownGraceSeconds();
     connections = TcpConnections.of(vertx);
-    meters = EchoMeters.of(vertx, connections);
+    meters = EchoMeters.of(vertx);
     gate = ConnectionGate.of(vertx, TcpSettings.SECTION, Integer.MAX_VALUE, settings.maxConnectionsPerClient(),
         all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
@@ -111,6 +111,7 @@ public final class TcpEchoVerticle extends VerticleBase {
     }
     String id = connections.admit(settings.maxConnections());
     if (id == null) {
+      meters.refused.increment();
       socket.close();
       logRefusal(remote);
       return;

@@ -43,8 +43,8 @@ final class BusMeters implements EventBusMetrics<Void> {
               .tag("address", label).register(registry),
           failures);
       byLabel.put(label, meters);
-      if (Addresses.metricLabel(label).equals(label) && !label.contains("{")) {
-        byAddress.put(label, meters);
+      if (!label.contains("{")) {
+        byAddress.put(label, meters); // a fixed address is its own label: one map read for it
       }
     }
   }

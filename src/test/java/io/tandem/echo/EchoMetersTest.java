@@ -62,7 +62,7 @@ class EchoMetersTest {
     }
     firstGone.future().await(10, TimeUnit.SECONDS);
     assertEquals(1, registry.get("tandem.connections.refused").tag("listener", "tcp").tag("reason", "max_connections")
-        .functionCounter().count());
+        .counter().count());
     assertEquals(1, registry.get("tandem.connections.closed.idle").tag("listener", "tcp").counter().count());
     // one line a second: "one" is published, "two\nthree\n" (10 bytes) arrived over the rate
     assertEquals(1, registry.get("tandem.tcp.lines.published").counter().count());
