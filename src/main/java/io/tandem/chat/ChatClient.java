@@ -4,6 +4,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.tandem.net.VertxInternals;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,9 +77,12 @@ public final class ChatClient {
   }
 
   private static int converse(Vertx vertx, String host, int port, InputStream in, PrintStream out, PrintStream err) {
+    // held to the end: Vert.x 5 shuts a client down, its connection with it, once the client
+    // object is unreachable (CleanableNetClient's Cleaner), which a collection mid-conversation may find
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000));
     NetSocket socket;
     try {
-      socket = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000)).connect(port, host)
+      socket = client.connect(port, host)
           .toCompletionStage().toCompletableFuture().join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -104,7 +109,11 @@ public final class ChatClient {
     Thread terminal = new Thread(() -> readTerminal(in, socket, vertx, leaving, done), "chat-terminal");
     terminal.setDaemon(true);
     terminal.start();
-    return done.join();
+    try {
+      return done.join();
+    } finally {
+      Reference.reachabilityFence(client);
+    }
   }
 
   private static void readTerminal(InputStream in, NetSocket socket, Vertx vertx, AtomicBoolean leaving,

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +51,19 @@ class VertxInternalsTest {
       VertxInternals.raw(socket).messageHandler(accepted::add);
     });
     int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
-    NetSocket client = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    // the client held to the end: Vert.x 5 shuts an unreachable client down, its connections with
+    // it (CleanableNetClient's Cleaner). The suspect for the "Connection was closed" this test
+    // failed with twice in CI, between connect and write; not reproduced here
+    NetClient connector = vertx.createNetClient();
+    NetSocket client = connector.connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
     InetSocketAddress remote = assertInstanceOf(InetSocketAddress.class, accepted.poll(10, TimeUnit.SECONDS));
     assertEquals(client.localAddress().port(), remote.getPort());
     client.write("x").await(10, TimeUnit.SECONDS);
     ByteBuf raw = assertInstanceOf(ByteBuf.class, accepted.poll(10, TimeUnit.SECONDS));
     assertEquals("x", raw.toString(StandardCharsets.UTF_8));
     raw.release();
+    Reference.reachabilityFence(connector);
+    Reference.reachabilityFence(server);
   }
 
   @Test
