@@ -1,11 +1,13 @@
 package io.tandem;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import io.tandem.config.LoggingSettings;
+import io.tandem.tracing.TraceIdsInLogs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,19 +18,33 @@ import org.slf4j.LoggerFactory;
  * thread, logger, the formatted message, the line's key-value pairs ({@code kvpList}: the
  * access log's method, path, status...) and a throwable when there is one. Clustered, the
  * logback context goes in each line too, with this node's id as its property {@value #NODE}
- * once the node has joined.
+ * once the node has joined. With tracing on, a line written while a span is current has its
+ * {@code traceId} and {@code spanId} ({@link TraceIdsInLogs}), in the MDC the encoder writes.
  */
 final class LogFormat {
 
   static final String CONSOLE = "CONSOLE";
   static final String NODE = "node";
+  /** The loggers {@code logging.level} sets: Tandem's own, not its libraries'. */
+  private static final String TANDEM = "io.tandem";
 
   private LogFormat() {
   }
 
-  /** Before anything else logs, or as soon after as can be. */
-  static void use(LoggingSettings settings, boolean clustered) {
-    if (!settings.json() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+  /**
+   * Before anything else logs, or as soon after as can be.
+   *
+   * @param traced whether spans are recorded: then each line written under one carries its ids
+   */
+  static void use(LoggingSettings settings, boolean clustered, boolean traced) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    context.getLogger(TANDEM).setLevel(Level.toLevel(settings.level()));
+    if (traced) {
+      context.addTurboFilter(new TraceIdsInLogs());
+    }
+    if (!settings.json()) {
       return;
     }
     Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(CONSOLE);

@@ -13,6 +13,7 @@ import io.tandem.config.ListenException;
 import io.tandem.config.TandemSettings;
 import io.tandem.metrics.Metrics;
 import io.tandem.net.TlsFiles;
+import io.tandem.tracing.Tracing;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -56,6 +57,8 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   /** The cluster section and the Hazelcast configuration built from it, with {@code -cluster}; else null. */
   private final ClusterSettings cluster;
   private final Config hazelcast;
+  /** Spans and their export, when {@code tracing.otlpEndpoint} is set; else null. */
+  private Tracing tracing;
   /** The service's main verticle, made here so that shutdown can tell it before the servers stop. */
   private volatile MainVerticle main;
 
@@ -88,7 +91,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
         LauncherArgs.checkJsonOptions(args);
         config = ConfigLoader.forProcess(LauncherArgs.conf(args));
         TandemSettings settings = config.settings(defaultInstances(instances));
-        LogFormat.use(settings.logging(), LauncherArgs.clustered(args));
+        LogFormat.use(settings.logging(), LauncherArgs.clustered(args), settings.tracing().enabled());
         if (settings.usesTls()) {
           TlsFiles.check(settings.tls()); // one line naming the file, before anything listens
         }
@@ -119,7 +122,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   }
 
   /**
-   * Metrics as the {@code metrics} section says. With {@code -cluster}: Hazelcast configured from
+   * Metrics as the {@code metrics} section says, traces as the {@code tracing} section does. With {@code -cluster}: Hazelcast configured from
    * the {@code cluster} section, and the event bus bound and advertised as it says. The launcher
    * applies its {@code -cluster-*} options to the same options after this, so they win when given.
    */
@@ -127,6 +130,10 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   public VertxBuilder createVertxBuilder(VertxOptions options) {
     TandemSettings settings = config.settings(defaultInstances(instancesOption));
     VertxBuilder builder = Metrics.builder(options, settings.metrics());
+    tracing = Tracing.of(settings.tracing(), settings.metrics().path());
+    if (tracing != null) {
+      builder = tracing.install(builder);
+    }
     if (hazelcast == null) {
       return builder;
     }
@@ -145,6 +152,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVertxStarted(HookContext context) {
+    if (tracing != null) {
+      log().info(tracing.describe());
+    }
     ClusterView view = ClusterView.of(context.vertx());
     if (view != null) {
       LogFormat.node(view.nodeId());
@@ -195,6 +205,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVertxStopped(HookContext context) {
+    if (tracing != null) {
+      tracing.close(); // the last spans, the shutdown's own among them
+    }
     log().info("Tandem stopped");
   }
 

@@ -27,7 +27,7 @@ class PackageDependenciesTest {
 
   private static final Path MAIN = Path.of("src/main/java/io/tandem");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.tandem\\.([a-z]+)\\.", Pattern.MULTILINE);
-  private static final Set<String> SHARED = Set.of("bus", "config", "net", "cluster", "auth", "metrics");
+  private static final Set<String> SHARED = Set.of("bus", "config", "net", "cluster", "auth", "metrics", "tracing");
   private static final Map<String, Set<String>> ALSO_ALLOWED = Map.of("http", Set.of("bridge", "ui"));
 
   @Test

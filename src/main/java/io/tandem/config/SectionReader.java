@@ -86,6 +86,38 @@ final class SectionReader {
     return (int) value;
   }
 
+  /** A number, e.g. a ratio: JSON's integers and fractions both, within {@code min..max}. */
+  double decimal(String key, double fallback, double min, double max) {
+    known.add(key);
+    String allowed = "must be a number " + min + ".." + max;
+    Overrides.Value override = overrides.find(section, key);
+    double value;
+    String from;
+    if (override != null) {
+      from = override.origin();
+      try {
+        value = Double.parseDouble(override.text().trim());
+      } catch (NumberFormatException e) {
+        throw error(key, allowed, quote(override.text()), from);
+      }
+    } else {
+      Object raw = json.getValue(key);
+      if (raw == null) {
+        return fallback;
+      }
+      from = origin;
+      if (!(raw instanceof Number number)) {
+        throw error(key, allowed, show(raw), from);
+      }
+      value = number.doubleValue();
+    }
+    // NaN fails both comparisons' complement: !(value >= min) catches it
+    if (!(value >= min && value <= max)) {
+      throw error(key, allowed, Double.toString(value), from);
+    }
+    return value;
+  }
+
   String text(String key, String fallback) {
     known.add(key);
     Overrides.Value override = overrides.find(section, key);

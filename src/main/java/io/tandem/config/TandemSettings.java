@@ -11,7 +11,8 @@ import java.util.List;
  * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
 public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
-                             ClusterSettings cluster, AuthSettings auth, TlsSettings tls, MetricsSettings metrics, LoggingSettings logging, int shutdownGraceSeconds, int descriptorReserve,
+                             ClusterSettings cluster, AuthSettings auth, TlsSettings tls, MetricsSettings metrics, LoggingSettings logging,
+                             TracingSettings tracing, int shutdownGraceSeconds, int descriptorReserve,
                              List<HostPattern> unlimitedClients) {
 
   public static final String SHUTDOWN_GRACE_SECONDS = "shutdownGraceSeconds";
@@ -29,7 +30,8 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
   private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
-      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION, LoggingSettings.SECTION);
+      BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION, LoggingSettings.SECTION,
+      TracingSettings.SECTION);
 
   /**
    * Reads and validates every layer.
@@ -72,6 +74,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         TlsSettings.read(section(root, TlsSettings.SECTION, origin, overrides)),
         MetricsSettings.read(section(root, MetricsSettings.SECTION, origin, overrides)),
         LoggingSettings.read(section(root, LoggingSettings.SECTION, origin, overrides)),
+        TracingSettings.read(section(root, TracingSettings.SECTION, origin, overrides)),
         grace,
         reserve,
         unlimited);
@@ -117,6 +120,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
         .put(TlsSettings.SECTION, tls.toJson())
         .put(MetricsSettings.SECTION, metrics.toJson())
         .put(LoggingSettings.SECTION, logging.toJson())
+        .put(TracingSettings.SECTION, tracing.toJson())
         .put(SHUTDOWN_GRACE_SECONDS, shutdownGraceSeconds)
         .put(DESCRIPTOR_RESERVE, descriptorReserve)
         .put(UNLIMITED_CLIENTS, new JsonArray(unlimitedClients.stream().map(HostPattern::toString).toList()));

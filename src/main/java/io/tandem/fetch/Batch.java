@@ -10,6 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +33,8 @@ import java.util.function.Consumer;
  * Confined to the coordinating instance's event loop.
  */
 final class Batch implements Stoppable {
+
+  private static final Logger log = LoggerFactory.getLogger(Batch.class);
 
   /** Why a URL still unfinished at its batch's deadline ended, wherever it was. */
   static final String DEADLINE_PASSED = "the batch's deadline passed first";
@@ -242,9 +247,12 @@ final class Batch implements Stoppable {
     if (list != null) {
       summary.put(FetchMessages.RESULTS, list);
     }
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    log.atDebug().addKeyValue("batch", id).addKeyValue("urls", results.length).addKeyValue("succeeded", succeeded)
+        .log("batch {} done: {} of {} URLs succeeded in {} ms", id, succeeded, results.length, elapsedMs);
     reply.complete(summary
         .put(FetchMessages.SUCCEEDED, succeeded)
         .put(FetchMessages.FAILED, results.length - succeeded)
-        .put(FetchMessages.ELAPSED_MS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+        .put(FetchMessages.ELAPSED_MS, elapsedMs));
   }
 }

@@ -15,6 +15,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -27,6 +30,8 @@ import java.util.function.BiFunction;
  * requests in flight. A {@link Addresses#FETCH_CANCEL} ends the jobs and chains with its id.
  */
 final class FetchingSide extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(FetchingSide.class);
 
   private final InFlight work = new InFlight();
   /** What brings new work: withdrawn first on shutdown, so that new work goes elsewhere. */
@@ -95,7 +100,19 @@ final class FetchingSide extends VerticleBase {
 
   private Future<JsonObject> runJob(UrlJob request, boolean overTheBus) {
     Job job = new Job(request, fetcher, permits, overTheBus);
-    return work.track(request.id(), job, job.run());
+    Future<JsonObject> done = work.track(request.id(), job, job.run());
+    if (log.isDebugEnabled()) {
+      // the index, not the URL: a URL's query may hold a secret of the user's
+      done.onSuccess(result -> log.atDebug().addKeyValue("batch", request.id()).addKeyValue("index", request.index())
+          .log("URL {} of batch {}: {}", request.index(), request.id(), outcome(result)));
+    }
+    return done;
+  }
+
+  /** {@code status 200}, or the error's kind. */
+  private static String outcome(JsonObject result) {
+    JsonObject error = result.getJsonObject(FetchMessages.ERROR);
+    return error != null ? error.getString(FetchMessages.KIND, "error") : FetchMessages.STATUS + " " + result.getValue(FetchMessages.STATUS);
   }
 
   private void fetchUrl(Message<Object> message) {

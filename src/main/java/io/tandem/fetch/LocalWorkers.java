@@ -1,5 +1,6 @@
 package io.tandem.fetch;
 
+import io.tandem.tracing.Traces;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,10 +33,10 @@ final class LocalWorkers implements Shareable {
   /** One fetching instance: it runs a job on its own event loop. */
   record Worker(Context context, Function<UrlJob, Future<JsonObject>> runner) {
 
-    /** The job's answer; completed on the worker's event loop. */
+    /** The job's answer; completed on the worker's event loop, within the batch's trace when there is one. */
     Future<JsonObject> run(UrlJob job) {
       Promise<JsonObject> answer = Promise.promise();
-      context.runOnContext(start -> runner.apply(job).onComplete(answer));
+      Traces.following(context).runOnContext(start -> runner.apply(job).onComplete(answer));
       return answer.future();
     }
   }

@@ -1,5 +1,6 @@
 package io.tandem.fetch;
 
+import io.tandem.net.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +21,7 @@ final class Permits {
 
   private final Context context;
   private final int max;
-  private final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   private int inUse;
 
   Permits(Context context, int max) {
@@ -33,24 +34,24 @@ final class Permits {
       inUse++;
       return Future.succeededFuture();
     }
-    Promise<Void> promise = Promise.promise();
-    waiting.add(promise);
-    return promise.future();
+    Waiter waiter = new Waiter(Promise.promise(), VertxInternals.currentWithin(context));
+    waiting.add(waiter);
+    return waiter.promise.future();
   }
 
   void release() {
-    Promise<Void> next = waiting.poll();
+    Waiter next = waiting.poll();
     if (next == null) {
       inUse--;
     } else {
-      context.runOnContext(tick -> next.complete());
+      next.context.runOnContext(tick -> next.promise.complete());
     }
   }
 
   /** Takes a waiting acquisition out of the queue; false when it has already been granted. */
   boolean withdraw(Future<Void> pending) {
-    for (Iterator<Promise<Void>> it = waiting.iterator(); it.hasNext(); ) {
-      if (it.next().future() == pending) {
+    for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+      if (it.next().promise.future() == pending) {
         it.remove();
         return true;
       }
@@ -64,5 +65,12 @@ final class Permits {
 
   int waiting() {
     return waiting.size();
+  }
+
+  /**
+   * A wait and the context it began on: the permit is granted there, so the URL's work goes on
+   * within its own batch's context (and trace), not the verticle's.
+   */
+  private record Waiter(Promise<Void> promise, Context context) {
   }
 }

@@ -4,6 +4,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.FailureCodes;
 import io.tandem.bus.FetchMessages.Kind;
 import io.tandem.cluster.ClusterView;
+import io.tandem.net.VertxInternals;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -123,12 +124,15 @@ final class Workers {
     final long timeoutMs;
     final BooleanSupplier wanted;
     final Promise<JsonObject> result = Promise.promise();
+    /** The batch's own context (a duplicate of the coordinator's): its answer comes back there, in its trace. */
+    final Context from;
     int attempts;
 
     Sent(UrlJob job, long timeoutMs, BooleanSupplier wanted) {
       this.job = job;
       this.timeoutMs = timeoutMs;
       this.wanted = wanted;
+      this.from = VertxInternals.currentWithin(context);
     }
 
     void send() {
@@ -150,7 +154,7 @@ final class Workers {
           }
           return;
         }
-        worker.run(job).onComplete(answer -> context.runOnContext(back -> answered(null, answer)));
+        worker.run(job).onComplete(answer -> from.runOnContext(back -> answered(null, answer)));
         return;
       }
       byNode.computeIfAbsent(node, key -> new HashSet<>()).add(this);

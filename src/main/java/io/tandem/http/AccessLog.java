@@ -1,5 +1,6 @@
 package io.tandem.http;
 
+import io.tandem.tracing.Traces;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -7,11 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One line per request through the logger {@value #LOGGER}: method, path, status, bytes sent,
  * duration and remote address, e.g. {@code GET /hello/Ada 200 11B 1ms 127.0.0.1:53122}.
- * A request whose connection closed before the answer shows status {@code -}.
+ * A request whose connection closed before the answer shows status {@code -}. Traced, the line
+ * carries the request's trace and span ids like any line written during it.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
@@ -22,7 +25,9 @@ final class AccessLog implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(ended -> {
+    // Vert.x closes the request's span as the answer ends, before this line is written: it is written within it again
+    Consumer<Runnable> trace = Traces.capture();
+    ctx.addEndHandler(ended -> trace.accept(() -> {
       HttpServerRequest request = ctx.request();
       String status = ended.succeeded() ? Integer.toString(request.response().getStatusCode()) : "-";
       long bytes = request.response().bytesWritten();
@@ -31,7 +36,7 @@ final class AccessLog implements Handler<RoutingContext> {
       log.atInfo().addKeyValue("method", request.method().name()).addKeyValue("path", request.path()).addKeyValue("status", status)
           .addKeyValue("bytes", bytes).addKeyValue("ms", ms).addKeyValue("remote", String.valueOf(request.remoteAddress()))
           .log("{} {} {} {}B {}ms {}", request.method(), request.path(), status, bytes, ms, request.remoteAddress());
-    });
+    }));
     ctx.next();
   }
 }

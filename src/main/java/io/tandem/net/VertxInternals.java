@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.HttpServerImpl;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -108,5 +110,26 @@ public final class VertxInternals {
   /** The cluster manager of a clustered Vert.x (its node id, members and registrations), or null. */
   public static ClusterManager clusterManager(Vertx vertx) {
     return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
+  }
+
+  /**
+   * The context running now when it is {@code verticle}'s own or a duplicate of it (a request's,
+   * a message's: what Vert.x's tracing and local data hang on), else {@code verticle}'s. A
+   * continuation Tandem schedules itself (a permit granted, a job's answer) resumes there, on
+   * the same event loop, within the work it belongs to.
+   */
+  public static Context currentWithin(Context verticle) {
+    Context current = Vertx.currentContext();
+    return current != null && ((ContextInternal) current).unwrap() == ((ContextInternal) verticle).unwrap() ? current : verticle;
+  }
+
+  /** Whether Vert.x reports this context's work to a tracer (tracing.otlpEndpoint is set). */
+  public static boolean traced(Context context) {
+    return ((ContextInternal) context).tracer() != null;
+  }
+
+  /** A new duplicate of {@code context}: the same event loop, local data of its own (where a trace lives). */
+  public static ContextInternal duplicate(Context context) {
+    return ((ContextInternal) context).duplicate();
   }
 }

@@ -12,20 +12,20 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** A blocking client of the TCP bridge for tests: writes frames (or any bytes), reads frames. */
-final class BridgeClient implements AutoCloseable {
+public final class BridgeClient implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
 
-  BridgeClient(int port) throws IOException {
+  public BridgeClient(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
-  void send(JsonObject frame) throws IOException {
+  public void send(JsonObject frame) throws IOException {
     sendFrameBytes(frame.encode().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -39,7 +39,7 @@ final class BridgeClient implements AutoCloseable {
     out.flush();
   }
 
-  JsonObject read() throws IOException {
+  public JsonObject read() throws IOException {
     int length = in.readInt();
     byte[] json = new byte[length];
     in.readFully(json);
@@ -60,7 +60,7 @@ final class BridgeClient implements AutoCloseable {
     }
   }
 
-  static JsonObject request(String address, String replyAddress, Object body) {
+  public static JsonObject request(String address, String replyAddress, Object body) {
     return new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress).put("body", body);
   }
 

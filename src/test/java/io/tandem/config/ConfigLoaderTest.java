@@ -214,7 +214,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, logging, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, logging, tracing, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);
@@ -243,6 +243,35 @@ class ConfigLoaderTest {
   void theLogFormatIsTextOrJson() {
     assertTrue(load("{}", Map.of("TANDEM_LOGGING_FORMAT", "json"), NO_PROPERTIES).logging().json());
     assertEquals("logging.format must be text or json, got \"xml\"", error("{\"logging\":{\"format\":\"xml\"}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void theLogLevelIsOneOfLogbacksLevelsInLowerCase() {
+    assertEquals("debug", load("{}", Map.of("TANDEM_LOGGING_LEVEL", "debug"), NO_PROPERTIES).logging().level());
+    assertEquals("logging.level must be one of error, warn, info, debug, trace, got \"DEBUG\"",
+        error("{\"logging\":{\"level\":\"DEBUG\"}}", Map.of(), NO_PROPERTIES));
+  }
+
+  @Test
+  void tracingIsOffUntilAnEndpointIsNamedAndTheEndpointIsAPlainBaseUrl() {
+    TracingSettings off = load("{}", Map.of(), NO_PROPERTIES).tracing();
+    assertFalse(off.enabled());
+    assertEquals(1.0, off.sampleRatio());
+    assertFalse(off.propagateToOrigins());
+    TracingSettings on = load("{\"tracing\":{\"otlpEndpoint\":\"http://127.0.0.1:4318/\",\"sampleRatio\":0.25}}", Map.of(), NO_PROPERTIES).tracing();
+    assertTrue(on.enabled());
+    assertEquals("http://127.0.0.1:4318/v1/traces", on.tracesUrl());
+    assertEquals(0.25, on.sampleRatio());
+    assertEquals(0.5, load("{}", Map.of("TANDEM_TRACING_OTLP_ENDPOINT", "https://collector:4318", "TANDEM_TRACING_SAMPLE_RATIO", "0.5"),
+        NO_PROPERTIES).tracing().sampleRatio());
+    assertEquals("tracing.sampleRatio must be a number 0.0..1.0, got 1.5 (from -conf)", error("{\"tracing\":{\"sampleRatio\":1.5}}", Map.of(), NO_PROPERTIES));
+    assertTrue(error("{}", Map.of("TANDEM_TRACING_SAMPLE_RATIO", "NaN"), NO_PROPERTIES).startsWith("tracing.sampleRatio must be a number 0.0..1.0, got NaN"));
+    assertEquals("tracing.sampleRatio must be a number 0.0..1.0, got \"half\" (from TANDEM_TRACING_SAMPLE_RATIO)",
+        error("{}", Map.of("TANDEM_TRACING_SAMPLE_RATIO", "half"), NO_PROPERTIES));
+    for (String bad : new String[] {"127.0.0.1:4318", "ftp://collector", "http://user:secret@collector:4318", "http://collector:4318?x=1", "http:///v1"}) {
+      String error = error("{}", Map.of("TANDEM_TRACING_OTLP_ENDPOINT", bad), NO_PROPERTIES);
+      assertTrue(error.startsWith("tracing.otlpEndpoint must be an http:// or https:// URL with a host and no user, query or fragment"), error);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.tandem.config.ClusterSettings;
 import io.tandem.fetch.Origin;
 import io.tandem.testing.Http;
 import io.tandem.testing.LauncherOptions;
+import io.tandem.testing.OtlpReceiver;
 import io.tandem.testing.Sockets;
 import io.tandem.testing.TestCertificates;
 import io.vertx.core.Vertx;
@@ -48,7 +49,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +137,52 @@ class ClusterIT {
     assertEquals(origin.url("/chain/1?n=2"), hopLines.get(1).getString("url"), hops);
     assertEquals("no-next", hopLines.get(2).getJsonObject("summary").getString("stoppedBecause"), hops);
   }
+  @Test
+  void oneFetchOverTheClusterIsOneTraceAndTheLogLinesOfEachNodeCarryIt() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver();
+         Cluster cluster = new Cluster(false, Map.of("TANDEM_TRACING_OTLP_ENDPOINT", receiver.endpoint(),
+             "TANDEM_LOGGING_FORMAT", "json", "TANDEM_HTTP_ACCESS_LOG", "true",
+             "TANDEM_LOGGING_LEVEL", "debug"), new EventBusOptions())) {
+      JsonObject reply = cluster.fetch(List.of(origin.url("/inspect")), 1);
+      assertEquals(1, reply.getInteger("succeeded"), reply.encode());
+      JsonObject seen = new JsonObject(reply.getJsonArray("results").getJsonObject(0).getString("body"));
+      assertNull(seen.getJsonObject("headers").getString("traceparent"), "no trace id leaves for the origin: " + seen);
+
+      List<OtlpReceiver.Span> spans = receiver.await(all -> all.stream().anyMatch(span -> origin.url("/inspect").equals(span.attribute("url.full")))
+          && all.stream().anyMatch(span -> "/fetch".equals(span.attribute("url.path"))), 30);
+      OtlpReceiver.Span server = onlySpan(spans, span -> span.kind().equals("SERVER") && "/fetch".equals(span.attribute("url.path")));
+      String trace = server.traceId();
+      List<OtlpReceiver.Span> ofTrace = spans.stream().filter(span -> span.traceId().equals(trace)).toList();
+      System.out.println("the trace of one clustered /fetch, as the receiver got it:\n" + OtlpReceiver.tree(ofTrace));
+      String toWorker = Addresses.FETCH_URL_NODE + nodeId(cluster.workerB);
+      // HTTP server -> bus send -> the coordinator -> the job's send -> the worker node -> the origin
+      OtlpReceiver.Span send = onlySpan(ofTrace, span -> span.kind().equals("CLIENT") && Addresses.FETCH.equals(span.attribute("messaging.destination.name")));
+      OtlpReceiver.Span coordinate = onlySpan(ofTrace, span -> span.kind().equals("SERVER") && Addresses.FETCH.equals(span.attribute("messaging.destination.name")));
+      OtlpReceiver.Span job = onlySpan(ofTrace, span -> span.kind().equals("CLIENT") && toWorker.equals(span.attribute("messaging.destination.name")));
+      OtlpReceiver.Span onWorker = onlySpan(ofTrace, span -> span.kind().equals("SERVER") && toWorker.equals(span.attribute("messaging.destination.name")));
+      OtlpReceiver.Span outgoing = onlySpan(ofTrace, span -> span.kind().equals("CLIENT") && origin.url("/inspect").equals(span.attribute("url.full")));
+      assertEquals(server.spanId(), send.parentSpanId());
+      assertEquals(send.spanId(), coordinate.parentSpanId());
+      assertEquals(coordinate.spanId(), job.parentSpanId());
+      assertEquals(job.spanId(), onWorker.parentSpanId());
+      assertEquals(onWorker.spanId(), outgoing.parentSpanId());
+      assertEquals(server.instance(), job.instance(), "the gateway sends the job");
+      assertNotEquals(server.instance(), onWorker.instance(), "another process takes it");
+      assertEquals(onWorker.instance(), outgoing.instance());
+
+      // the gateway's access line and batch line, and the worker's line for the URL: one trace id
+      String access = cluster.gateway.awaitStdout(line -> line.contains(trace) && new JsonObject(line).getString("loggerName").equals("io.tandem.http.access"));
+      String batch = cluster.gateway.awaitStdout(line -> line.contains(trace) && new JsonObject(line).getString("loggerName").endsWith(".Batch"));
+      String url = cluster.workerB.awaitStdout(line -> line.contains(trace) && new JsonObject(line).getString("loggerName").endsWith(".FetchingSide"));
+      System.out.println("log lines of that request:\n" + access + "\n" + batch + "\n" + url);
+      for (String line : List.of(access, batch, url)) {
+        assertEquals(trace, new JsonObject(line).getJsonObject("mdc").getString("traceId"), line);
+      }
+      assertTrue(access.contains("\"path\":\"\\/fetch\""), access);
+      assertTrue(batch.contains("\"batch\":") && url.contains("\"batch\":"), batch + "\n" + url);
+    }
+  }
+
   @Test
   void aBroadcastReachesTheTcpClientsOfEveryNode() throws Exception {
     try (Socket onGateway = Sockets.connect(shared.gateway.port("TCP echo"));
@@ -460,6 +509,12 @@ class ClusterIT {
     Matcher matcher = NODE_LINE.matcher(node.awaitStdout(line -> NODE_LINE.matcher(line).find()));
     assertTrue(matcher.find());
     return matcher.group(1);
+  }
+
+  private static OtlpReceiver.Span onlySpan(List<OtlpReceiver.Span> spans, java.util.function.Predicate<OtlpReceiver.Span> which) {
+    List<OtlpReceiver.Span> found = spans.stream().filter(which).toList();
+    assertEquals(1, found.size(), OtlpReceiver.tree(spans));
+    return found.get(0);
   }
 
   private static JsonObject byId(JsonArray checks) {
