@@ -50,6 +50,8 @@ public final class Origin {
   private int ipv6Port;
 
   public static Origin start(Vertx vertx) throws Exception {
+    // its bodies are made here, not by the first request for one: 64 MiB gzipped would block the origin's event loop
+    Encoded.BODIES.size();
     Origin origin = new Origin();
     Router router = Router.router(vertx);
     router.route().handler(origin::track);
