@@ -9,6 +9,7 @@ import io.tandem.fetch.Origin;
 import io.tandem.metrics.Metrics;
 import io.tandem.testing.Http;
 import io.tandem.testing.OtlpReceiver;
+import io.tandem.testing.OtlpReceiver;
 import io.tandem.testing.OtlpReceiver.Span;
 import io.tandem.testing.TestService;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,20 +72,21 @@ class TracingTest {
     return TestService.deploy(vertx, new JsonObject()
         .put("tcp", new JsonObject().put("enabled", false))
         .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0).put("instances", 1))
-        .put("fetcher", new JsonObject().put("instances", 1).put("concurrency", 1).put("allowHosts", new JsonArray().add("127.0.0.1"))));
+        .put("fetcher", new JsonObject().put("instances", 1).put("maxConcurrency", 1).put("concurrency", 1).put("allowHosts", new JsonArray().add("127.0.0.1"))));
   }
 
   private JsonObject fetch(Http http, Origin origin, String traceparent) throws Exception {
-    String batch = new JsonObject().put("body", "text")
-        .put("urls", new JsonArray().add(origin.url("/inspect")).add(origin.url("/status/200"))).encode();
-    HttpRequest.Builder request = http.request("/fetch").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(batch));
-    if (traceparent != null) {
-      request.header("traceparent", traceparent);
-    }
-    HttpResponse<String> response = http.send(request.build());
-    assertEquals(200, response.statusCode(), response.body());
-    return new JsonObject(response.body());
+    return fetchAsync(http, traceparent, origin.url("/inspect"), origin.url("/status/200")).get(30, TimeUnit.SECONDS);
+  }
+
+  private static CompletableFuture<JsonObject> fetchAsync(Http http, String traceparent, String... urls) {
+    String batch = new JsonObject().put("body", "text").put("urls", new JsonArray(List.of((Object[]) urls))).encode();
+    HttpRequest request = http.request("/fetch").header("Content-Type", "application/json").header("traceparent", traceparent)
+        .POST(HttpRequest.BodyPublishers.ofString(batch)).build();
+    return http.sendAsync(request).thenApply(response -> {
+      assertEquals(200, response.statusCode(), response.body());
+      return new JsonObject(response.body());
+    });
   }
 
   @Test
@@ -108,7 +111,7 @@ class TracingTest {
     assertEquals(server.spanId(), send.parentSpanId(), spans.toString());
     Span receive = only(spans, span -> span.kind().equals("SERVER") && "tandem.fetch".equals(span.attribute("messaging.destination.name")));
     assertEquals(send.spanId(), receive.parentSpanId(), spans.toString());
-    // the second URL waits for the first's permit (concurrency 1) and keeps its trace all the same
+    // one after the other (concurrency 1): the second is started by the first's answer, within the batch's trace
     List<Span> outgoing = spans.stream().filter(span -> span.kind().equals("CLIENT") && span.attribute("url.full") != null).toList();
     for (Span fetched : outgoing) {
       assertEquals(TRACE, fetched.traceId(), spans.toString());
@@ -116,6 +119,28 @@ class TracingTest {
     }
     assertEquals(List.of(origin.url("/inspect"), origin.url("/status/200")),
         outgoing.stream().map(span -> span.attribute("url.full")).sorted().toList());
+  }
+
+  @Test
+  void aUrlThatWaitedForAnotherBatchsPermitIsFetchedInItsOwnBatchsTrace() throws Exception {
+    Origin origin = Origin.start(originVertx);
+    Http http = start(false);
+    String other = "0af7651916cd43dd8448eb211c80319c";
+    origin.clearArrivals();
+    CompletableFuture<JsonObject> first = fetchAsync(http, "00-" + other + "-" + CALLER_SPAN + "-01", origin.url("/delay/300"));
+    origin.awaitRequests(1);
+    // fetcher.maxConcurrency 1: this batch's URL waits until the first batch's answer frees the permit
+    CompletableFuture<JsonObject> second = fetchAsync(http, "00-" + TRACE + "-" + CALLER_SPAN + "-01", origin.url("/status/200"));
+    assertEquals(1, first.get(30, TimeUnit.SECONDS).getInteger("succeeded"));
+    assertEquals(1, second.get(30, TimeUnit.SECONDS).getInteger("succeeded"));
+
+    List<Span> spans = receiver.await(all -> all.stream().filter(span -> span.attribute("url.full") != null).count() == 2, 20);
+    Span waited = only(spans, span -> origin.url("/status/200").equals(span.attribute("url.full")));
+    Span batch = only(spans, span -> span.kind().equals("SERVER") && Addresses.FETCH.equals(span.attribute("messaging.destination.name"))
+        && span.traceId().equals(TRACE));
+    assertEquals(TRACE, waited.traceId(), OtlpReceiver.tree(spans));
+    assertEquals(batch.spanId(), waited.parentSpanId(), OtlpReceiver.tree(spans));
+    assertEquals(other, only(spans, span -> origin.url("/delay/300").equals(span.attribute("url.full"))).traceId());
   }
 
   @Test
