@@ -2,8 +2,6 @@ package io.tandem.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
@@ -28,7 +26,6 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
 
   /** Seconds, from a millisecond (a keep-alive {@code GET /}) to ten (a {@code /fetch} waiting for its batch). */
   private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  private static final double NANOS_PER_SECOND = 1e9;
   private static final List<HttpMethod> METHODS = BoundedLabels.METHODS;
   private static final int OTHER_METHOD = METHODS.size();
   private static final int MIN_STATUS = 100;
@@ -36,15 +33,14 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   /** A request that matched no route: a 404, a 405, or Tandem's {@code GET /} shortcut before it names its route. */
   private static final String NO_ROUTE = "";
 
-  private final Histogram requests;
+  private final LoopHistogram requests;
   private final ConcurrentMap<String, Route> routes = new ConcurrentHashMap<>();
   private final Counter resets;
 
   HttpServerMeters(PrometheusMeterRegistry registry) {
-    this.requests = Histogram.builder().name("tandem_http_server_requests_seconds")
-        .help("HTTP requests answered and the time to answer them, by route template, method and status")
-        .labelNames("route", "method", "code").classicOnly().classicUpperBounds(BUCKETS).withoutExemplars()
-        .register(registry.getPrometheusRegistry());
+    this.requests = new LoopHistogram("tandem_http_server_requests_seconds",
+        "HTTP requests answered and the time to answer them, by route template, method and status", BUCKETS, "route", "method", "code");
+    registry.getPrometheusRegistry().register(requests);
     this.resets = Counter.builder("tandem.http.server.resets").description("Requests the client reset before their answer")
         .register(registry);
   }
@@ -86,34 +82,39 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     if (meters == null) {
       meters = routes.computeIfAbsent(route, Route::new);
     }
-    meters.of(request.method, response.statusCode()).observe(nanos / NANOS_PER_SECOND);
+    meters.of(request.method, response.statusCode()).observe(nanos);
   }
 
   /** The series of one route, each made at its method and status's first request. */
   private final class Route {
 
     private final String template;
-    private final AtomicReferenceArray<AtomicReferenceArray<DistributionDataPoint>> byMethod = new AtomicReferenceArray<>(OTHER_METHOD + 1);
+    private final AtomicReferenceArray<AtomicReferenceArray<LoopHistogram.Series>> byMethod = new AtomicReferenceArray<>(OTHER_METHOD + 1);
 
     Route(String raw) {
       this.template = BoundedLabels.template(raw);
     }
 
-    DistributionDataPoint of(HttpMethod method, int status) {
+    LoopHistogram.Series of(HttpMethod method, int status) {
       int m = METHODS.indexOf(method);
       m = m < 0 ? OTHER_METHOD : m;
       int s = Math.min(Math.max(status, MIN_STATUS), MIN_STATUS + STATUSES - 1) - MIN_STATUS;
-      AtomicReferenceArray<DistributionDataPoint> byStatus = byMethod.get(m);
+      AtomicReferenceArray<LoopHistogram.Series> byStatus = byMethod.get(m);
       if (byStatus == null) {
         byMethod.compareAndSet(m, null, new AtomicReferenceArray<>(STATUSES));
         byStatus = byMethod.get(m);
       }
-      DistributionDataPoint series = byStatus.get(s);
+      LoopHistogram.Series series = byStatus.get(s);
       if (series == null) {
-        // two threads at once get the same one: the histogram keeps one per label values
-        series = requests.labelValues(template, m == OTHER_METHOD ? BoundedLabels.OTHER : METHODS.get(m).name(),
-            Integer.toString(s + MIN_STATUS));
-        byStatus.set(s, series);
+        // once per route, method and status: locked, so two event loops at once make one series, not two alike
+        synchronized (byStatus) {
+          series = byStatus.get(s);
+          if (series == null) {
+            series = requests.series(template, m == OTHER_METHOD ? BoundedLabels.OTHER : METHODS.get(m).name(),
+                Integer.toString(s + MIN_STATUS));
+            byStatus.set(s, series);
+          }
+        }
       }
       return series;
     }
