@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.openapi.contract.MediaType;
@@ -48,7 +49,7 @@ final class ApiContract {
   private ApiContract(Vertx vertx, JsonObject raw) throws Exception {
     this.raw = raw;
     this.contract = OpenAPIContract.from(vertx, loadable(raw.copy())).await(20, TimeUnit.SECONDS);
-    this.schemas = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE));
+    this.schemas = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE).setOutputFormat(OutputFormat.Basic));
     schemas.dereference(BASE, JsonSchema.of(raw.copy()));
   }
 
