@@ -306,7 +306,12 @@ class OpenApiContractTest {
     return new Exchange(method, uri.getPath(), operation, invalid, response);
   }
 
-  /** Why the document does not allow the request, or null when it does. */
+  /**
+   * Why the document does not allow the request, or null when it does. The request is checked as
+   * the client sends it: vertx-openapi's public way to a {@code ValidatableRequest} reads it from
+   * the server's side ({@code HttpServerRequest}), inside Tandem, so this one is built with the
+   * library's own implementation class, as its {@code RequestUtils} builds it.
+   */
   private Throwable checkRequest(Operation operation, URI uri, String contentType, byte[] body) {
     Map<String, RequestParameter> path = new HashMap<>();
     String[] template = operation.getOpenAPIPath().substring(1).split("/", -1);
