@@ -33,7 +33,8 @@ public record AuthSettings(String tokensFile, boolean protectedMode, List<String
   /**
    * The HTTP endpoints a permission can name; {@code GET /hello} covers {@code /hello/{name}},
    * {@code GET /eventbus} every request of the SockJS bridge. {@code /health} and {@code /ready}
-   * are always open (load balancers ask them) and named nowhere.
+   * are always open (load balancers ask them) and named nowhere, as are {@code /openapi.json} and
+   * {@code /openapi/bus.json} (the API's description, which holds nothing of a deployment).
    */
   public static final List<String> ENDPOINTS = List.of(GET_ROOT, GET_HELLO, POST_ECHO, POST_BROADCAST, POST_FETCH,
       POST_FETCH_CHAIN, EVENTBUS, GET_UI, GET_METRICS);

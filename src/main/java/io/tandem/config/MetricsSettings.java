@@ -20,7 +20,8 @@ public record MetricsSettings(boolean enabled, String path) {
 
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
   /** The first segments of the other endpoints' paths. */
-  private static final List<String> TAKEN = List.of("hello", "echo", "tcp", "fetch", "health", "ready", "eventbus", "ui");
+  private static final List<String> TAKEN = List.of("hello", "echo", "tcp", "fetch", "health", "ready", "eventbus", "ui",
+      "openapi.json", "openapi");
 
   static MetricsSettings read(SectionReader reader) {
     MetricsSettings settings = new MetricsSettings(reader.bool("enabled", true), reader.text("path", DEFAULT_PATH));

@@ -50,10 +50,13 @@ final class ApiRoutes {
 
   private final FetchRoutes fetch;
   private final Access access;
+  private final ApiDocuments documents;
   private SockJsBridge sockJs;
 
-  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, MetricsSettings metrics, Fronts fronts, Access access) {
+  ApiRoutes(Vertx vertx, HttpSettings settings, BridgeSettings bridge, MetricsSettings metrics, Fronts fronts, Access access,
+      ApiDocuments documents) {
     this.vertx = vertx;
+    this.documents = documents;
     this.metrics = metrics;
     this.access = access;
     this.settings = settings;
@@ -88,7 +91,8 @@ final class ApiRoutes {
     };
   }
 
-  private Router router(Readiness readiness) {
+  /** Every route of the API; package-private so that a test can hold the documents to the routes. */
+  Router router(Readiness readiness) {
     Router router = Router.router(vertx);
     if (settings.accessLog()) {
       router.route().handler(new AccessLog());
@@ -103,6 +107,7 @@ final class ApiRoutes {
     fetch.register(router, body);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.APPLICATION_JSON).end(HEALTHY));
     router.get("/ready").handler(readiness);
+    documents.mount(router); // open to everyone, like /health: protect() names neither path
     if (metrics.enabled() && Metrics.prometheus(vertx) != null) {
       // a Vert.x built without metrics (one a user embeds this verticle in) has nothing to serve: 404
       router.get(metrics.path()).handler(new MetricsEndpoint(Metrics.prometheus(vertx)));

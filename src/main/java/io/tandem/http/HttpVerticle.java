@@ -81,15 +81,15 @@ public final class HttpVerticle extends VerticleBase {
     idleTimeoutSeconds = settings.idleTimeoutSeconds();
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), tick -> sweep.run());
     AuthSettings auth = all.auth();
-    return Principals.load(vertx, auth).compose(known -> {
-      routes = new ApiRoutes(vertx, settings, all.bridge(), all.metrics(), all.fronts(), new Access(vertx, auth, known));
+    return Principals.load(vertx, auth).compose(known -> ApiDocuments.load(vertx).compose(documents -> {
+      routes = new ApiRoutes(vertx, settings, all.bridge(), all.metrics(), all.fronts(), new Access(vertx, auth, known), documents);
       server = vertx.createHttpServer(options)
           .requestHandler(routes.requestHandler(new Readiness(vertx, all.fronts(), notReady)))
           .invalidRequestHandler(ErrorResponses::handleInvalidRequest)
           .exceptionHandler(HandshakeFailures.of(HttpSettings.SECTION))
           .connectionHandler(this::connected);
       return vertx.eventBus().consumer(Addresses.HELLO, new HelloService(settings.greeting())).completion();
-    }).compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
+    })).compose(registered -> server.listen(settings.listener().port(), settings.listener().host())
         .recover(err -> Future.failedFuture(new ListenException("HTTP", settings.listener(), err))))
         .onSuccess(listening -> {
           AcceptGate.install(VertxInternals.listening(server), gate, settings.tls() ? settings.requestHeaderTimeoutMs() : 0);

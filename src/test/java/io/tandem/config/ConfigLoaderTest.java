@@ -237,6 +237,10 @@ class ConfigLoaderTest {
         error("{\"metrics\":{\"path\":\"/m/:x\"}}", Map.of(), NO_PROPERTIES));
     assertEquals("metrics.path must not be under another endpoint's path (/fetch), got \"/fetch/metrics\"",
         error("{\"metrics\":{\"path\":\"/fetch/metrics\"}}", Map.of(), NO_PROPERTIES));
+    assertEquals("metrics.path must not be under another endpoint's path (/openapi.json), got \"/openapi.json\"",
+        error("{\"metrics\":{\"path\":\"/openapi.json\"}}", Map.of(), NO_PROPERTIES));
+    assertEquals("metrics.path must not be under another endpoint's path (/openapi), got \"/openapi/metrics\"",
+        error("{\"metrics\":{\"path\":\"/openapi/metrics\"}}", Map.of(), NO_PROPERTIES));
   }
 
   @Test
