@@ -48,6 +48,8 @@ AUTH = "auth"
 TLS = "tls"
 # what keeping the meters costs: GET / paired like AUTH (metrics.enabled true against false), the bus on and off in turn
 METRICS = "metrics"
+# what tracing at a sample ratio of 1.0 costs: GET / paired like AUTH (tracing.otlpEndpoint to a local sink against unset)
+TRACING = "tracing"
 # the fetch of many small URLs paired like PAIRED: the fetch suite's noisiest figure, to within a few %
 PAIRED_FETCH = "paired-fetch"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -724,6 +726,27 @@ class Bench:
             figures[on][1].add(line["p99us"] / 1000, None, r.cpu_pct)
         self.log(f"{w}: metrics on {figures['on'][0].median:,.0f}/s, off {figures['off'][0].median:,.0f}/s")
 
+    # The cost of tracing: the same build with tracing.otlpEndpoint set and without
+    def tracing(self):
+        """GET / keep-alive on this build with tracing on (each request a root span, sampled at 1.0,
+        batched and posted to a local OTLP sink on the load core) against tracing off, paired like auth()."""
+        port = free_port()
+        sink = Server("OTLP sink", java("otlp-sink", "--port", port), f"http://127.0.0.1:{port}/", self.logs, core=LOAD_CORE)
+        try:
+            self.note_command(f"tracing: TANDEM_TRACING_OTLP_ENDPOINT=http://127.0.0.1:{port} (otlp-sink --port {port})")
+            self._same_build_paired_on_root(
+                "tracing", ("Tandem, tracing on", {"TANDEM_TRACING_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"}),
+                ("Tandem, tracing off", None),
+                lambda conns: f"HTTP GET / keep-alive, tracing on at 1.0 to a local OTLP sink (as Tandem) or off (as baseline), "
+                              f"wrk {conns} connections", [], "")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                posts = json.load(answer)["posts"]
+            self.log(f"tracing: the OTLP sink got {posts} posts of spans")
+            if posts == 0:
+                self.failures.append("tracing: no span reached the OTLP sink: tracing was not on")
+        finally:
+            sink.stop()
+
     # The same build in clear and over TLS, loaded in turn: TLS figures next to the clear ones
     def tls(self):
         """Tandem with http.tls and tcp.tls (a throwaway ECDSA P-256 certificate; the JDK's TLS
@@ -1145,6 +1168,19 @@ class Report:
             f"open files {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}",
         ])
 
+    def paired_heading(self):
+        """The heading and first words of the paired section, by what was paired."""
+        if AUTH in self.suites:
+            return ("## A bearer token's cost on GET /", "This build twice, one with `auth.tokensFile` and `GET /` off "
+                    "`auth.publicHttp` (\"Tandem\"), one with `GET /` public (\"baseline\"), both sent the same `Authorization` header:")
+        if METRICS in self.suites:
+            return ("## What the meters cost GET /",
+                    "This build twice, one with `metrics.enabled` (the default, \"Tandem\"), one with it false (\"baseline\"):")
+        if TRACING in self.suites:
+            return ("## What tracing costs GET /", "This build twice, one with `tracing.otlpEndpoint` set to a local OTLP sink "
+                    "(every request a span, `tracing.sampleRatio` 1.0: \"Tandem\"), one without (\"baseline\"):")
+        return "## Paired with the baseline build", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds"
+
     def markdown(self):
         full = set(self.suites) == set(SUITES)
         mode = ("smoke run (numbers meaningless)" if self.p.smoke
@@ -1159,12 +1195,7 @@ class Report:
                "", "## Summary", "", self.summary(), ""] if self.rows() else []),
             *(["## Against the baseline build", "", f"`BENCH_BASELINE_DIR={BASELINE_DIR}`, measured in the same runs.", "",
                self.against_baseline(), ""] if self.against_baseline() else []),
-            *(["## A bearer token's cost on GET /" if AUTH in self.suites else "## What the meters cost GET /"
-               if METRICS in self.suites else "## Paired with the baseline build", "",
-               ("This build twice, one with `auth.tokensFile` and `GET /` off `auth.publicHttp` (\"Tandem\"), one with "
-                "`GET /` public (\"baseline\"), both sent the same `Authorization` header:" if AUTH in self.suites else
-                "This build twice, one with `metrics.enabled` (the default, \"Tandem\"), one with it false (\"baseline\"):"
-                if METRICS in self.suites else f"`BENCH_BASELINE_DIR={BASELINE_DIR}`: both builds") + " on the server "
+            *([self.paired_heading()[0], "", self.paired_heading()[1] + " on the server "
                "core at the same moment, each loaded by its own load generator, which starts first alternating by "
                "round; each figure is the median server CPU per operation, the ratio the geometric mean over the "
                "rounds of baseline ÷ Tandem, with twice its standard error.", "",
@@ -1198,11 +1229,13 @@ def main():
                         + AUTH + " (a bearer token's cost on GET /, paired; not in the default); "
                         + TLS + " (the same build over TLS and in clear; not in the default); "
                         + METRICS + " (what the meters cost GET / and the bus; not in the default); "
+                        + TRACING + " (what tracing at 1.0 costs GET /, paired; not in the default); "
                         + PAIRED_FETCH + " (10,000 URLs x 1 KiB, paired; with BENCH_BASELINE_DIR, not in the default)")
     args = parser.parse_args()
-    unknown = [s for s in args.suites if s not in SUITES + [PAIRED, AUTH, TLS, PAIRED_FETCH, METRICS]]
+    extra = [PAIRED, AUTH, TLS, PAIRED_FETCH, METRICS, TRACING]
+    unknown = [s for s in args.suites if s not in SUITES + extra]
     if unknown:
-        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES)} {PAIRED} {AUTH} {TLS} {PAIRED_FETCH} {METRICS}")
+        parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES + extra)}")
     for needs_baseline in (PAIRED, PAIRED_FETCH):
         if needs_baseline in args.suites and not BASELINE_DIR:
             parser.error(f"the {needs_baseline} suite needs BENCH_BASELINE_DIR: another checkout of Tandem, built")

@@ -87,6 +87,19 @@ class BenchmarkSmokeIT {
     assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
   }
 
+  /** What tracing costs: GET / paired with every request a span posted to a local sink, and tracing off. */
+  @Test
+  void theTracingSuiteMeasuresGetRootWithTracingOnAndOff() throws Exception {
+    String report = smokeRun(Map.of(), "tracing");
+    int section = report.indexOf("## What tracing costs GET /");
+    assertTrue(section >= 0, "no tracing section in\n" + report);
+    int row = report.indexOf("| HTTP GET / keep-alive, tracing on at 1.0 to a local OTLP sink (as Tandem) or off (as baseline), wrk 8 connections | ", section);
+    assertTrue(row > section, "no GET / row in\n" + report);
+    assertTrue(report.substring(row, report.indexOf('\n', row)).contains("| 2 × 1 |"), report);
+    // "no span reached the OTLP sink" would be a problem seen
+    assertTrue(report.contains("## Problems seen\n\nnone\n"), report);
+  }
+
   /** The same build over TLS and in clear: every TLS workload has both figures and a ratio. */
   @Test
   void theTlsSuiteMeasuresEachWorkloadOverTlsAndInClear() throws Exception {

@@ -22,6 +22,7 @@ public final class Bench {
       case "stream" -> Stream.run(args);
       case "hold" -> Hold.run(args);
       case "bus" -> BusLoad.run(args);
+      case "otlp-sink" -> OtlpSink.run(args);
       case "fetch-tandem" -> FetchTandem.run(args);
       case "fetch-bare" -> FetchBare.run(args);
       default -> {
