@@ -644,6 +644,11 @@ class Bench:
         """10,000 URLs x 1 KiB at concurrency 256 through POST /fetch, paired like paired(): both
         builds fetch from one origin at the same moment, each driven by its own driver, and what is
         compared is each server's CPU per URL (a whole batch of rounds in one driver process)."""
+        self._paired_fetch("paired", lambda env: tandem(self.logs, env=env), lambda env: baseline(self.logs, env=env), "")
+
+    def _paired_fetch(self, suite, new_side, old_side, shown):
+        """The fetch of many small URLs, new_side(env) and old_side(env) each a process made with the
+        fetcher's allowed hosts in env, paired like paired()."""
         origin_port = free_port()
         origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs,
                         core=LOAD_CORE)
@@ -652,13 +657,13 @@ class Bench:
         allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
         try:
             for start in range(self.p.paired_starts):
-                makers = [lambda: tandem(self.logs, env=allow), lambda: baseline(self.logs, env=allow)]
+                makers = [lambda: new_side(allow), lambda: old_side(allow)]
                 with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                     new, old = servers if start % 2 == 0 else servers[::-1]
                     if start == 0:
-                        self.note_command(f"paired: Bench fetch-tandem --count {count} --concurrency 256 --rounds {rounds} "
-                                          f"--bytes 1024, one per build at once, {self.p.paired_starts} starts")
-                    self._paired(start, f"Fetch {count:,} URLs x 1 KiB, concurrency 256", new, old, lambda s: java(
+                        self.note_command(f"{suite}: Bench fetch-tandem --count {count} --concurrency 256 --rounds {rounds} "
+                                          f"--bytes 1024, one per process at once, {self.p.paired_starts} starts")
+                    self._paired(start, f"Fetch {count:,} URLs x 1 KiB, concurrency 256{shown}", new, old, lambda s: java(
                         "fetch-tandem", "--endpoint", f"http://127.0.0.1:{s.http}/fetch", "--url", url, "--count", count,
                         "--concurrency", 256, "--rounds", rounds, "--bytes", 1024), lambda r: count * rounds)
         finally:
@@ -704,11 +709,14 @@ class Bench:
     # The cost of the meters: the same build with metrics.enabled and without
     def metrics(self):
         """GET / keep-alive on this build with metrics on (the default) against metrics.enabled false,
-        paired like auth(); then the bus request/reply of tandem.echo in one JVM built with Tandem's
-        metrics and without, run in turn."""
+        paired like auth(), and the fetch of many small URLs the same way; then the bus request/reply
+        of tandem.echo in one JVM built with Tandem's metrics and without, run in turn."""
         self._same_build_paired_on_root(
             "metrics", ("Tandem, metrics on", None), ("Tandem, metrics off", {"TANDEM_METRICS_ENABLED": "false"}),
             lambda conns: f"HTTP GET / keep-alive, metrics on (as Tandem) or off (as baseline), wrk {conns} connections", [], "")
+        self._paired_fetch("metrics", lambda env: tandem(self.logs, name="Tandem, metrics on", env=env),
+                           lambda env: tandem(self.logs, name="Tandem, metrics off", env=dict(env, TANDEM_METRICS_ENABLED="false")),
+                           ", metrics on (as Tandem) or off (as baseline)")
         w = f"Event bus request/reply, {self.p.bus_window} in flight"
         figures = {on: (self.figure(w, f"Tandem, metrics {on}", "messages/s", "/s"),
                         self.figure(w + " (p99)", f"Tandem, metrics {on}", "p99", "ms", higher=False)) for on in ("on", "off")}
@@ -729,7 +737,9 @@ class Bench:
     # The cost of tracing: the same build with tracing.otlpEndpoint set and without
     def tracing(self):
         """GET / keep-alive on this build with tracing on (each request a root span, sampled at 1.0,
-        batched and posted to a local OTLP sink on the load core) against tracing off, paired like auth()."""
+        batched and posted to a local OTLP sink on the load core) against tracing off, paired like
+        auth(); then the fetch of many small URLs the same way (a span per batch, its bus message and
+        each URL's request)."""
         port = free_port()
         sink = Server("OTLP sink", java("otlp-sink", "--port", port), f"http://127.0.0.1:{port}/", self.logs, core=LOAD_CORE)
         try:
@@ -739,6 +749,10 @@ class Bench:
                 ("Tandem, tracing off", None),
                 lambda conns: f"HTTP GET / keep-alive, tracing on at 1.0 to a local OTLP sink (as Tandem) or off (as baseline), "
                               f"wrk {conns} connections", [], "")
+            traced = {"TANDEM_TRACING_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"}
+            self._paired_fetch("tracing", lambda env: tandem(self.logs, name="Tandem, tracing on", env=dict(env, **traced)),
+                               lambda env: tandem(self.logs, name="Tandem, tracing off", env=env),
+                               ", tracing on at 1.0 (as Tandem) or off (as baseline)")
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
                 posts = json.load(answer)["posts"]
             self.log(f"tracing: the OTLP sink got {posts} posts of spans")

@@ -85,6 +85,21 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     meters.of(request.method, response.statusCode()).observe(nanos);
   }
 
+  /**
+   * The method's place in {@link #METHODS}, or {@link #OTHER_METHOD}. Vert.x hands a standard
+   * method as its constant, so identity finds it; {@code List.indexOf}'s equals on each was 3 %
+   * of {@code GET /}'s CPU (JFR).
+   */
+  private static int methodIndex(HttpMethod method) {
+    for (int i = 0; i < OTHER_METHOD; i++) {
+      if (METHODS.get(i) == method) {
+        return i;
+      }
+    }
+    int found = METHODS.indexOf(method);
+    return found < 0 ? OTHER_METHOD : found;
+  }
+
   /** The series of one route, each made at its method and status's first request. */
   private final class Route {
 
@@ -96,8 +111,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     }
 
     LoopHistogram.Series of(HttpMethod method, int status) {
-      int m = METHODS.indexOf(method);
-      m = m < 0 ? OTHER_METHOD : m;
+      int m = methodIndex(method);
       int s = Math.min(Math.max(status, MIN_STATUS), MIN_STATUS + STATUSES - 1) - MIN_STATUS;
       AtomicReferenceArray<LoopHistogram.Series> byStatus = byMethod.get(m);
       if (byStatus == null) {
