@@ -25,9 +25,6 @@ final class BoundedLabels implements MeterFilter {
   static final String METHOD = "method";
   /** A method none of the standard ones. */
   static final String OTHER = "other";
-  static final String POOL_NAME = "pool_name";
-  /** What an HTTP client's connection pools are called together: Vert.x names each by the host and port it connects to. */
-  static final String CLIENT_POOLS = "http-client";
   private static final Pattern PARAMETER = Pattern.compile(":(\\w+)");
   /** RFC 9110's methods and PATCH: the values a {@code method} label may have besides {@link #OTHER}. */
   static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
@@ -70,7 +67,6 @@ final class BoundedLabels implements MeterFilter {
   private static String bound(Tag tag, Meter.Id id) {
     return switch (tag.getKey()) {
       case METHOD -> METHOD_NAMES.contains(tag.getValue()) ? tag.getValue() : OTHER;
-      case POOL_NAME -> "http".equals(id.getTag("pool_type")) ? CLIENT_POOLS : tag.getValue();
       default -> tag.getValue();
     };
   }

@@ -31,17 +31,6 @@ class BoundedLabelsTest {
     assertEquals("", BoundedLabels.template(""));
   }
 
-  @Test
-  void theConnectionPoolsOfAnHttpClientAreOne() {
-    Counter first = Counter.builder("vertx.pool.completed").tag("pool_type", "http").tag("pool_name", "a.example:443").register(registry);
-    Counter second = Counter.builder("vertx.pool.completed").tag("pool_type", "http").tag("pool_name", "b.example:80").register(registry);
-    assertEquals(first, second);
-    assertEquals("http-client", first.getId().getTag("pool_name"));
-    Counter workers = Counter.builder("vertx.pool.completed").tag("pool_type", "worker").tag("pool_name", "vert.x-worker-thread")
-        .register(registry);
-    assertEquals("vert.x-worker-thread", workers.getId().getTag("pool_name"));
-  }
-
   private String labelled(String key, String value) {
     return Counter.builder("probe." + key).tag(key, value).register(registry).getId().getTag(key);
   }
