@@ -9,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,8 +247,10 @@ final class Batch implements Stoppable {
       summary.put(FetchMessages.RESULTS, list);
     }
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    log.atDebug().addKeyValue("batch", id).addKeyValue("urls", results.length).addKeyValue("succeeded", succeeded)
-        .log("batch {} done: {} of {} URLs succeeded in {} ms", id, succeeded, results.length, elapsedMs);
+    if (log.isDebugEnabled()) {
+      log.atDebug().addKeyValue("batch", id).addKeyValue("urls", results.length).addKeyValue("succeeded", succeeded)
+          .log("batch {} done: {} of {} URLs succeeded in {} ms", id, succeeded, results.length, elapsedMs);
+    }
     reply.complete(summary
         .put(FetchMessages.SUCCEEDED, succeeded)
         .put(FetchMessages.FAILED, results.length - succeeded)
