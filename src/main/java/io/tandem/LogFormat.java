@@ -34,18 +34,19 @@ final class LogFormat {
   /**
    * Before anything else logs, or as soon after as can be.
    *
-   * @param traced whether spans are recorded: then each line written under one carries its ids
+   * @param traced whether spans are recorded: then each JSON line written under one carries its ids
    */
   static void use(LoggingSettings settings, boolean clustered, boolean traced) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
     context.getLogger(TANDEM).setLevel(Level.toLevel(settings.level()));
-    if (traced) {
-      context.addTurboFilter(new TraceIdsInLogs());
-    }
     if (!settings.json()) {
       return;
+    }
+    if (traced) {
+      // the text pattern shows no MDC: the ids would be put there for nothing
+      context.addTurboFilter(new TraceIdsInLogs());
     }
     Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(CONSOLE);
     if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {

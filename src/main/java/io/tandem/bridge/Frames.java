@@ -4,6 +4,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The TCP bridge's frames: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (an
  * object). The shapes are those of Vert.x's own TCP bridge, so its clients work unchanged; the
@@ -15,6 +18,12 @@ final class Frames {
   static final String ADDRESS = "address";
   static final String REPLY_ADDRESS = "replyAddress";
   static final String HEADERS = "headers";
+  /**
+   * Headers the bus gives a message sent within a trace: never written to a bridge client. A
+   * subscriber would learn the trace ids of other clients' requests and could add its own frames
+   * to them. A client's own {@code traceparent} on a frame it sends is still read (its trace goes on).
+   */
+  static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
   static final String BODY = "body";
   static final String MESSAGE = "message";
   static final String ACK = "ack";
@@ -32,7 +41,11 @@ final class Frames {
   /** A message for a subscription or a reply to a request; {@code send}: it went to one consumer, not to all. */
   static JsonObject message(String address, MultiMap headers, Object body, boolean send) {
     JsonObject headerJson = new JsonObject();
-    headers.forEach(header -> headerJson.put(header.getKey(), header.getValue()));
+    headers.forEach(header -> {
+      if (!TRACE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+        headerJson.put(header.getKey(), header.getValue());
+      }
+    });
     return new JsonObject().put(TYPE, "message").put(ADDRESS, address).put(HEADERS, headerJson).put(BODY, body).put("send", send);
   }
 

@@ -205,6 +205,10 @@ public final class SockJsBridge {
       }
       case RECEIVE -> {
         received(socket, frame);
+        if (frame.getValue(Frames.HEADERS) instanceof JsonObject headers) {
+          // written as this frame is after the hook: the same object
+          Frames.TRACE_HEADERS.forEach(headers::remove);
+        }
         return true;
       }
       case REGISTER -> {

@@ -20,6 +20,7 @@ public record TracingSettings(String otlpEndpoint, double sampleRatio, boolean p
 
   public static final String SECTION = "tracing";
   public static final String DEFAULT_SERVICE_NAME = "tandem";
+  private static final String TRACES_PATH = "/v1/traces";
 
   static TracingSettings read(SectionReader reader) {
     TracingSettings settings = new TracingSettings(
@@ -41,17 +42,25 @@ public record TracingSettings(String otlpEndpoint, double sampleRatio, boolean p
     return otlpEndpoint != null;
   }
 
-  /** Where the exporter posts: the base URL's {@code /v1/traces}, as OTLP/HTTP defines it. */
+  /**
+   * Where the exporter posts: the base URL's {@code /v1/traces}, as OTLP/HTTP defines it; a URL
+   * that already ends so (the form of {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}) as it is.
+   */
   public String tracesUrl() {
-    return otlpEndpoint.replaceAll("/+$", "") + "/v1/traces";
+    String base = otlpEndpoint.replaceAll("/+$", "");
+    return base.endsWith(TRACES_PATH) ? base : base + TRACES_PATH;
   }
 
-  /** A user in the URL would be a secret written to the start-up line; a query would be lost. */
+  /**
+   * A user in the URL would be a secret written to the start-up line; a query would be lost. A
+   * host name with '_' (a compose service's) is no host to {@link URI}, only an authority.
+   */
   private static boolean isBaseUrl(String text) {
     try {
       URI uri = new URI(text);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-          && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null;
+      String authority = uri.getRawAuthority();
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && authority != null && !authority.isEmpty()
+          && !authority.contains("@") && uri.getRawQuery() == null && uri.getRawFragment() == null;
     } catch (URISyntaxException e) {
       return false;
     }

@@ -27,16 +27,23 @@ final class AccessLog implements Handler<RoutingContext> {
     long start = System.nanoTime();
     // Vert.x closes the request's span as the answer ends, before this line is written: it is written within it again
     Consumer<Runnable> trace = Traces.capture();
-    ctx.addEndHandler(ended -> trace.accept(() -> {
-      HttpServerRequest request = ctx.request();
-      String status = ended.succeeded() ? Integer.toString(request.response().getStatusCode()) : "-";
-      long bytes = request.response().bytesWritten();
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // the fields as key-value pairs too: in logging.format json, a pipeline indexes them
-      log.atInfo().addKeyValue("method", request.method().name()).addKeyValue("path", request.path()).addKeyValue("status", status)
-          .addKeyValue("bytes", bytes).addKeyValue("ms", ms).addKeyValue("remote", String.valueOf(request.remoteAddress()))
-          .log("{} {} {} {}B {}ms {}", request.method(), request.path(), status, bytes, ms, request.remoteAddress());
-    }));
+    ctx.addEndHandler(ended -> {
+      if (trace == null) {
+        write(ctx.request(), ended.succeeded(), start);
+      } else {
+        trace.accept(() -> write(ctx.request(), ended.succeeded(), start));
+      }
+    });
     ctx.next();
+  }
+
+  private static void write(HttpServerRequest request, boolean answered, long start) {
+    String status = answered ? Integer.toString(request.response().getStatusCode()) : "-";
+    long bytes = request.response().bytesWritten();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // the fields as key-value pairs too: in logging.format json, a pipeline indexes them
+    log.atInfo().addKeyValue("method", request.method().name()).addKeyValue("path", request.path()).addKeyValue("status", status)
+        .addKeyValue("bytes", bytes).addKeyValue("ms", ms).addKeyValue("remote", String.valueOf(request.remoteAddress()))
+        .log("{} {} {} {}B {}ms {}", request.method(), request.path(), status, bytes, ms, request.remoteAddress());
   }
 }

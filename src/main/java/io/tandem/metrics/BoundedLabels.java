@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Holds every label of vertx-micrometer-metrics's meters to a fixed, small set of values, whatever
- * clients send: an HTTP {@code method} one of RFC 9110's and PATCH or {@code other}, the connection
- * pools of an HTTP client one {@code pool_name} (Vert.x names one per origin the fetcher reaches).
+ * clients send: an HTTP {@code method} one of RFC 9110's and PATCH or {@code other}. (The HTTP
+ * client's connection pools, one per origin, are not metered at all: {@link HttpClientMeters}.)
  * A value per request or per origin would add a series each time, until the scrape, and the
  * memory, give out. (Micrometer maps the label before it looks the meter up, so the raw values are
  * not kept anywhere either.) Tandem's own meters take their labels from here too: {@link #template}

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * to answer by route template, method and status. In place of vertx-micrometer-metrics's own,
  * which builds a meter id and looks it up in the registry several times per request (and a gauge
  * per request): that cost {@code GET /} 16–18 % of its throughput. Here a request costs a map read
- * by route, two array reads and one observation of the Prometheus client's own classic histogram
- * (a Micrometer timer's histogram records each value into several time windows, which was most of
- * what was left: BENCHMARKS.md). Labels are bounded as {@link BoundedLabels} says, decided once
+ * by route, two array reads and one observation into this event loop's own cells of a
+ * {@link LoopHistogram} (a Micrometer timer's histogram records each value into several time
+ * windows, the Prometheus client's into adders all event loops share: BENCHMARKS.md). Labels are bounded as {@link BoundedLabels} says, decided once
  * per route, method and status, never per request.
  */
 final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Request, Void, Void> {

@@ -32,7 +32,8 @@ final class ProbeSampler implements Sampler {
   @Override
   public SamplingResult shouldSample(Context parent, String traceId, String name, SpanKind kind, Attributes attributes,
                                      List<LinkData> links) {
-    if (kind == SpanKind.SERVER && probes.contains(attributes.get(URL_PATH))) {
+    String path = attributes.get(URL_PATH);
+    if (kind == SpanKind.SERVER && path != null && probes.contains(path)) {
       return SamplingResult.drop();
     }
     return ratio.shouldSample(parent, traceId, name, kind, attributes, links);

@@ -22,16 +22,16 @@ public final class Traces {
 
   /**
    * The trace running now, to write something within it later (once Vert.x has closed the span,
-   * say): the consumer runs what it is given with that trace current. Untraced, it just runs it.
+   * say): the consumer runs what it is given with that trace current. Null when nothing is traced.
    */
   public static Consumer<Runnable> capture() {
     io.vertx.core.Context now = Vertx.currentContext();
     if (now == null || !VertxInternals.traced(now)) {
-      return Runnable::run;
+      return null;
     }
     Context current = VertxContextStorage.INSTANCE.current();
     if (current == null || current == Context.root()) {
-      return Runnable::run;
+      return null;
     }
     return work -> {
       try (Scope within = current.makeCurrent()) {

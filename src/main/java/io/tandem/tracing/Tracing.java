@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A W3C {@code traceparent} on a request continues its trace, and the bus carries it to the
  * consumer, on this node or another; a malformed one is ignored (a new trace starts). Spans of
- * {@link ProbeSampler probes and scrapes} are not kept. Without an endpoint there is no tracer
- * at all: Vert.x skips every tracing call.
+ * {@link ProbeSampler probes and scrapes} are not kept, {@link QueryRedaction URLs lose their
+ * query}. Without an endpoint there is no tracer at all: Vert.x skips every tracing call.
  */
 public final class Tracing {
 
@@ -50,7 +50,8 @@ public final class Tracing {
     provider = SdkTracerProvider.builder()
         .setResource(Resource.create(Attributes.of(SERVICE_NAME, settings.serviceName(),
             SERVICE_INSTANCE, UUID.randomUUID().toString())))
-        .setSampler(Sampler.parentBased(new ProbeSampler(Sampler.traceIdRatioBased(settings.sampleRatio()), probePath)))
+        .setSampler(sampler(settings.sampleRatio(), probePath))
+        .addSpanProcessor(new QueryRedaction())
         .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(SCHEDULE_DELAY)
             .setExporterTimeout(EXPORT_TIMEOUT).build())
         .build();
@@ -58,6 +59,19 @@ public final class Tracing {
         .setTracerProvider(provider)
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
+  }
+
+  /**
+   * New traces by the ratio (probes and scrapes never); a span whose parent is in this process
+   * as its parent was. A parent from outside — a caller's {@code traceparent}, or another node's
+   * over the bus — is continued, but its "sampled" flag does not force the span to be kept: any
+   * client could set it on every request and have all of them recorded and exported, whatever
+   * {@code sampleRatio} says. The ratio decides by trace id, so every node decides alike and a
+   * trace kept is kept whole; a caller's "not sampled" is respected.
+   */
+  static Sampler sampler(double ratio, String probePath) {
+    Sampler root = new ProbeSampler(Sampler.traceIdRatioBased(ratio), probePath);
+    return Sampler.parentBasedBuilder(root).setRemoteParentSampled(root).build();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.tandem.testing.Sockets;
 import io.tandem.testing.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -226,10 +227,14 @@ class SockJsBridgeTest {
     // a request answered after the register means the register was handled
     client.send(new JsonObject().put("type", "send").put("address", Addresses.ECHO).put("replyAddress", "r2").put("body", "x"));
     assertEquals("r2", client.next().getString("address"));
-    vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put("text", "typed"));
+    // published within some request's trace: its trace headers are not the subscriber's to see
+    vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put("text", "typed"), new DeliveryOptions()
+        .addHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").addHeader("tracestate", "a=b")
+        .addHeader("kept", "yes"));
     JsonObject message = client.next();
     assertEquals(Addresses.TCP_MESSAGES, message.getString("address"));
     assertEquals("typed", message.getJsonObject("body").getString("text"));
+    assertEquals(new JsonObject().put("kept", "yes"), message.getJsonObject("headers"), message.encode());
   }
 
   @Test

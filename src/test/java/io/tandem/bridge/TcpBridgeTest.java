@@ -120,6 +120,11 @@ class TcpBridgeTest {
         assertEquals(false, message.getBoolean("send"));
         assertFalse(message.containsKey("replyAddress"), "a published message cannot be answered");
       }
+      // published within some request's trace: its trace headers are not the subscriber's to see
+      vertx.eventBus().publish(Addresses.TCP_MESSAGES, new JsonObject().put("text", "traced"), new DeliveryOptions()
+          .addHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").addHeader("TraceState", "a=b")
+          .addHeader("kept", "yes"));
+      assertEquals(new JsonObject().put("kept", "yes"), client.read().getJsonObject("headers"));
       client.send(new JsonObject().put("type", "unregister").put("address", "tandem.tcp.connections"));
       assertEquals("unknown_address", client.read().getString("message"));
     }

@@ -265,6 +265,9 @@ class ConfigLoaderTest {
     TracingSettings on = load("{\"tracing\":{\"otlpEndpoint\":\"http://127.0.0.1:4318/\",\"sampleRatio\":0.25}}", Map.of(), NO_PROPERTIES).tracing();
     assertTrue(on.enabled());
     assertEquals("http://127.0.0.1:4318/v1/traces", on.tracesUrl());
+    // the traces URL itself (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT's form) as it is; a compose service's name with '_'
+    assertEquals("http://otel_collector:4318/v1/traces",
+        load("{}", Map.of("TANDEM_TRACING_OTLP_ENDPOINT", "http://otel_collector:4318/v1/traces"), NO_PROPERTIES).tracing().tracesUrl());
     assertEquals(0.25, on.sampleRatio());
     assertEquals(0.5, load("{}", Map.of("TANDEM_TRACING_OTLP_ENDPOINT", "https://collector:4318", "TANDEM_TRACING_SAMPLE_RATIO", "0.5"),
         NO_PROPERTIES).tracing().sampleRatio());
@@ -272,7 +275,8 @@ class ConfigLoaderTest {
     assertTrue(error("{}", Map.of("TANDEM_TRACING_SAMPLE_RATIO", "NaN"), NO_PROPERTIES).startsWith("tracing.sampleRatio must be a number 0.0..1.0, got NaN"));
     assertEquals("tracing.sampleRatio must be a number 0.0..1.0, got \"half\" (from TANDEM_TRACING_SAMPLE_RATIO)",
         error("{}", Map.of("TANDEM_TRACING_SAMPLE_RATIO", "half"), NO_PROPERTIES));
-    for (String bad : new String[] {"127.0.0.1:4318", "ftp://collector", "http://user:secret@collector:4318", "http://collector:4318?x=1", "http:///v1"}) {
+    for (String bad : new String[] {"127.0.0.1:4318", "ftp://collector", "http://user:secret@collector:4318",
+        "http://user:secret@otel_collector:4318", "http://collector:4318?x=1", "http:///v1"}) {
       String error = error("{}", Map.of("TANDEM_TRACING_OTLP_ENDPOINT", bad), NO_PROPERTIES);
       assertTrue(error.startsWith("tracing.otlpEndpoint must be an http:// or https:// URL with a host and no user, query or fragment"), error);
     }

@@ -44,6 +44,8 @@ class TracingTest {
 
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String CALLER_SPAN = "00f067aa0ba902b7";
+  /** In URLs' queries: never on a span. */
+  private static final String SECRET = "s3cret-in-a-query";
 
   private final OtlpReceiver receiver = new OtlpReceiver();
   private final Vertx originVertx = Vertx.vertx();
@@ -67,7 +69,11 @@ class TracingTest {
   }
 
   private MainVerticle deploy(boolean propagateToOrigins) throws Exception {
-    tracing = Tracing.of(new TracingSettings(receiver.endpoint(), 1.0, propagateToOrigins, "tandem-test"), MetricsSettings.DEFAULT_PATH);
+    return deploy(propagateToOrigins, 1.0);
+  }
+
+  private MainVerticle deploy(boolean propagateToOrigins, double sampleRatio) throws Exception {
+    tracing = Tracing.of(new TracingSettings(receiver.endpoint(), sampleRatio, propagateToOrigins, "tandem-test"), MetricsSettings.DEFAULT_PATH);
     vertx = tracing.install(Metrics.builder(new VertxOptions(), new MetricsSettings(true, MetricsSettings.DEFAULT_PATH))).build();
     return TestService.deploy(vertx, new JsonObject()
         .put("tcp", new JsonObject().put("enabled", false))
@@ -76,7 +82,7 @@ class TracingTest {
   }
 
   private JsonObject fetch(Http http, Origin origin, String traceparent) throws Exception {
-    return fetchAsync(http, traceparent, origin.url("/inspect"), origin.url("/status/200")).get(30, TimeUnit.SECONDS);
+    return fetchAsync(http, traceparent, origin.url("/inspect"), origin.url("/status/200?key=" + SECRET)).get(30, TimeUnit.SECONDS);
   }
 
   private static CompletableFuture<JsonObject> fetchAsync(Http http, String traceparent, String... urls) {
@@ -117,8 +123,10 @@ class TracingTest {
       assertEquals(TRACE, fetched.traceId(), spans.toString());
       assertEquals(receive.spanId(), fetched.parentSpanId(), spans.toString());
     }
+    // the second URL's query is cut off: it may hold a secret of the user's
     assertEquals(List.of(origin.url("/inspect"), origin.url("/status/200")),
         outgoing.stream().map(span -> span.attribute("url.full")).sorted().toList());
+    assertTrue(spans.stream().noneMatch(span -> span.attributes().toString().contains(SECRET)), spans.toString());
   }
 
   @Test
@@ -160,12 +168,16 @@ class TracingTest {
     Http http = start(false);
     assertEquals(200, http.get("/health").statusCode());
     assertEquals(200, http.get("/metrics").statusCode());
-    HttpResponse<String> hello = http.send(http.request("/hello/malformed").header("traceparent", "00-zz-not-a-trace-01").GET().build());
+    HttpResponse<String> hello = http.send(http.request("/hello/malformed?access_token=" + SECRET)
+        .header("traceparent", "00-zz-not-a-trace-01").GET().build());
     assertEquals(200, hello.statusCode(), "never a 400: " + hello.body());
 
     List<Span> spans = receiver.await(all -> all.stream().anyMatch(span -> "/hello/malformed".equals(span.attribute("url.path"))), 20);
     Span server = only(spans, span -> "/hello/malformed".equals(span.attribute("url.path")));
     assertEquals("", server.parentSpanId(), "a root of its own");
+    assertEquals("http://127.0.0.1:" + http.port() + "/hello/malformed", server.attribute("http.url"), "no query: " + server);
+    assertEquals(QueryRedaction.REDACTED, server.attribute("url.query"));
+    assertTrue(spans.stream().noneMatch(span -> span.attributes().toString().contains(SECRET)), spans.toString());
     assertEquals(32, server.traceId().length());
     assertNotEquals("0".repeat(32), server.traceId());
     // the probes ended before it, and the exporter sends in that order
@@ -180,12 +192,26 @@ class TracingTest {
           .put("headers", new JsonObject().put("traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01")));
       JsonObject reply = client.read();
       assertEquals("message", reply.getString("type"), reply.encode());
+      // the reply went within the handler's span; its trace headers stay on the bus
+      assertTrue(reply.getJsonObject("headers").isEmpty(), reply.encode());
     }
     List<Span> spans = receiver.await(all -> all.stream().anyMatch(span -> Addresses.HELLO.equals(span.attribute("messaging.destination.name"))), 20);
     Span handled = only(spans, span -> Addresses.HELLO.equals(span.attribute("messaging.destination.name")));
     assertEquals("SERVER", handled.kind());
     assertEquals(TRACE, handled.traceId());
     assertEquals(CALLER_SPAN, handled.parentSpanId());
+  }
+
+  @Test
+  void atRatioZeroACallersSampledFlagDoesNotMakeTandemRecordAnything() throws Exception {
+    Http http = new Http(deploy(false, 0.0).httpPort());
+    HttpResponse<String> hello = http.send(http.request("/hello/Ada").header("traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01").GET().build());
+    assertEquals(200, hello.statusCode());
+    vertx.close().await(10, TimeUnit.SECONDS);
+    vertx = null;
+    tracing.close(); // every span recorded is sent by now
+    tracing = null;
+    assertEquals(List.of(), receiver.spans());
   }
 
   @Test
