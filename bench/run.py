@@ -656,8 +656,7 @@ class Bench:
         url = f"http://localhost:{origin_port}/?delay=0&bytes=1024"
         allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
         try:
-            # a smoke run proves the pairing works: one start of two is enough for that
-            for start in range(1 if self.p.smoke else self.p.paired_starts):
+            for start in range(self.p.paired_starts):
                 makers = [lambda: new_side(allow), lambda: old_side(allow)]
                 with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                     new, old = servers if start % 2 == 0 else servers[::-1]

@@ -23,6 +23,8 @@ public final class LogCapture implements AutoCloseable {
   private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
     protected void append(ILoggingEvent event) {
+      // the MDC and the thread as they are now, on the thread that writes the line (an async appender does the same)
+      event.prepareForDeferredProcessing();
       events.add(event);
     }
   };
