@@ -4,6 +4,7 @@ import io.tandem.bridge.TcpBridgeVerticle;
 import io.tandem.bus.Addresses;
 import io.tandem.config.AuthSettings;
 import io.tandem.config.BridgeSettings;
+import io.tandem.config.ChatSettings;
 import io.tandem.config.FetcherSettings;
 import io.tandem.config.Listener;
 import io.tandem.config.TandemSettings;
@@ -11,6 +12,7 @@ import io.tandem.config.TcpSettings;
 import io.tandem.config.TlsSettings;
 import io.tandem.net.CertificateReload;
 import io.tandem.config.VerticleConfig;
+import io.tandem.chat.ChatVerticle;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.fetch.FetcherVerticle;
 import io.tandem.http.HttpVerticle;
@@ -37,6 +39,7 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
 
   private volatile int tcpPort = -1;
+  private volatile int chatPort = -1;
   private volatile int httpPort = -1;
   private volatile int bridgePort = -1;
   /** Set on this verticle's event loop once everything is deployed; read by /ready on HTTP's loops. */
@@ -81,6 +84,11 @@ public final class MainVerticle extends VerticleBase {
       deployments.add(deploy("TCP echo", TcpEchoVerticle::new, TcpEchoVerticle::actualPort, settings.tcp().listener(),
           settings.tcp().tls(), VerticleConfig.slice(settings, TcpSettings.SECTION, TlsSettings.SECTION))
           .onSuccess(port -> tcpPort = port));
+    }
+    if (settings.chat().listener().enabled()) {
+      deployments.add(deploy("Chat", ChatVerticle::new, ChatVerticle::actualPort, settings.chat().listener(),
+          settings.chat().tls(), VerticleConfig.slice(settings, ChatSettings.SECTION, TlsSettings.SECTION))
+          .onSuccess(port -> chatPort = port));
     }
     logAccess(settings.auth(), settings.http().listener().enabled(), settings.bridge().tcpEnabled());
     if (settings.http().listener().enabled()) {
@@ -129,6 +137,11 @@ public final class MainVerticle extends VerticleBase {
   /** The port the TCP echo server listens on, or -1 when it is not deployed. */
   public int tcpPort() {
     return tcpPort;
+  }
+
+  /** The port the chat listens on, or -1 when it is not deployed. */
+  public int chatPort() {
+    return chatPort;
   }
 
   /** The port the HTTP server listens on, or -1 when it is not deployed. */

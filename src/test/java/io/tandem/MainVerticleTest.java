@@ -35,9 +35,11 @@ class MainVerticleTest {
   void deploysOnlyTheEnabledVerticles(Vertx vertx) throws Exception {
     MainVerticle main = new MainVerticle();
     JsonObject config = new JsonObject().put("tcp", new JsonObject().put("enabled", false)).put("http", listen(0))
+        .put("chat", new JsonObject().put("enabled", false))
         .put("bridge", new JsonObject().put("tcpEnabled", true).put("tcpPort", 0));
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
     assertEquals(-1, main.tcpPort());
+    assertEquals(-1, main.chatPort());
     assertTrue(main.httpPort() > 0);
     assertTrue(main.bridgePort() > 0);
     assertTrue(main.isStarted());
@@ -54,7 +56,7 @@ class MainVerticleTest {
         httpPort = probe.getLocalPort();
       }
       JsonObject config = new JsonObject().put("tcp", listen(taken.getLocalPort())).put("http", listen(httpPort))
-          .put("bridge", new JsonObject().put("tcpEnabled", false));
+          .put("chat", listen(0)).put("bridge", new JsonObject().put("tcpEnabled", false));
       ExecutionException e = assertThrows(ExecutionException.class, () -> vertx.deployVerticle(new MainVerticle(),
           new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       Throwable cause = e.getCause();

@@ -111,11 +111,54 @@ public final class Addresses {
    */
   public static final String FETCH_URL_NODE = "tandem.fetch.url.";
 
+  /**
+   * Request/reply, served by the chat verticle: {@code {"room":"#general","from":"ada","text":"..."}}
+   * says a line in a room, {@code {"to":"bob","from":"ada","text":"..."}} privately to a chat
+   * client; reply {@code {"id":"..."}} once it is kept in the room's history and sent on. Fails 400
+   * malformed (the same rules as the chat's own lines), 404 no client has that {@code to}, 409
+   * {@code from} is a nickname a chat client holds. See {@link ChatMessages}.
+   */
+  public static final String CHAT_SEND = "tandem.chat.send";
+
+  /**
+   * Request/reply {@code {"room":"#general","limit":20}}: the room's last messages, oldest first,
+   * as {@code {"room","messages":[...]}} (each as published on {@link #CHAT_ROOM}). Fails 400.
+   */
+  public static final String CHAT_HISTORY = "tandem.chat.history";
+
+  /**
+   * Request/reply {@code {"room":"#general"}}: {@code {"room","nicks":[...]}}, who is in it across
+   * the cluster; {@code {}}: {@code {"rooms":[{"room","nicks"},...]}}, every room with someone in it.
+   */
+  public static final String CHAT_WHO = "tandem.chat.who";
+
+  /**
+   * Publish (Tandem publishes): {@code tandem.chat.room.<name>} gets each event of room
+   * {@code #<name>} — {@code {"type":"message","room","id","seq","from","text","at"}},
+   * {@code "joined"}/{@code "left"} with {@code nick}, {@code "renamed"} with {@code nick} and
+   * {@code was} — on every node that runs the chat.
+   */
+  public static final String CHAT_ROOM = "tandem.chat.room.";
+
+  /**
+   * Internal: every room event, published once by the node it happens on to every chat instance
+   * of the cluster. A fixed address, registered before the chat listens: a consumer registered per
+   * room would be seen by other nodes only some milliseconds later, and lines said meanwhile lost.
+   */
+  public static final String CHAT_DELIVER = "tandem.chat.deliver";
+
+  /**
+   * Internal: {@code tandem.chat.private.<node>} delivers a private message to a connection of
+   * that node: {@code {"connection","id","from","to","text","at"}}; reply {@code {"id"}}, or 404
+   * when the connection is gone.
+   */
+  public static final String CHAT_PRIVATE_NODE = "tandem.chat.private.";
+
   /** What a meter's {@code address} label says for an address that is none of Tandem's. */
   private static final String OTHER = "other";
 
   private static final Set<String> FIXED = Set.of(ECHO, HELLO, TCP_CONNECTIONS, TCP_MESSAGES, TCP_BROADCAST,
-      TCP_SEND, FETCH, FETCH_CHAIN, FETCH_CANCEL, FETCH_URL);
+      TCP_SEND, FETCH, FETCH_CHAIN, FETCH_CANCEL, FETCH_URL, CHAT_SEND, CHAT_HISTORY, CHAT_WHO, CHAT_DELIVER);
 
   private Addresses() {
   }
@@ -123,7 +166,8 @@ public final class Addresses {
   /** Every value {@link #metricLabel} gives, for meters made up front. */
   public static List<String> metricLabels() {
     List<String> labels = new ArrayList<>(new TreeSet<>(FIXED));
-    labels.addAll(List.of(FETCH_PROGRESS + "{name}", FETCH_URL_NODE + "{node}", TCP_SEND_NODE + "{node}", OTHER));
+    labels.addAll(List.of(FETCH_PROGRESS + "{name}", FETCH_URL_NODE + "{node}", TCP_SEND_NODE + "{node}",
+        CHAT_ROOM + "{name}", CHAT_PRIVATE_NODE + "{node}", OTHER));
     return labels;
   }
 
@@ -145,6 +189,12 @@ public final class Addresses {
     }
     if (address.startsWith(TCP_SEND_NODE)) {
       return TCP_SEND_NODE + "{node}";
+    }
+    if (address.startsWith(CHAT_ROOM)) {
+      return CHAT_ROOM + "{name}";
+    }
+    if (address.startsWith(CHAT_PRIVATE_NODE)) {
+      return CHAT_PRIVATE_NODE + "{node}";
     }
     return OTHER;
   }

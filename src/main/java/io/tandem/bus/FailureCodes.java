@@ -10,6 +10,8 @@ public final class FailureCodes {
   public static final int BAD_REQUEST = 400;
   /** The thing the request names (a connection, say) does not exist. */
   public static final int NOT_FOUND = 404;
+  /** The request names something another holds (a chat client's nickname, say). */
+  public static final int CONFLICT = 409;
   /** The request is larger than the service accepts. */
   public static final int TOO_LARGE = 413;
   /** The service could not do the work (an unexpected error, logged on its side). */

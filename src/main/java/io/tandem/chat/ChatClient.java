@@ -1,6 +1,7 @@
 package io.tandem.chat;
 
 import io.netty.channel.socket.SocketChannel;
+import io.tandem.bus.ChatMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.tandem.net.VertxInternals;
@@ -20,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A chat client for the TCP echo: {@code chat [--host H] [--port P]} sends each line typed and
- * prints whatever the server sends the moment it arrives, even mid-typing.
+ * The terminal client: {@code chat [--host H] [--port P] [--nick NAME]} sends each line typed and
+ * prints whatever the server sends the moment it arrives, even mid-typing. On the chat's port (the
+ * default) it speaks the chat's line protocol ({@link ChatSession}), {@code --nick} choosing the
+ * nickname before the first line typed; on the echo's port every line comes back.
  *
  * <p>Reading the keyboard blocks, so it must never happen on an event loop: a plain thread reads
  * the terminal and the socket lives on a Vert.x event loop;
@@ -31,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ChatClient {
 
   static final String DEFAULT_HOST = "localhost";
-  static final int DEFAULT_PORT = 8080;
-  static final String USAGE = "usage: java -jar tandem.jar chat [--host HOST] [--port PORT]";
+  static final int DEFAULT_PORT = 8081;
+  static final String USAGE = "usage: java -jar tandem.jar chat [--host HOST] [--port PORT] [--nick NAME]";
   /** How long to wait, after quitting, for the server to echo the last lines and close. */
   private static final long LEAVE_TIMEOUT_MS = 2000;
 
@@ -43,19 +46,26 @@ public final class ChatClient {
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
+    String nick = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
         out.println(USAGE);
         return 0;
       }
-      if (i + 1 >= args.length || !(arg.equals("--host") || arg.equals("--port"))) {
+      if (i + 1 >= args.length || !(arg.equals("--host") || arg.equals("--port") || arg.equals("--nick"))) {
         err.println("chat: unexpected argument " + arg + "; " + USAGE);
         return 2;
       }
       String value = args[++i];
       if (arg.equals("--host")) {
         host = value;
+      } else if (arg.equals("--nick")) {
+        if (!ChatMessages.isNickname(value)) {
+          err.println("chat: --nick must be 1..32 of A-Z, a-z, 0-9, _ and -, got " + value);
+          return 2;
+        }
+        nick = value;
       } else {
         try {
           port = Integer.parseInt(value);
@@ -70,13 +80,13 @@ public final class ChatClient {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      return converse(vertx, host, port, in, out, err);
+      return converse(vertx, host, port, nick, in, out, err);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
   }
 
-  private static int converse(Vertx vertx, String host, int port, InputStream in, PrintStream out, PrintStream err) {
+  private static int converse(Vertx vertx, String host, int port, String nick, InputStream in, PrintStream out, PrintStream err) {
     // held to the end: Vert.x 5 shuts a client down, its connection with it, once the client
     // object is unreachable (CleanableNetClient's Cleaner), which a collection mid-conversation may find
     NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000));
@@ -106,6 +116,9 @@ public final class ChatClient {
       err.println("chat: " + failure.getMessage());
       done.complete(1);
     });
+    if (nick != null) {
+      socket.write("/nick " + nick + "\n");
+    }
     Thread terminal = new Thread(() -> readTerminal(in, socket, vertx, leaving, done), "chat-terminal");
     terminal.setDaemon(true);
     terminal.start();

@@ -10,7 +10,7 @@ import java.util.List;
  * layers by {@link ConfigLoader}; the main verticle receives {@link #toJson()} (every key filled
  * in) and hands each verticle its own slice ({@link VerticleConfig}).
  */
-public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
+public record TandemSettings(TcpSettings tcp, ChatSettings chat, HttpSettings http, FetcherSettings fetcher, BridgeSettings bridge,
                              ClusterSettings cluster, AuthSettings auth, TlsSettings tls, MetricsSettings metrics, LoggingSettings logging,
                              TracingSettings tracing, int shutdownGraceSeconds, int descriptorReserve,
                              List<HostPattern> unlimitedClients) {
@@ -29,7 +29,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
 
   private static final List<String> TOP_LEVEL = List.of(SHUTDOWN_GRACE_SECONDS, DESCRIPTOR_RESERVE, UNLIMITED_CLIENTS);
 
-  private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
+  private static final List<String> SECTIONS = List.of(TcpSettings.SECTION, ChatSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION,
       BridgeSettings.SECTION, ClusterSettings.SECTION, AuthSettings.SECTION, TlsSettings.SECTION, MetricsSettings.SECTION, LoggingSettings.SECTION,
       TracingSettings.SECTION);
 
@@ -66,6 +66,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
     top.finish();
     TandemSettings settings = new TandemSettings(
         TcpSettings.read(section(root, TcpSettings.SECTION, origin, overrides), defaultInstances),
+        ChatSettings.read(section(root, ChatSettings.SECTION, origin, overrides), defaultInstances),
         HttpSettings.read(section(root, HttpSettings.SECTION, origin, overrides), defaultInstances),
         FetcherSettings.read(section(root, FetcherSettings.SECTION, origin, overrides), defaultInstances),
         BridgeSettings.read(section(root, BridgeSettings.SECTION, origin, overrides), defaultInstances),
@@ -89,13 +90,14 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   void checkAcrossSections() {
     requireCertificate(http.tls(), HttpSettings.SECTION);
     requireCertificate(tcp.tls(), TcpSettings.SECTION);
+    requireCertificate(chat.tls(), ChatSettings.SECTION);
     requireCertificate(bridge.tls(), BridgeSettings.SECTION);
     requireCertificate(cluster.tls(), ClusterSettings.SECTION);
   }
 
   /** Whether anything presents the {@code tls} section's certificate: then the launcher checks its files. */
   public boolean usesTls() {
-    return http.tls() || tcp.tls() || bridge.tls() || cluster.tls();
+    return http.tls() || tcp.tls() || chat.tls() || bridge.tls() || cluster.tls();
   }
 
   private void requireCertificate(boolean tlsOn, String listener) {
@@ -112,6 +114,7 @@ public record TandemSettings(TcpSettings tcp, HttpSettings http, FetcherSettings
   public JsonObject toJson() {
     return new JsonObject()
         .put(TcpSettings.SECTION, tcp.toJson())
+        .put(ChatSettings.SECTION, chat.toJson())
         .put(HttpSettings.SECTION, http.toJson())
         .put(FetcherSettings.SECTION, fetcher.toJson())
         .put(BridgeSettings.SECTION, bridge.toJson())

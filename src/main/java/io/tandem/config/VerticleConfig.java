@@ -57,6 +57,10 @@ public final class VerticleConfig {
     return given(TcpSettings.SECTION, settings.tcp());
   }
 
+  public ChatSettings chat() {
+    return given(ChatSettings.SECTION, settings.chat());
+  }
+
   public HttpSettings http() {
     return given(HttpSettings.SECTION, settings.http());
   }

@@ -1,7 +1,6 @@
 package io.tandem.echo;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.tandem.net.HalfClose;
 import io.vertx.core.buffer.Buffer;
@@ -21,17 +20,6 @@ import io.vertx.core.internal.net.NetSocketInternal;
  */
 final class EchoConnection {
 
-  /**
-   * Travels the socket's inbound queue behind the data read before the client's FIN, so the echo
-   * meets it only after echoing all of that data, however long backpressure held it.
-   */
-  private static final Object END_OF_INPUT = new Object() {
-    @Override
-    public String toString() {
-      return "END_OF_INPUT";
-    }
-  };
-
   private final NetSocketInternal socket;
   private final LineFramer lines;
 
@@ -42,7 +30,7 @@ final class EchoConnection {
   }
 
   void start() {
-    HalfClose.enable(socket.channelHandlerContext(), EchoConnection::sendEndOfInput);
+    HalfClose.enableInBand(socket.channelHandlerContext());
     socket.messageHandler(this::handleMessage);
     socket.drainHandler(drained -> socket.resume());
     // server shutting down: close once the echo already queued is written
@@ -54,12 +42,6 @@ final class EchoConnection {
     socket.write(line);
   }
 
-  private static void sendEndOfInput(ChannelHandlerContext ctx) {
-    ctx.fireChannelRead(END_OF_INPUT);
-    // ends Vert.x's read batch, as Netty does after real reads, so queued writes get flushed
-    ctx.fireChannelReadComplete();
-  }
-
   private void handleMessage(Object message) {
     if (message instanceof ByteBuf data) {
       if (lines != null) {
@@ -69,7 +51,7 @@ final class EchoConnection {
       if (socket.writeQueueFull()) {
         socket.pause();
       }
-    } else if (message == END_OF_INPUT) {
+    } else if (message == HalfClose.END_OF_INPUT) {
       // everything the client sent before its FIN is echoed (or queued): flush, then close
       socket.end();
     } else {

@@ -1,5 +1,6 @@
 package io.tandem.echo;
 
+import io.tandem.net.LineRate;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;

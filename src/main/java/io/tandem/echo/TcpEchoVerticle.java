@@ -1,5 +1,6 @@
 package io.tandem.echo;
 
+import io.tandem.net.LineRate;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.BusException;
 import io.tandem.bus.TcpMessages;

@@ -20,6 +20,18 @@ import java.util.function.Consumer;
  */
 public final class HalfClose extends ChannelInboundHandlerAdapter {
 
+  /**
+   * Travels the connection's inbound queue behind the data read before the client's FIN
+   * ({@link #enableInBand}), so a handler meets it only after all of that data, however long
+   * backpressure held it.
+   */
+  public static final Object END_OF_INPUT = new Object() {
+    @Override
+    public String toString() {
+      return "END_OF_INPUT";
+    }
+  };
+
   private final Consumer<ChannelHandlerContext> onInputShutdown;
 
   private HalfClose(Consumer<ChannelHandlerContext> onInputShutdown) {
@@ -35,6 +47,20 @@ public final class HalfClose extends ChannelInboundHandlerAdapter {
   public static void enable(ChannelHandlerContext connection, Consumer<ChannelHandlerContext> onInputShutdown) {
     allow(connection.channel());
     connection.pipeline().addBefore(connection.name(), "tandem-half-close", new HalfClose(onInputShutdown));
+  }
+
+  /**
+   * As {@link #enable}, the client's FIN arriving as {@link #END_OF_INPUT} in the connection's own
+   * stream of messages (a {@code messageHandler}), after everything it sent before.
+   */
+  public static void enableInBand(ChannelHandlerContext connection) {
+    enable(connection, HalfClose::sendEndOfInput);
+  }
+
+  private static void sendEndOfInput(ChannelHandlerContext ctx) {
+    ctx.fireChannelRead(END_OF_INPUT);
+    // ends Vert.x's read batch, as Netty does after real reads, so queued writes get flushed
+    ctx.fireChannelReadComplete();
   }
 
   /** Netty's half-closure on, for a handler that takes the {@link ChannelInputShutdownEvent} itself. */

@@ -76,6 +76,15 @@ public final class VertxInternals {
   }
 
   /**
+   * Closes the connection now, dropping what is queued for it. Vert.x's own close waits behind the
+   * writes already queued, which a client that reads nothing never lets through: this one starts
+   * below Vert.x's handler in the pipeline, so Netty closes the channel at once and fails them.
+   */
+  public static void abort(NetSocket socket) {
+    raw(socket).channelHandlerContext().close();
+  }
+
+  /**
    * Puts {@code handler} in the socket's pipeline just before Vert.x's own handler, where it sees
    * every event Vert.x acts on (the idle event it closes a connection on, which it tells nobody of).
    */

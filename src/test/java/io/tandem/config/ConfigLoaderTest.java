@@ -61,7 +61,7 @@ class ConfigLoaderTest {
     TandemSettings shipped = load(Path.of("conf", "config.json").toString(), Map.of(), NO_PROPERTIES);
     JsonObject file = new JsonObject(readShipped("config.json"));
     assertEquals(load("{}", Map.of(), NO_PROPERTIES), shipped, "every key at its default: nothing fetches localhost, no other site's page uses the bus");
-    for (String section : List.of(TcpSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION,
+    for (String section : List.of(TcpSettings.SECTION, ChatSettings.SECTION, HttpSettings.SECTION, FetcherSettings.SECTION, BridgeSettings.SECTION, ClusterSettings.SECTION,
         AuthSettings.SECTION, TlsSettings.SECTION)) {
       assertTrue(file.containsKey(section), section);
     }
@@ -73,10 +73,12 @@ class ConfigLoaderTest {
     TandemSettings dev = load(Path.of("conf", "dev.json").toString(), Map.of(), NO_PROPERTIES);
     assertEquals(List.of(HostPattern.parse("localhost")), dev.fetcher().allowHosts());
     assertEquals("127.0.0.1", dev.tcp().listener().host());
+    assertEquals("127.0.0.1", dev.chat().listener().host());
     assertEquals("127.0.0.1", dev.http().listener().host());
     JsonObject expected = new JsonObject(readShipped("config.json"));
     expected.getJsonObject("fetcher").put("allowHosts", new io.vertx.core.json.JsonArray().add("localhost"));
     expected.getJsonObject("tcp").put("host", "127.0.0.1");
+    expected.getJsonObject("chat").put("host", "127.0.0.1");
     expected.getJsonObject("http").put("host", "127.0.0.1");
     assertEquals(expected, new JsonObject(readShipped("dev.json")), "otherwise the shipped file, key for key");
     assertEquals(shipped.bridge(), dev.bridge());
@@ -214,7 +216,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSectionsKeysAndVariablesAreErrors() {
-    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, http, fetcher, bridge, cluster, auth, tls, metrics, logging, tracing, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
+    assertEquals("fetchr is not a known section or key (in -conf); known: tcp, chat, http, fetcher, bridge, cluster, auth, tls, metrics, logging, tracing, shutdownGraceSeconds, descriptorReserve, unlimitedClients",
         error("{\"fetchr\":{}}", Map.of(), NO_PROPERTIES));
     String message = error("{\"http\":{\"prot\":1}}", Map.of(), NO_PROPERTIES);
     assertTrue(message.startsWith("http.prot is not a known key (in -conf); known keys: enabled, host, port, instances"), message);

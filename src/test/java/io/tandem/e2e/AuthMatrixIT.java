@@ -55,7 +55,7 @@ class AuthMatrixIT {
             List.of("tandem.echo", "tandem.hello", "tandem.fetch"), List.of("tandem.tcp.messages")))
         .add(Principals.line("fetcher", Tokens.sha256Hex(FETCHER), List.of("POST /fetch", "GET /eventbus"),
             List.of("tandem.fetch"), List.of())).encode());
-    String config = "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
+    String config = "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
         + "\"bridge\":{\"tcpEnabled\":true,\"tcpPort\":0},\"fetcher\":{\"allowHosts\":[\"localhost\"]},"
         + "\"auth\":{\"tokensFile\":\"tokens.json\"}}";
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", config)) {

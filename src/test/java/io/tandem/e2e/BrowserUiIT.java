@@ -191,7 +191,7 @@ class BrowserUiIT {
     Files.writeString(workDir.resolve("tokens.json"), new JsonArray().add(Principals.line("ops", Tokens.sha256Hex(token),
         List.of("GET /eventbus"), List.of("tandem.tcp.broadcast"), List.of("tandem.tcp.messages"))).encode());
     TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
             + "\"bridge\":{\"tcpPort\":0},\"auth\":{\"tokensFile\":\"tokens.json\"}}");
     try (tandem) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
@@ -224,7 +224,7 @@ class BrowserUiIT {
   /** The fat jar on loopback, HTTP on the given port (0: any), ready; {@code bridge} adds keys to that section. */
   private TandemProcess start(int httpPort, String bridge) throws Exception {
     TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"), "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":" + httpPort
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":" + httpPort
             + "},\"bridge\":{\"tcpPort\":0" + bridge + "}}");
     tandem.awaitStdout(line -> line.contains("Tandem ready in "));
     return tandem;

@@ -403,7 +403,7 @@ class ClusterIT {
       env.put("TANDEM_TCP_INSTANCES", "1");
       String clusterFlag = CLUSTER_FLAGS.get(nodesStarted++ % CLUSTER_FLAGS.size());
       return TandemProcess.start(workDir, env, clusterFlag, "-conf",
-          "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
+          "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}");
     }
 
     private List<String> members() {

@@ -17,6 +17,7 @@ final class FixedPorts {
 
   static final int HTTP = 8888;
   static final int TCP = 8080;
+  static final int CHAT = 8081;
   static final int TCP_BRIDGE = 7000;
   static final List<Integer> HAZELCAST = List.of(5701, 5702, 5703);
 
@@ -24,7 +25,7 @@ final class FixedPorts {
   }
 
   static List<Integer> all() {
-    List<Integer> ports = new ArrayList<>(List.of(HTTP, TCP, TCP_BRIDGE));
+    List<Integer> ports = new ArrayList<>(List.of(HTTP, TCP, CHAT, TCP_BRIDGE));
     ports.addAll(HAZELCAST);
     return ports;
   }
@@ -33,7 +34,7 @@ final class FixedPorts {
   static void assertFree(String why, List<Integer> ports) {
     List<Integer> taken = new ArrayList<>();
     for (int port : ports) {
-      // Tandem binds 0.0.0.0 for HTTP and TCP, 127.0.0.1 for the rest: either one taken is a clash
+      // Tandem binds 0.0.0.0 for HTTP, TCP and the chat, 127.0.0.1 for the rest: either one taken is a clash
       if (!free(new InetSocketAddress(port)) || !free(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
         taken.add(port);
       }

@@ -35,7 +35,7 @@ class OwnVerticleIT {
     FixedPorts.assertFree("the example joins the cluster conf/cluster.xml describes", FixedPorts.HAZELCAST);
     build(workDir);
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_FETCHER_ALLOW_HOSTS", "127.0.0.1"), "-cluster", "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}")) {
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0}}")) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       String url = "http://127.0.0.1:" + tandem.port("HTTP") + "/hello/Ada";
       try (TandemProcess example = TandemProcess.command(workDir, Map.of(),

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ProtectedModeIT {
 
-  private static final String LISTEN_EVERYWHERE = "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},"
+  private static final String LISTEN_EVERYWHERE = "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},"
       + "\"http\":{\"host\":\"0.0.0.0\",\"port\":0},\"bridge\":{\"tcpEnabled\":true,\"tcpHost\":\"0.0.0.0\",\"tcpPort\":0}";
   /** Reads one bridge frame and says whether the server closed the connection after it. */
   private static final String READ_ONE_FRAME = String.join("\n",

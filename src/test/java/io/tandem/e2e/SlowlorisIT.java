@@ -113,7 +113,7 @@ class SlowlorisIT {
   @Test
   void aFloodNearTheDescriptorLimitLeavesProbesAndTheOtherListenersServed() throws Exception {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), List.of("prlimit", "--nofile=" + FLOOD_LIMIT, "--"), "-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0,\"requestHeaderTimeoutMs\":60000}}");
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0,\"requestHeaderTimeoutMs\":60000}}");
          Selector selector = Selector.open()) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       int http = tandem.port("HTTP");

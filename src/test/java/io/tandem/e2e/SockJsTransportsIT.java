@@ -58,7 +58,7 @@ class SockJsTransportsIT {
   @BeforeAll
   static void installClientsAndStartTandem() throws Exception {
     installClients();
-    tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},"
+    tandem = TandemProcess.start(workDir, Map.of(), "-conf", "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},"
         + "\"http\":{\"host\":\"127.0.0.1\",\"port\":0,\"maxBodyBytes\":" + MAX_BODY_BYTES + "},"
         + "\"bridge\":{\"tcpPort\":0,\"allowedOrigins\":[\"" + LISTED_ORIGIN + "\"]},\"fetcher\":{\"enabled\":false}}");
     tandem.awaitStdout(line -> line.contains("Tandem ready in "));

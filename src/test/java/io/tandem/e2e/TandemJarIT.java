@@ -65,7 +65,7 @@ class TandemJarIT {
   @Test
   void fetchesManyUrlsAtOnceAndStreamsThemAsTheyComplete() throws Exception {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf",
-        "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false},"
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false},"
             + "\"fetcher\":{\"allowHosts\":[\"localhost\"]}}")) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       int port = tandem.port("HTTP");
@@ -125,7 +125,7 @@ class TandemJarIT {
   @Test
   void inTheJsonFormatEveryLineIsOneObjectAndTheAccessLogsFieldsAreKeyValuePairs() throws Exception {
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of("TANDEM_LOGGING_FORMAT", "json", "TANDEM_HTTP_ACCESS_LOG", "true"),
-        "-conf", "{\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false}}")) {
+        "-conf", "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"enabled\":false},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpEnabled\":false}}")) {
       tandem.awaitStdout(line -> line.contains("Tandem ready in "));
       Http http = new Http(tandem.port("HTTP"));
       assertEquals("Hello, Ada!", http.get("/hello/Ada").body());
@@ -183,7 +183,7 @@ class TandemJarIT {
   @Test
   void aTls12ClientMayNotRenegotiate() throws Exception {
     TestCertificates.Pair pair = TestCertificates.selfSigned(workDir, "renegotiation");
-    String conf = "{\"tcp\":{\"tls\":true,\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
+    String conf = "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"tls\":true,\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},"
         + "\"tls\":{\"certFile\":\"%s\",\"keyFile\":\"%s\"}}";
     try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf.formatted(pair.cert(), pair.key()));
          SSLSocket socket = (SSLSocket) TestCertificates.trusting(pair.cert()).getSocketFactory()
@@ -232,7 +232,7 @@ class TandemJarIT {
   @Test
   void aPortInUseIsOneLineNamingHostAndPortAndANonZeroExit() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      String conf = "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":" + taken.getLocalPort() + "},"
+      String conf = "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":" + taken.getLocalPort() + "},"
           + "\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}";
       try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", conf)) {
         assertEquals(15, tandem.exitCode());

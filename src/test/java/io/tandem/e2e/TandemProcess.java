@@ -76,7 +76,7 @@ final class TandemProcess implements AutoCloseable {
   /** Starts the service on loopback with every listener on a free port, and waits until it is ready. */
   static TandemProcess startService(Path workDir, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>(List.of("-conf",
-        "{\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}"));
+        "{\"chat\":{\"host\":\"127.0.0.1\",\"port\":0},\"tcp\":{\"host\":\"127.0.0.1\",\"port\":0},\"http\":{\"host\":\"127.0.0.1\",\"port\":0},\"bridge\":{\"tcpPort\":0}}"));
     args.addAll(List.of(extraArgs));
     TandemProcess tandem = start(workDir, Map.of(), args.toArray(String[]::new));
     tandem.awaitStdout(line -> line.contains("Tandem ready in "));

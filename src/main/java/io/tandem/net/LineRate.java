@@ -1,4 +1,4 @@
-package io.tandem.echo;
+package io.tandem.net;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * can draw on a shared one too (its verticle instance's), so many connections together are
  * bounded as well. Confined to one event loop.
  */
-final class LineRate {
+public final class LineRate {
 
   private static final long BURST_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -21,7 +21,7 @@ final class LineRate {
   private long last;
 
   /** @param shared an allowance this one also draws on, or null */
-  LineRate(int linesPerSecond, LongSupplier clock, LineRate shared) {
+  public LineRate(int linesPerSecond, LongSupplier clock, LineRate shared) {
     this.nanosPerLine = BURST_NANOS / linesPerSecond;
     this.clock = clock;
     this.shared = shared;
@@ -29,12 +29,12 @@ final class LineRate {
   }
 
   /** The clock reading to pass to {@link #tryTake}: one per read, not one per line. */
-  long now() {
+  public long now() {
     return clock.getAsLong();
   }
 
   /** Whether one more line may be published at {@code now}; takes it from every allowance if so. */
-  boolean tryTake(long now) {
+  public boolean tryTake(long now) {
     if (!refill(now) || (shared != null && !shared.refill(now))) {
       return false;
     }
