@@ -47,10 +47,14 @@ public record BridgeSettings(
   /** How long a TCP-bridge client has to show its token, when there is a tokens file. */
   public static final int DEFAULT_AUTH_TIMEOUT_MS = 5000;
   public static final List<String> DEFAULT_INBOUND = List.of(Addresses.ECHO, Addresses.HELLO, Addresses.FETCH,
-      Addresses.FETCH_CHAIN, Addresses.TCP_BROADCAST, Addresses.TCP_SEND);
-  /** Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks. */
+      Addresses.FETCH_CHAIN, Addresses.TCP_BROADCAST, Addresses.TCP_SEND, Addresses.CHAT_SEND, Addresses.CHAT_HISTORY,
+      Addresses.CHAT_WHO);
+  /**
+   * Progress addresses are the client's own: {@code tandem.fetch.progress.} and a name it picks.
+   * The chat's rooms are to be heard, never spoken on (inbound): a room event says who said what.
+   */
   public static final List<String> DEFAULT_OUTBOUND = List.of(Addresses.TCP_MESSAGES, Addresses.TCP_CONNECTIONS,
-      Addresses.FETCH_PROGRESS + "*");
+      Addresses.FETCH_PROGRESS + "*", Addresses.CHAT_ROOM + "*");
   /** Only the page's own origin: a page on another site must not drive the bus from a visitor's browser. */
   public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
   public static final String ANY_ORIGIN = "*";
