@@ -1,6 +1,7 @@
 package io.tandem.bus;
 
 import io.tandem.MainVerticle;
+import io.tandem.chat.ChatLineClient;
 import io.tandem.fetch.Origin;
 import io.tandem.testing.Sockets;
 import io.tandem.testing.TestService;
@@ -182,6 +183,36 @@ class BusContractTest {
       assertEquals("bye", ((JsonObject) published(Addresses.TCP_MESSAGES, lines)).getString("text"));
     }
     assertEquals("disconnected", ((JsonObject) published(Addresses.TCP_CONNECTIONS, connections)).getString("type"));
+
+    // the chat's addresses, with a real chat client in the room
+    BlockingQueue<Object> general = listen(vertx, ChatMessages.roomAddress("#general"));
+    BlockingQueue<Object> everyRoom = listen(vertx, Addresses.CHAT_DELIVER);
+    try (ChatLineClient ada = ChatLineClient.as(main.chatPort(), "ada")) {
+      assertEquals("joined", ((JsonObject) published(Addresses.CHAT_ROOM + "{name}", general)).getString("type"));
+      published(Addresses.CHAT_DELIVER, everyRoom);
+      String id = ask(vertx, Addresses.CHAT_SEND, new JsonObject().put("room", "#general").put("from", "bus").put("text", "hi ada"))
+          .getString("id");
+      ada.await("[#general] bus: hi ada");
+      assertEquals(id, ((JsonObject) published(Addresses.CHAT_ROOM + "{name}", general)).getString("id"));
+      published(Addresses.CHAT_DELIVER, everyRoom);
+      ask(vertx, Addresses.CHAT_SEND, new JsonObject().put("to", "ada").put("from", "bus").put("text", "psst"));
+      ada.await("[private] bus: psst");
+      JsonObject history = ask(vertx, Addresses.CHAT_HISTORY, new JsonObject().put("room", "#general").put("limit", 5));
+      assertEquals(id, history.getJsonArray("messages").getJsonObject(0).getString("id"));
+      assertEquals(new JsonArray().add("ada"), ask(vertx, Addresses.CHAT_WHO, new JsonObject().put("room", "#general")).getJsonArray("nicks"));
+      assertEquals("#general", ask(vertx, Addresses.CHAT_WHO, new JsonObject()).getJsonArray("rooms").getJsonObject(0).getString("room"));
+      refused(vertx, Addresses.CHAT_SEND, new JsonObject().put("room", "#general").put("from", "ADA").put("text", "as her"), 409);
+      refused(vertx, Addresses.CHAT_SEND, new JsonObject().put("to", "nobody").put("from", "bus").put("text", "x"), 404);
+      malformed(vertx, Addresses.CHAT_SEND, new JsonObject().put("room", "#general").put("to", "ada").put("from", "bus").put("text", "x"));
+      malformed(vertx, Addresses.CHAT_SEND, new JsonObject().put("room", "general").put("from", "bus").put("text", "x"));
+      malformed(vertx, Addresses.CHAT_HISTORY, new JsonObject().put("room", "#general").put("limit", 0));
+      malformed(vertx, Addresses.CHAT_WHO, new JsonObject().put("room", "#General"));
+      // served node by node (the node id is the chat's own): its messages as a private line carries them
+      assertValid(Addresses.CHAT_PRIVATE_NODE + "{node}", "request", new JsonObject().put("connection", "3").put("id", "private/n-1")
+          .put("from", "bus").put("to", "ada").put("text", "psst").put("at", "2026-12-07T20:00:00Z"));
+      assertValid(Addresses.CHAT_PRIVATE_NODE + "{node}", "reply", new JsonObject().put("id", "private/n-1"));
+    }
+    assertEquals("left", ((JsonObject) published(Addresses.CHAT_ROOM + "{name}", general)).getString("type"));
 
     // tandem.fetch, its progress address, tandem.fetch.chain, tandem.fetch.cancel, tandem.fetch.url
     String progress = Addresses.FETCH_PROGRESS + "contract";

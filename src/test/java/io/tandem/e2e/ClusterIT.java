@@ -1,6 +1,7 @@
 package io.tandem.e2e;
 
 import io.tandem.bus.Addresses;
+import io.tandem.chat.ChatLineClient;
 import io.tandem.cluster.HazelcastConfigs;
 import io.tandem.config.ClusterSettings;
 import io.tandem.fetch.Origin;
@@ -33,8 +34,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -47,8 +50,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -228,6 +233,95 @@ class ClusterIT {
       consumer.unregister().await(30, TimeUnit.SECONDS);
     }
   }
+  /**
+   * Three terminal clients, two on the gateway (one of them the real {@code chat} client) and one
+   * on the worker, chat in two rooms; a private message and a nickname clash cross nodes; a client
+   * on the worker joins a room while this member says numbered lines in it, which land on either
+   * node: the replay and the live lines are every line from some point on, each once. (Lines said
+   * through different nodes may cross on the way: one node's lines keep their order.)
+   */
+  @Test
+  void terminalClientsOnTwoNodesChatInRoomsAndPrivatelyWithOneNicknameEachAcrossTheCluster() throws Exception {
+    int gatewayChat = shared.gateway.port("Chat");
+    int workerChat = shared.workerB.port("Chat");
+    try (ChatLineClient ada = ChatLineClient.as(gatewayChat, "ada");
+         ChatLineClient bob = ChatLineClient.as(workerChat, "bob");
+         TandemProcess carol = TandemProcess.start(workDir, Map.of(), "chat", "--port", Integer.toString(gatewayChat), "--nick", "carol")) {
+      ada.await("* bob joined #general");
+      ada.await("* carol joined #general");
+      bob.send("hello from the worker");
+      ada.await("[#general] bob: hello from the worker");
+      carol.awaitStdout(line -> line.equals("[#general] bob: hello from the worker"));
+
+      ada.send("/join #ops");
+      ada.await("* end of history");
+      bob.send("/join #ops");
+      bob.await("* end of history");
+      ada.await("* bob joined #ops");
+      ada.send("for ops only");
+      bob.await("[#ops] ada: for ops only");
+      carol.stdin().write("hi all\n".getBytes(StandardCharsets.UTF_8));
+      carol.stdin().flush();
+      bob.await("[#general] carol: hi all");
+      ada.await("[#general] carol: hi all");
+
+      bob.send("/msg carol psst");
+      bob.await("[private to carol] psst");
+      carol.awaitStdout(line -> line.equals("[private] bob: psst"));
+      try (ChatLineClient impostor = ChatLineClient.connect(workerChat)) {
+        impostor.send("/nick CAROL");
+        impostor.await("ERR nick-in-use CAROL is taken");
+      }
+      bob.send("/who #general");
+      bob.await("* #general: ada, bob, carol");
+
+      // numbered lines from this member, each said through whichever node's chat the bus picks
+      bob.send("/part #ops");
+      bob.await("* you left #ops; you talk in #general");
+      int total = 300;
+      CompletableFuture<Void> said = CompletableFuture.runAsync(() -> {
+        for (int n = 1; n <= total; n++) {
+          try {
+            shared.member.eventBus().request(Addresses.CHAT_SEND, new JsonObject().put("room", "#ops").put("from", "pump")
+                .put("text", "line " + n)).await(30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException("line " + n + " was not said", e);
+          }
+        }
+      });
+      ada.await("[#ops] pump: line 30");
+      bob.send("/join #ops");
+      List<Integer> seen = numbered(bob.await("* end of history"));
+      assertFalse(seen.isEmpty(), "the history had lines to replay");
+      List<Integer> live = numbered(bob.await("[#ops] pump: line " + total));
+      assertFalse(live.isEmpty(), "lines still came live after the join");
+      seen.addAll(live);
+      seen.add(total);
+      said.get(60, TimeUnit.SECONDS);
+      // each once; in order but where two nodes said consecutive lines within the same moment
+      assertEquals(IntStream.rangeClosed(seen.stream().min(Integer::compare).orElseThrow(), total).boxed().toList(),
+          seen.stream().sorted().toList(), seen.toString());
+      assertFalse(carol.stdout().stream().anyMatch(line -> line.contains("#ops")), "carol is in no room but #general");
+
+      carol.stdin().write("quit\n".getBytes(StandardCharsets.UTF_8));
+      carol.stdin().flush();
+      assertEquals(0, carol.exitCode(), carol.stderr().toString());
+      ada.await("* carol left #general");
+    }
+    shared.gateway.assertNoBlockedEventLoop();
+    shared.workerB.assertNoBlockedEventLoop();
+  }
+
+  private static List<Integer> numbered(List<String> lines) {
+    List<Integer> numbers = new ArrayList<>();
+    for (String line : lines) {
+      if (line.startsWith("[#ops] pump: line ")) {
+        numbers.add(Integer.parseInt(line.substring("[#ops] pump: line ".length())));
+      }
+    }
+    return numbers;
+  }
+
   @Test
   void withClusterTlsOnlyNodesWithTheCertificateReachTheBus() throws Exception {
     TestCertificates.Pair certificate = TestCertificates.selfSigned(workDir, "cluster-node");
@@ -294,11 +388,20 @@ class ClusterIT {
     try (Cluster cluster = new Cluster(false)) {
       BatchInFlight batch = cluster.withWorkerC().aBatchInFlightOnBothWorkers();
       String killed = nodeId(cluster.workerC);
+      // a chat client on the node about to die holds a nickname; one on the gateway watches
+      ChatLineClient doomed = ChatLineClient.as(cluster.workerC.port("Chat"), "doomed");
+      ChatLineClient watcher = ChatLineClient.as(cluster.gateway.port("Chat"), "watcher");
       cluster.workerC.close();
 
       batch.assertAllSucceeded();
       assertEquals(batch.size + WORKER_CAP, batch.requestsSince(), "the killed node's URLs were fetched once more");
       cluster.gateway.awaitStdout(line -> line.contains("Cluster node " + killed + " left"));
+      // the survivors free what the dead node's clients held, and say so once
+      watcher.await("* doomed left #general");
+      watcher.send("/nick doomed");
+      watcher.await("* you are doomed");
+      watcher.close();
+      doomed.close();
 
       cluster.workerC = cluster.startWorker(2);
       cluster.assertBothWorkersTakeWork("the restarted node takes work again");
