@@ -69,6 +69,7 @@ final class ChatSession {
   private final RoomHistory history;
   private final Relay relay;
   private final LocalRooms local;
+  private final ChatMeters meters;
   private final ChatInput input;
   private final LineRate rate;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
@@ -95,7 +96,7 @@ final class ChatSession {
   private boolean closed;
 
   ChatSession(Vertx vertx, NetSocket socket, String connection, String node, ChatSettings settings, Roster roster,
-              RoomHistory history, Relay relay, LocalRooms local) {
+              RoomHistory history, Relay relay, LocalRooms local, ChatMeters meters) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -106,6 +107,7 @@ final class ChatSession {
     this.history = history;
     this.relay = relay;
     this.local = local;
+    this.meters = meters;
     this.rate = new LineRate(settings.maxLinesPerSecond(), System::nanoTime, null);
     this.input = new ChatInput(settings.maxLineBytes(), new ChatInput.Lines() {
       @Override
@@ -115,11 +117,13 @@ final class ChatSession {
 
       @Override
       public void tooLong() {
+        meters.tooLong.increment();
         take(new Refusal(ServerLines.error("line-too-long", "lines are at most " + settings.maxLineBytes() + " bytes")));
       }
 
       @Override
       public void notUtf8() {
+        meters.notUtf8.increment();
         take(new Refusal(ServerLines.error("not-utf8", "lines must be UTF-8")));
       }
     });
@@ -172,6 +176,7 @@ final class ChatSession {
   private void take(Object line) {
     long now = rate.now();
     if (!rate.tryTake(now)) {
+      meters.tooFast.increment();
       if (now - lastSlowDownNotice >= SLOW_DOWN_NOTICE_NANOS) {
         lastSlowDownNotice = now;
         waiting.add(new Refusal(ServerLines.error("slow-down",
@@ -266,7 +271,7 @@ final class ChatSession {
     if (problem != null) {
       return answer(ServerLines.error("bad-text", problem));
     }
-    return relay.say(current, entry.nick(), text);
+    return relay.say(current, entry.nick(), text).onSuccess(said -> meters.said.increment());
   }
 
   private Future<?> nick(String wanted) {
@@ -408,7 +413,10 @@ final class ChatSession {
       return answer(ServerLines.error("bad-text", problem));
     }
     return relay.tell(to, entry.nick(), text)
-        .onSuccess(id -> write(ServerLines.privateTo(to, text)))
+        .onSuccess(id -> {
+          meters.told.increment();
+          write(ServerLines.privateTo(to, text));
+        })
         .recover(err -> {
           if (err instanceof BusException refused && refused.code() == 404) {
             write(ServerLines.error("no-such-nick", to));
@@ -487,6 +495,7 @@ final class ChatSession {
     }
     if (behind) {
       missed++;
+      meters.missed.increment();
       return;
     }
     send(line);
@@ -508,6 +517,7 @@ final class ChatSession {
         graceTimer = -1;
         if (behind && !closed) {
           closed = true;
+          meters.slowClosed.increment();
           // said behind all it left unread, so a client that reads nothing will not read it either
           socket.write(ServerLines.error("slow-client", "you read too slowly; closing") + "\n");
           VertxInternals.abort(socket);

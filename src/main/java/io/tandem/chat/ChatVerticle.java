@@ -58,6 +58,7 @@ public final class ChatVerticle extends VerticleBase {
   private Roster roster;
   private RoomHistory history;
   private Relay relay;
+  private ChatMeters meters;
   private final LocalRooms local = new LocalRooms();
   private NetServer server;
   private boolean chores;
@@ -77,6 +78,7 @@ public final class ChatVerticle extends VerticleBase {
     roster = new Roster(vertx);
     history = new RoomHistory(vertx, settings.historyLines());
     relay = new Relay(bus, roster, history, node.id());
+    meters = ChatMeters.of(vertx);
     chores = node.takeChores();
     if (chores) {
       ClusterView cluster = ClusterView.of(vertx);
@@ -130,6 +132,7 @@ public final class ChatVerticle extends VerticleBase {
     }
     String connection = node.admit(settings.maxConnections());
     if (connection == null) {
+      meters.refusedAtMax.increment();
       socket.close();
       if (refusalLog.allows()) {
         log.warn("refused a chat connection: chat.maxConnections ({}) reached{}", settings.maxConnections(), refusalLog.heldBackNote());
@@ -139,7 +142,7 @@ public final class ChatVerticle extends VerticleBase {
     if (settings.tls()) {
       CloseNotify.answer(VertxInternals.channel(socket));
     }
-    ChatSession session = new ChatSession(vertx, socket, connection, node.id(), settings, roster, history, relay, local);
+    ChatSession session = new ChatSession(vertx, socket, connection, node.id(), settings, roster, history, relay, local, meters);
     node.register(session);
     socket.exceptionHandler(err -> log.atDebug().addKeyValue("connection", connection).log("chat connection {}: {}", connection, err.toString()));
     session.start(() -> node.release(connection));
@@ -185,8 +188,11 @@ public final class ChatVerticle extends VerticleBase {
             request.from() + " is a chat client's nickname; send as another name"));
       }
       return request.room() != null
-          ? relay.say(request.room(), request.from(), request.text()).map(said -> said.getString(ChatMessages.ID))
-          : relay.tell(request.to(), request.from(), request.text());
+          ? relay.say(request.room(), request.from(), request.text()).map(said -> {
+            meters.said.increment();
+            return said.getString(ChatMessages.ID);
+          })
+          : relay.tell(request.to(), request.from(), request.text()).onSuccess(id -> meters.told.increment());
     }).onComplete(done -> {
       if (done.succeeded()) {
         message.reply(ChatMessages.sent(done.result()));
