@@ -2,7 +2,9 @@ package io.tandem.bridge;
 
 import io.tandem.auth.Principals;
 import io.tandem.auth.Tokens;
+import io.tandem.bus.Addresses;
 import io.tandem.bus.Headers;
+import io.tandem.chat.ChatVerticle;
 import io.tandem.testing.LogCapture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
@@ -85,6 +87,39 @@ class TcpBridgeAuthTest {
       assertEquals("already authenticated as ops", client.read().getString("reason"));
       client.send(new JsonObject().put("type", "ping"));
       assertEquals("pong", client.read().getString("type"), "the connection goes on");
+    }
+  }
+
+  /** Through the bridge, a client with a token says chat lines as its principal, and cannot claim to be anyone else. */
+  @Test
+  void aChatLineFromAClientWithATokenIsItsPrincipals(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path tokens = dir.resolve("tokens.json");
+    List<String> chat = List.of(Addresses.CHAT_SEND, Addresses.CHAT_ROOM + "*");
+    Files.writeString(tokens, new JsonArray().add(Principals.line("ops", Tokens.sha256Hex(OPS), List.of(), chat, chat)).encode());
+    vertx.deployVerticle(new ChatVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put("chat", new JsonObject().put("host", "127.0.0.1").put("port", 0)))).await(10, TimeUnit.SECONDS);
+    TcpBridgeVerticle bridge = new TcpBridgeVerticle();
+    vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject()
+        .put("bridge", new JsonObject().put("tcpPort", 0).put("instances", 1).put("inbound", new JsonArray(chat)).put("outbound", new JsonArray(chat)))
+        .put("auth", new JsonObject().put("tokensFile", tokens.toString())))).await(10, TimeUnit.SECONDS);
+    try (BridgeClient client = new BridgeClient(bridge.actualPort())) {
+      client.send(auth(OPS));
+      assertEquals("authed", client.read().getString("type"));
+      client.send(new JsonObject().put("type", "register").put("address", Addresses.CHAT_ROOM + "general"));
+      // registered once the bridge answers a later frame: frames are handled in order
+      client.send(new JsonObject().put("type", "ping"));
+      assertEquals("pong", client.read().getString("type"));
+      client.send(BridgeClient.request(Addresses.CHAT_SEND, "said", new JsonObject().put("room", "#general").put("text", "hello")));
+      JsonObject first = client.read();
+      JsonObject second = client.read();
+      JsonObject event = first.getString("address").equals("said") ? second : first;
+      assertEquals("ops", event.getJsonObject("body").getString("from"), event.encode());
+      assertEquals("hello", event.getJsonObject("body").getString("text"), event.encode());
+
+      client.send(BridgeClient.request(Addresses.CHAT_SEND, "claimed", new JsonObject().put("room", "#general").put("from", "ada").put("text", "x")));
+      JsonObject refused = client.read();
+      assertEquals(400, refused.getInteger("failureCode"), refused.encode());
+      assertEquals("from must be ops, the name your token belongs to, got \"ada\"", refused.getString("message"), refused.encode());
     }
   }
 

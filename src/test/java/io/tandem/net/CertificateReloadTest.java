@@ -46,9 +46,11 @@ class CertificateReloadTest {
     Files.copy(first.key(), key);
     JsonObject tls = new JsonObject().put("certFile", cert.toString()).put("keyFile", key.toString()).put("reloadSeconds", 1);
     MainVerticle service = TestService.deploy(vertx, new JsonObject().put("tls", tls)
-        .put("http", new JsonObject().put("tls", true)).put("tcp", new JsonObject().put("tls", true)));
+        .put("http", new JsonObject().put("tls", true)).put("tcp", new JsonObject().put("tls", true))
+        .put("chat", new JsonObject().put("tls", true)));
     assertEquals(serialOf(first.cert()), presented(service.httpPort()));
     assertEquals(serialOf(first.cert()), presented(service.tcpPort()));
+    assertEquals(serialOf(first.cert()), presented(service.chatPort()));
 
     Path swap = Files.createDirectory(dir.resolve("next"));
     TestCertificates.Pair second = TestCertificates.selfSigned(swap, "second");
@@ -61,9 +63,10 @@ class CertificateReloadTest {
         assertTrue(taken.contains("is not the key of the certificate"), taken);
         taken = log.next();
       }
-      assertTrue(taken.startsWith("tls: new certificate taken by 2 listeners: CN=localhost, valid until "), taken);
+      assertTrue(taken.startsWith("tls: new certificate taken by 3 listeners: CN=localhost, valid until "), taken);
       assertEquals(serialOf(second.cert()), presented(service.httpPort()), "HTTPS");
       assertEquals(serialOf(second.cert()), presented(service.tcpPort()), "the TCP echo");
+      assertEquals(serialOf(second.cert()), presented(service.chatPort()), "the chat");
 
       Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nhalf a file", StandardCharsets.US_ASCII);
       assertEquals("tls: a changed certificate was not taken: tls.certFile " + cert + " is not a PEM certificate: "
