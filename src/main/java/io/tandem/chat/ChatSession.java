@@ -295,10 +295,15 @@ final class ChatSession {
       if (was == null) {
         return join(DEFAULT_ROOM).mapEmpty();
       }
-      for (String room : rooms) {
-        relay.announce(ChatMessages.renamed(room, was.nick(), wanted));
-      }
-      return sameKey ? Future.succeededFuture() : roster.release(was).mapEmpty();
+      // the old name is freed before the rooms hear of the new one: whoever then asks who is
+      // there gets the new name only
+      Future<?> freed = sameKey ? Future.succeededFuture() : roster.release(was);
+      return freed.<Void>transform(released -> {
+        for (String room : rooms) {
+          relay.announce(ChatMessages.renamed(room, was.nick(), wanted));
+        }
+        return Future.succeededFuture();
+      });
     });
   }
 
@@ -379,12 +384,14 @@ final class ChatSession {
     Roster.Entry next = new Roster.Entry(node, connection, entry.nick(), after);
     leaveHere(room);
     write(ServerLines.info("you left " + room + (current == null ? "" : "; you talk in " + current)));
-    relay.announce(ChatMessages.left(room, entry.nick()));
-    return roster.update(entry, next).map(updated -> {
-      if (updated) {
+    String nick = entry.nick();
+    // the roster first, as on every change: whoever hears of the part and asks who is there agrees
+    return roster.update(entry, next).transform(updated -> {
+      if (updated.succeeded() && updated.result()) {
         entry = next;
       }
-      return null;
+      relay.announce(ChatMessages.left(room, nick));
+      return updated.succeeded() ? Future.succeededFuture() : Future.failedFuture(updated.cause());
     });
   }
 

@@ -83,7 +83,7 @@ public final class ChatVerticle extends VerticleBase {
     if (chores) {
       ClusterView cluster = ClusterView.of(vertx);
       if (cluster != null) {
-        stopWatching = cluster.onLeave(gone -> vertx.runOnContext(now -> sweep(gone)));
+        stopWatching = cluster.onLeave(gone -> context.runOnContext(now -> sweep(gone)));
       }
     }
     NetServerOptions options = new NetServerOptions()

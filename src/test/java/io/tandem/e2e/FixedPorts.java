@@ -18,6 +18,8 @@ final class FixedPorts {
   static final int HTTP = 8888;
   static final int TCP = 8080;
   static final int CHAT = 8081;
+  /** The README's second cluster node's chat. */
+  static final int CHAT_SECOND = 8082;
   static final int TCP_BRIDGE = 7000;
   static final List<Integer> HAZELCAST = List.of(5701, 5702, 5703);
 
@@ -25,7 +27,7 @@ final class FixedPorts {
   }
 
   static List<Integer> all() {
-    List<Integer> ports = new ArrayList<>(List.of(HTTP, TCP, CHAT, TCP_BRIDGE));
+    List<Integer> ports = new ArrayList<>(List.of(HTTP, TCP, CHAT, CHAT_SECOND, TCP_BRIDGE));
     ports.addAll(HAZELCAST);
     return ports;
   }
