@@ -47,8 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The page at {@code /ui/} in a real browser — Debian's headless Chromium, driven through its
  * chromedriver — against the fat jar, real sockets and a real origin: the page chats in a room with
- * a terminal chat client (history on joining, each line once, who is here, what is refused, text
- * never markup), shows what a TCP echo client types and sends it a
+ * a terminal chat client and a Python bridge client (history on joining, each line once, who is
+ * here, what is refused, text never markup), shows what a TCP echo client types and sends it a
  * line, and a fetch shows each result as it completes. Leaves the screenshot the README shows in
  * {@code target/screenshots/ui.png}.
  */
@@ -57,6 +57,7 @@ class BrowserUiIT {
 
   private static final Path SCREENSHOT = Path.of("target", "screenshots", "ui.png");
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
   /**
    * Holds the page's next {@code tandem.chat.history} request until {@code window.heldHistory()}
    * sends it, and keeps each frame the page receives in {@code window.framesIn}: a test's wrapper
@@ -117,7 +118,7 @@ class BrowserUiIT {
   @Test
   void thePageChatsInRoomsShowsTheEchosLinesAndFetchResultsAsTheyComplete() throws Exception {
     Origin origin = Origin.start(vertx);
-    try (TandemProcess tandem = start(0, "")) {
+    try (TandemProcess tandem = start(0, ",\"tcpEnabled\":true")) {
       int http = tandem.port("HTTP");
       WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
@@ -137,7 +138,7 @@ class BrowserUiIT {
           browser.findElement(By.id("fetch-note")).getText());
 
       // meanwhile (the page does both at once, and the suite has no time to wait for the slow URL)
-      chatsInARoomWithATerminalClient(tandem, wait);
+      chatsInARoomWithATerminalAndAPythonClient(tandem, wait);
       showsTheEchosLinesAndSendsThemOne(tandem, wait);
 
       // then the slow one, and the summary
@@ -167,11 +168,12 @@ class BrowserUiIT {
   }
 
   /**
-   * The page and a terminal chat client (a socket to chat.port, the line protocol) in
-   * {@code #general}. The page joins while its history request is held until a line said
-   * meanwhile has reached it live: that line, in the history and live, shows once.
+   * The page and two clients in {@code #general}: a terminal chat client (a socket to chat.port,
+   * the line protocol) and a Python bridge client ({@code src/test/python/chat_in_room.py}, through
+   * the TCP bridge). The page joins while its history request is held until a line said meanwhile
+   * has reached it live: that line, in the history and live, shows once.
    */
-  private void chatsInARoomWithATerminalClient(TandemProcess tandem, WebDriverWait wait) throws Exception {
+  private void chatsInARoomWithATerminalAndAPythonClient(TandemProcess tandem, WebDriverWait wait) throws Exception {
     try (Terminal term = new Terminal(tandem.port("Chat"), "term")) {
       term.say("said before the page came");
       term.await("[#general] term: said before the page came");
@@ -209,6 +211,23 @@ class BrowserUiIT {
       term.await("[#general] pagenick: hi");
       wait.until(page -> messages("#general").contains("pagenick: hi"));
       assertEquals("pagenick", browser.findElement(By.cssSelector("#chat li.message.self .who")).getText());
+
+      // a Python bridge client in the same room: heard by both, and hears both
+      TandemProcess python = TandemProcess.command(workDir, Map.of("PYTHONPATH", Path.of("clients/python").toAbsolutePath().toString()),
+          List.of(PYTHON, Path.of("src/test/python/chat_in_room.py").toAbsolutePath().toString(),
+              String.valueOf(tandem.port("TCP bridge")), "py", "hello from Python", "bye, Python"));
+      try (python) {
+        python.awaitStdout(line -> line.startsWith("said #general/"));
+        wait.until(page -> messages("#general").contains("py: hello from Python"));
+        term.await("[#general] py: hello from Python");
+        term.say("hi, Python");
+        wait.until(page -> messages("#general").contains("term: hi, Python"));
+        say("bye, Python");
+        python.awaitStdout(line -> line.equals("pagenick: bye, Python"));
+        assertEquals(0, python.exitCode(), python.stdout() + " " + python.stderr());
+        assertEquals(List.of("py: hello from Python", "term: hi, Python", "pagenick: bye, Python"),
+            python.stdout().subList(2, python.stdout().size()), "what the Python client heard");
+      }
 
       // a nickname a chat client holds: the line is refused, said why, and kept to send again
       nickname("term");
