@@ -213,7 +213,10 @@ class BrowserUiIT {
       assertEquals("pagenick", browser.findElement(By.cssSelector("#chat li.message.self .who")).getText());
 
       // a Python bridge client in the same room: heard by both, and hears both
-      TandemProcess python = TandemProcess.command(workDir, Map.of("PYTHONPATH", Path.of("clients/python").toAbsolutePath().toString()),
+      // the client's one file, as the docs allow, without leaving its compiled copy in the source tree
+      Map<String, String> env = Map.of("PYTHONPATH", Path.of("clients/python").toAbsolutePath().toString(),
+          "PYTHONDONTWRITEBYTECODE", "1");
+      TandemProcess python = TandemProcess.command(workDir, env,
           List.of(PYTHON, Path.of("src/test/python/chat_in_room.py").toAbsolutePath().toString(),
               String.valueOf(tandem.port("TCP bridge")), "py", "hello from Python", "bye, Python"));
       try (python) {
