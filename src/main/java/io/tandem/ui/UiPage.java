@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The browser page at {@code /ui/}: a chat window on the TCP echo's line view and a fetch panel,
- * both speaking the SockJS bridge's raw WebSocket ({@code /eventbus/websocket}).
+ * The browser page at {@code /ui/}: the chat's rooms, a fetch panel and the TCP echo's line view,
+ * all speaking the SockJS bridge's raw WebSocket ({@code /eventbus/websocket}).
  *
  * <p>Its few files sit in the jar next to this class and are served from memory, not through a
  * StaticHandler: the set is fixed, so there is no path to resolve (nothing to traverse, no file
@@ -34,11 +34,12 @@ public final class UiPage {
       "index.html", "text/html; charset=utf-8",
       "ui.css", "text/css; charset=utf-8",
       "ui.js", "text/javascript; charset=utf-8",
+      "chat.js", "text/javascript; charset=utf-8",
       "eventbus.js", "text/javascript; charset=utf-8");
 
   /**
-   * Only this page's own files, and the bridge on the same origin; no inline script, so text a TCP
-   * client types can never run as code even if it reached the page's markup.
+   * Only this page's own files, and the bridge on the same origin; no inline script, so text a chat
+   * or TCP client types can never run as code even if it reached the page's markup.
    */
   private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
       + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -35,7 +35,10 @@ export class TandemBus {
     this.connect();
   }
 
-  /** 'state' handlers get 'open' or 'closed'; 'refused' handlers get the reason of a refused frame. */
+  /**
+   * 'state' handlers get 'open' or 'closed'; 'refused' handlers get the reason of a refused frame,
+   * and the address it named, if any (a refused subscription names its address).
+   */
   on(event, handler) {
     this.listeners[event].push(handler);
   }
@@ -193,16 +196,16 @@ export class TandemBus {
     } else if (frame.type === 'err' && this.subscriptions.has(frame.address)) {
       this.explained = true;
       this.refusedSubscription(frame.address, frame.reason || frame.message);
-      this.emit('refused', frame.reason || frame.message);
+      this.emit('refused', frame.reason || frame.message, frame.address);
     } else if (frame.type === 'err') {
       // Vert.x Web's refusals name no address: access_denied, rejected, invalid_json...
       this.emit('refused', frame.reason || frame.body || frame.message);
     }
   }
 
-  emit(event, value) {
+  emit(event, ...values) {
     for (const listener of this.listeners[event]) {
-      listener(value);
+      listener(...values);
     }
   }
 }

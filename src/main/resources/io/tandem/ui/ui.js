@@ -1,8 +1,9 @@
-// The page: a chat window on the TCP echo's lines and a fetch panel, over the bus.
+// The page: the chat's rooms (chat.js), a fetch panel and the TCP echo's lines, over the bus.
 // Everything that came from outside is put in the page as text (textContent), never as markup.
 import {BusError, TandemBus, randomId} from './eventbus.js';
+import {isRoomAddress, refusedRoom, startChat} from './chat.js';
 
-const MAX_CHAT_LINES = 500; // older lines go, so a chatty server cannot grow the page forever
+const MAX_ECHO_LINES = 500; // older lines go, so a chatty server cannot grow the page forever
 // the bridge gives up on a request after 30 s; a batch's own deadline comes first
 const FETCH_DEADLINE_MS = 25000;
 const SUBSCRIBE_TIMEOUT_MS = 10000;
@@ -63,15 +64,25 @@ function askToken(message) {
 
 // ---- the bus -------------------------------------------------------------------------------
 
-/** What the page does with the bus once it has one: the state line, refusals, the chat's subscriptions. */
+/** What the page does with the bus once it has one: the state line, refusals, the subscriptions. */
 function wire(bus) {
   bus.on('state', state => {
     $('state').textContent = state === 'open' ? 'connected' : 'not connected, trying again…';
     document.body.dataset.bus = state;
-    $('chat-button').disabled = state !== 'open';
+    $('echo-button').disabled = state !== 'open';
     $('fetch-button').disabled = state !== 'open' || fetching;
   });
-  bus.on('refused', reason => note($('chat-note'), `The bridge refused a frame: ${reason}`));
+  // a room's refusal is the chat's to say; requests are refused on their own reply address, so
+  // what is left is the echo's: its subscriptions and its broadcast (a publish, which Vert.x Web
+  // refuses naming nothing)
+  bus.on('refused', (reason, address) => {
+    if (isRoomAddress(address)) {
+      refusedRoom(address, reason);
+    } else {
+      note($('echo-note'), `The bridge refused a frame: ${reason}`);
+    }
+  });
+  startChat(bus);
 
   bus.subscribe('tandem.tcp.messages', line => {
     let text = line.text;
@@ -81,18 +92,18 @@ function wire(bus) {
     if (line.skippedBytes) {
       text = `(${line.skippedBytes} bytes before this line were not shown: the client typed too fast) ` + text;
     }
-    chatLine('line', line.remote, text);
+    echoLine('line', line.remote, text);
   });
 
   bus.subscribe('tandem.tcp.connections', event => {
-    chatLine('event', event.remote, event.type === 'connected' ? 'joined' : 'left');
+    echoLine('event', event.remote, event.type === 'connected' ? 'joined' : 'left');
   });
 }
 
-// ---- chat --------------------------------------------------------------------------------
+// ---- the TCP echo's lines ------------------------------------------------------------------
 
-function chatLine(kind, who, text) {
-  const log = $('chat-log');
+function echoLine(kind, who, text) {
+  const log = $('echo-log');
   const stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
   const line = document.createElement('li');
   line.className = kind;
@@ -106,7 +117,7 @@ function chatLine(kind, who, text) {
   said.textContent = text;
   line.append(time, from, said);
   log.append(line);
-  while (log.childElementCount > MAX_CHAT_LINES) {
+  while (log.childElementCount > MAX_ECHO_LINES) {
     log.firstElementChild.remove();
   }
   if (stick) {
@@ -114,20 +125,20 @@ function chatLine(kind, who, text) {
   }
 }
 
-$('chat-form').addEventListener('submit', event => {
+$('echo-form').addEventListener('submit', event => {
   event.preventDefault();
-  const input = $('chat-text');
+  const input = $('echo-text');
   const text = input.value;
   if (text.trim() === '') {
-    note($('chat-note'), 'Type something to send to every TCP client.');
+    note($('echo-note'), 'Type something to send to every TCP echo client.');
     return;
   }
   if (!bus.publish('tandem.tcp.broadcast', {text})) {
-    note($('chat-note'), 'Not connected: the line was not sent.');
+    note($('echo-note'), 'Not connected: the line was not sent.');
     return;
   }
-  chatLine('self', 'you, to all', text);
-  note($('chat-note'), '');
+  echoLine('self', 'you, to all', text);
+  note($('echo-note'), '');
   input.value = '';
 });
 

@@ -44,7 +44,7 @@ class UiPageTest {
     assertTrue(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), policy);
     assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElse(""));
 
-    for (String file : new String[] {"ui.js", "eventbus.js", "ui.css"}) {
+    for (String file : new String[] {"ui.js", "chat.js", "eventbus.js", "ui.css"}) {
       assertTrue(page.body().contains(file) || resource("ui.js").contains("./" + file), file + " is loaded by the page");
       HttpResponse<byte[]> answer = Http.client().send(http.request("/ui/" + file).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, answer.statusCode(), file);
