@@ -119,6 +119,35 @@ public final class ChatMessages {
     return new JsonObject().put(ROOM, room).put(NICKS, new JsonArray(List.copyOf(nicks)));
   }
 
+  /**
+   * Whether a room event holds to the rules, for those who take it from the bus: only chat
+   * instances publish events, but an address is only as safe as the widest bridge list that names
+   * it, and a forged event would be written to every member's terminal.
+   */
+  public static boolean isEvent(Object body, int maxTextBytes) {
+    if (!(body instanceof JsonObject event) || !isRoom(stringOrNull(event, ROOM))) {
+      return false;
+    }
+    return switch (String.valueOf(event.getValue(TYPE))) {
+      case MESSAGE -> event.getValue(SEQ) instanceof Number && event.getValue(ID) instanceof String
+          && isNickname(stringOrNull(event, FROM)) && event.getValue(TEXT) instanceof String text && textProblem(text, maxTextBytes) == null;
+      case JOINED, LEFT -> isNickname(stringOrNull(event, NICK));
+      case RENAMED -> isNickname(stringOrNull(event, NICK)) && isNickname(stringOrNull(event, WAS));
+      default -> false;
+    };
+  }
+
+  /** Whether an internal private message holds to the rules (see {@link #isEvent}). */
+  public static boolean isPrivateMessage(Object body, int maxTextBytes) {
+    return body instanceof JsonObject message && message.getValue(CONNECTION) instanceof String
+        && isNickname(stringOrNull(message, FROM))
+        && message.getValue(TEXT) instanceof String text && textProblem(text, maxTextBytes) == null;
+  }
+
+  private static String stringOrNull(JsonObject object, String field) {
+    return object.getValue(field) instanceof String text ? text : null;
+  }
+
   /** A validated {@link Addresses#CHAT_SEND}: to a room, or privately to a nickname ({@code room} null). */
   public record SendRequest(String room, String to, String from, String text) {
   }

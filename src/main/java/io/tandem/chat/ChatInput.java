@@ -8,13 +8,17 @@ import java.nio.charset.CharacterCodingException;
 /**
  * Cuts what a chat client sends into lines (LF or CRLF) and judges each: a line over
  * {@code chat.maxLineBytes} is not kept (the rest of it, up to its LF, is passed over) and a line
- * that is not UTF-8 is refused whole, so no line is ever half-understood. Empty lines are nothing.
+ * that is not UTF-8 is refused whole, so no line is ever half-understood. Empty lines are nothing;
+ * each other line is first {@linkplain Lines#admit admitted} (the rate), before it is copied or decoded.
  * Holds at most one line's bytes. Confined to the connection's event loop.
  */
 final class ChatInput {
 
   /** What becomes of each line. */
   interface Lines {
+    /** Asked at each line's end, before anything else is done with it: false passes it over. */
+    boolean admit();
+
     void line(String text);
 
     void tooLong();
@@ -73,18 +77,19 @@ final class ChatInput {
   }
 
   private void endLine() {
-    if (overLong) {
-      overLong = false;
-      lines.tooLong();
-      return;
-    }
     int end = length > 0 && pending[length - 1] == CR ? length - 1 : length;
     length = 0;
-    if (end > maxLineBytes) {
-      lines.tooLong();
+    if (!overLong && end == 0) {
       return;
     }
-    if (end == 0) {
+    // a flood of lines costs a rate check each, not a copy and a decoding
+    if (!lines.admit()) {
+      overLong = false;
+      return;
+    }
+    if (overLong || end > maxLineBytes) {
+      overLong = false;
+      lines.tooLong();
       return;
     }
     byte[] bytes = new byte[end];

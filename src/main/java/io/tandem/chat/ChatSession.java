@@ -54,6 +54,8 @@ final class ChatSession {
   private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
   private static final String DEFAULT_ROOM = "#general";
   private static final long SLOW_DOWN_NOTICE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A connection that has not chosen a nickname this long is closed: it holds a descriptor for nothing. */
+  static final long NICK_TIMEOUT_SECONDS = 60;
   /** Stands for the end of the connection in the queue of lines: cleaned up after what came before. */
   private static final Object CLOSED = new Object();
   /** Stands for the client's FIN: the answers to what came before are written, then the connection ends. */
@@ -93,6 +95,11 @@ final class ChatSession {
   private boolean behind;
   private long missed;
   private long graceTimer = -1;
+  /** Over the line rate: reading waits until the allowance has a line again. */
+  private boolean overRate;
+  /** No more of its lines are handled ({@code /quit}, its FIN, no nickname in time): the connection is ending. */
+  private boolean ended;
+  /** The connection is gone (or being aborted): nothing more is written. */
   private boolean closed;
 
   ChatSession(Vertx vertx, NetSocket socket, String connection, String node, ChatSettings settings, Roster roster,
@@ -110,6 +117,11 @@ final class ChatSession {
     this.meters = meters;
     this.rate = new LineRate(settings.maxLinesPerSecond(), System::nanoTime, null);
     this.input = new ChatInput(settings.maxLineBytes(), new ChatInput.Lines() {
+      @Override
+      public boolean admit() {
+        return admitLine();
+      }
+
       @Override
       public void line(String text) {
         take(text);
@@ -153,6 +165,7 @@ final class ChatSession {
       } else if (message == HalfClose.END_OF_INPUT) {
         waiting.add(END_OF_INPUT);
         drive();
+        updateReading();
       } else {
         ReferenceCountUtil.release(message);
       }
@@ -170,25 +183,74 @@ final class ChatSession {
       socket.end();
     });
     write(ServerLines.info("welcome to Tandem chat; choose a nickname: /nick NAME (/help for the commands)"));
+    vertx.setTimer(TimeUnit.SECONDS.toMillis(NICK_TIMEOUT_SECONDS), late -> {
+      if (entry == null && !ended && !closed) {
+        write(ServerLines.error("no-nick", "no nickname within " + NICK_TIMEOUT_SECONDS + " s; closing"));
+        end();
+      }
+    });
   }
 
-  /** A line read: over the rate it is refused here, at once; else it waits its turn. */
-  private void take(Object line) {
+  /**
+   * Whether a line may be read now (the rate): over it, the line is refused unread and reading
+   * stops until the allowance has a line again, so a flood costs the server a timer, not a CPU.
+   */
+  private boolean admitLine() {
     long now = rate.now();
-    if (!rate.tryTake(now)) {
-      meters.tooFast.increment();
-      if (now - lastSlowDownNotice >= SLOW_DOWN_NOTICE_NANOS) {
-        lastSlowDownNotice = now;
-        waiting.add(new Refusal(ServerLines.error("slow-down",
-            "more than " + settings.maxLinesPerSecond() + " lines a second: lines refused")));
-      }
+    if (rate.tryTake(now)) {
+      return true;
+    }
+    meters.tooFast.increment();
+    if (now - lastSlowDownNotice >= SLOW_DOWN_NOTICE_NANOS) {
+      lastSlowDownNotice = now;
+      waiting.add(new Refusal(ServerLines.error("slow-down",
+          "more than " + settings.maxLinesPerSecond() + " lines a second: lines refused")));
+      drive();
+    }
+    if (!overRate) {
+      overRate = true;
+      updateReading();
+      vertx.setTimer(Math.max(1, 1000 / settings.maxLinesPerSecond()), credit -> {
+        overRate = false;
+        updateReading();
+      });
+    }
+    return false;
+  }
+
+  /** Reads the client only while it is within its rate, reads what it is sent, and its lines keep up. */
+  private void updateReading() {
+    if (closed || ended) {
+      return;
+    }
+    if (overRate || behind || waiting.size() > 2 * settings.maxLinesPerSecond()) {
+      socket.pause();
     } else {
-      waiting.add(line);
+      socket.resume();
     }
-    if (waiting.size() > 2 * settings.maxLinesPerSecond()) {
-      socket.pause(); // the cluster is slow to answer: stop reading rather than queue without end
+  }
+
+  /** Ends the connection once what is queued is written; a client that does not read it is cut off after the grace. */
+  private void end() {
+    ended = true;
+    waiting.removeIf(next -> next != CLOSED);
+    socket.end();
+    vertx.setTimer(TimeUnit.SECONDS.toMillis(settings.slowClientGraceSeconds()), late -> {
+      if (!closed) {
+        closed = true;
+        VertxInternals.abort(socket);
+      }
+    });
+  }
+
+  /** A line read and admitted: it waits its turn (reading stops while too many wait: the cluster is slow to answer). */
+  private void take(Object line) {
+    if (ended) {
+      return;
     }
+    waiting.add(line);
     drive();
+    updateReading();
   }
 
   /** An answer that needs no work, queued in turn so that it comes after the answers before it. */
@@ -203,11 +265,14 @@ final class ChatSession {
         return;
       }
       if (next == END_OF_INPUT) {
-        socket.end();
+        end();
         continue;
       }
-      if (waiting.isEmpty() && !closed) {
-        socket.resume();
+      if (ended) {
+        continue;
+      }
+      if (waiting.isEmpty()) {
+        updateReading();
       }
       Future<?> done;
       try {
@@ -340,12 +405,7 @@ final class ChatSession {
             return Future.succeededFuture(List.of());
           })
           .map(messages -> {
-            Set<Long> shown = new HashSet<>();
-            for (JsonObject message : messages) {
-              shown.add(message.getLong(ChatMessages.SEQ));
-              write(ServerLines.event(message));
-            }
-            write(ServerLines.info("end of history"));
+            Set<Long> shown = writeHistory(messages);
             if (!shown.isEmpty()) {
               replayed.put(room, shown);
             }
@@ -441,14 +501,14 @@ final class ChatSession {
     if (!ChatMessages.isRoom(room)) {
       return answer(ServerLines.error("bad-room", "a room is # and 1..32 of a-z, 0-9, _ and -"));
     }
-    return roster.rooms().onSuccess(all -> write(ServerLines.who(room, all.getOrDefault(room, List.of()))));
+    return roster.rooms().onSuccess(all -> write(ServerLines.who(room, all.getOrDefault(room, List.of()), settings.maxLineBytes())));
   }
 
   private Future<?> rooms() {
     return roster.rooms().onSuccess(all -> {
       List<String> listed = new ArrayList<>();
       all.forEach((room, nicks) -> listed.add(room + " (" + nicks.size() + ")"));
-      write(ServerLines.info(listed.isEmpty() ? "no rooms" : "rooms: " + String.join(", ", listed)));
+      write(ServerLines.info(listed.isEmpty() ? "no rooms" : "rooms: " + ServerLines.listed(listed, settings.maxLineBytes())));
     });
   }
 
@@ -465,18 +525,12 @@ final class ChatSession {
     if (limit < 1 || limit > settings.historyLines()) {
       return answer(ServerLines.error("bad-args", "/history [N], N 1.." + settings.historyLines()));
     }
-    return history.last(current, limit).onSuccess(messages -> {
-      for (JsonObject message : messages) {
-        write(ServerLines.event(message));
-      }
-      write(ServerLines.info("end of history"));
-    });
+    return history.last(current, limit).onSuccess(this::writeHistory);
   }
 
   private Future<?> quit() {
     write(ServerLines.info("bye"));
-    socket.end();
-    closed = true;
+    end();
     return Future.succeededFuture();
   }
 
@@ -497,7 +551,7 @@ final class ChatSession {
 
   /** A line from others: the one kind a reader that is behind does not get. */
   private void roomLine(Buffer line) {
-    if (closed) {
+    if (closed || ended) {
       return;
     }
     if (behind) {
@@ -514,20 +568,26 @@ final class ChatSession {
     }
   }
 
-  /** Writes and counts a line until the socket has written it; past the limit, the reader is behind. */
+  /**
+   * Writes and counts a line until the socket has written it. Past {@code chat.maxQueuedBytes} the
+   * client is behind: it gets no more room lines and is not read (no new command, no new answer);
+   * past twice the limit (its own answers are bounded, so only a client that never reads gets
+   * there) it is cut off at once.
+   */
   private void send(Buffer line) {
     int size = line.length();
     queuedBytes += size;
+    if (queuedBytes > 2L * settings.maxQueuedBytes()) {
+      slowClientOut();
+      return;
+    }
     if (queuedBytes > settings.maxQueuedBytes() && !behind) {
       behind = true;
+      updateReading();
       graceTimer = vertx.setTimer(TimeUnit.SECONDS.toMillis(settings.slowClientGraceSeconds()), late -> {
         graceTimer = -1;
-        if (behind && !closed) {
-          closed = true;
-          meters.slowClosed.increment();
-          // said behind all it left unread, so a client that reads nothing will not read it either
-          socket.write(ServerLines.error("slow-client", "you read too slowly; closing") + "\n");
-          VertxInternals.abort(socket);
+        if (behind) {
+          slowClientOut();
         }
       });
     }
@@ -536,13 +596,58 @@ final class ChatSession {
       if (behind && queuedBytes <= settings.maxQueuedBytes() / 2) {
         behind = false;
         cancelGrace();
-        if (missed > 0) {
+        updateReading();
+        if (missed > 0 && !closed) {
           long count = missed;
           missed = 0;
           write(ServerLines.info("you missed " + count + " line" + (count == 1 ? "" : "s")));
         }
       }
     });
+  }
+
+  private void slowClientOut() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cancelGrace();
+    meters.slowClosed.increment();
+    // behind all it left unread: a client that reads that slowly may still see it before the reset
+    socket.write(ServerLines.error("slow-client", "you read too slowly; closing") + "\n");
+    VertxInternals.abort(socket);
+  }
+
+  /**
+   * How much of an answer of many lines (a replay, {@code /history}) may be written now: what keeps
+   * the client's unread output within half of {@code chat.maxQueuedBytes}.
+   */
+  private long answerBudget() {
+    return Math.max(0, settings.maxQueuedBytes() / 2 - queuedBytes);
+  }
+
+  /** Writes the newest of the messages that fit the budget, oldest first, saying how many were left out. */
+  private Set<Long> writeHistory(List<JsonObject> messages) {
+    List<String> lines = new ArrayList<>(messages.size());
+    for (JsonObject message : messages) {
+      lines.add(ServerLines.event(message));
+    }
+    long budget = answerBudget();
+    int first = lines.size();
+    while (first > 0 && budget >= lines.get(first - 1).length() * 3L + 1) {
+      budget -= lines.get(first - 1).length() * 3L + 1;
+      first--;
+    }
+    if (first > 0) {
+      write(ServerLines.info(first + " older line" + (first == 1 ? "" : "s") + " left out: more than chat.maxQueuedBytes at once"));
+    }
+    Set<Long> shown = new HashSet<>();
+    for (int i = first; i < lines.size(); i++) {
+      shown.add(messages.get(i).getLong(ChatMessages.SEQ));
+      write(lines.get(i));
+    }
+    write(ServerLines.info("end of history"));
+    return shown;
   }
 
   private void cancelGrace() {
@@ -581,6 +686,8 @@ final class ChatSession {
   /** A client's word as an error repeats it: printable, and short. */
   private static String printable(String text) {
     String cut = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    return cut.replaceAll("\\p{Cntrl}", "?");
+    StringBuilder shown = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c));
+    return shown.toString();
   }
 }

@@ -65,6 +65,8 @@ public final class ChatVerticle extends VerticleBase {
   private Runnable stopWatching = () -> { };
   private Runnable stopReloads = () -> { };
   private final LogLimit refusalLog = new LogLimit();
+  /** Forged room events are logged at most once a second. */
+  private final LogLimit forgedLog = new LogLimit();
 
   @Override
   public Future<?> start() {
@@ -96,7 +98,7 @@ public final class ChatVerticle extends VerticleBase {
         .connectHandler(this::accept);
     // every consumer before the listener: a client's first line may need any of them, on any node
     return Future.all(
-            bus.<JsonObject>consumer(Addresses.CHAT_DELIVER, this::deliver).completion(),
+            bus.consumer(Addresses.CHAT_DELIVER, this::deliver).completion(),
             bus.consumer(Addresses.CHAT_PRIVATE_NODE + node.id(), this::deliverPrivate).completion(),
             bus.consumer(Addresses.CHAT_SEND, this::send).completion(),
             bus.consumer(Addresses.CHAT_HISTORY, this::history).completion(),
@@ -148,11 +150,14 @@ public final class ChatVerticle extends VerticleBase {
     session.start(() -> node.release(connection));
   }
 
-  private void deliver(Message<JsonObject> message) {
-    JsonObject event = message.body();
-    if (event == null || !ChatMessages.isRoom(event.getString(ChatMessages.ROOM, null))) {
-      return; // only chat instances publish here
+  private void deliver(Message<Object> message) {
+    if (!ChatMessages.isEvent(message.body(), settings.maxLineBytes())) {
+      if (forgedLog.allows()) {
+        log.warn("dropped a malformed {} message: only the chat publishes there{}", Addresses.CHAT_DELIVER, forgedLog.heldBackNote());
+      }
+      return;
     }
+    JsonObject event = (JsonObject) message.body();
     local.deliver(event);
     if (chores) {
       // each node hands its own bridge clients and verticles the room's events, once
@@ -160,10 +165,13 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
-  private void deliverPrivate(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String connection = body == null ? null : body.getString(ChatMessages.CONNECTION);
-    ChatSession reader = connection == null ? null : node.find(connection);
+  private void deliverPrivate(Message<Object> message) {
+    if (!ChatMessages.isPrivateMessage(message.body(), settings.maxLineBytes())) {
+      message.fail(FailureCodes.BAD_REQUEST, "not a private message of the chat");
+      return;
+    }
+    JsonObject body = (JsonObject) message.body();
+    ChatSession reader = node.find(body.getString(ChatMessages.CONNECTION));
     if (reader == null) {
       message.fail(FailureCodes.NOT_FOUND, "no such connection");
       return;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Who is in the chat, across the cluster: one entry per nickname, in the cluster's shared data
@@ -17,6 +18,8 @@ import java.util.TreeSet;
  * case, so a claim is atomic per nickname ({@code putIfAbsent}) whatever node makes it; the value
  * is a plain string, {@code "<node> <connection> <Nick> [#room ...]"}: Hazelcast compares values
  * by their bytes in {@code replace} and {@code remove}, and a string's are its text.
+ *
+ * <p>Confined to one chat instance's event loop (its cache of the rooms is the instance's own).
  *
  * <p>Only the session that holds an entry changes it, always against the value it last wrote, so
  * an entry swept after its node left is never written back.
@@ -42,7 +45,17 @@ final class Roster {
     }
   }
 
+  /**
+   * How long one reading of every room serves {@code /who}, {@code /rooms} and
+   * {@code tandem.chat.who}: each reading copies the whole map (from every node, when clustered),
+   * so clients asking in a loop share one instead of each costing one.
+   */
+  private static final long ROOMS_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private final Future<AsyncMap<String, String>> map;
+  /** The last reading of every room, and when it began; dropped at every change this instance makes. */
+  private Future<Map<String, List<String>>> rooms;
+  private long roomsAt;
 
   Roster(Vertx vertx) {
     this.map = vertx.sharedData().getAsyncMap(MAP);
@@ -50,17 +63,20 @@ final class Roster {
 
   /** @return whether the nickname was free and is now the entry's */
   Future<Boolean> claim(Entry entry) {
+    rooms = null;
     String value = entry.value();
     return map.compose(entries -> entries.putIfAbsent(ChatMessages.nickKey(entry.nick()), value)).map(previous -> previous == null);
   }
 
   /** Replaces the session's own entry; false when it is no longer there (swept). */
   Future<Boolean> update(Entry was, Entry now) {
+    rooms = null;
     return map.compose(entries -> entries.replaceIfPresent(ChatMessages.nickKey(was.nick()), was.value(), now.value()));
   }
 
   /** Frees the nickname if this is still its entry. */
   Future<Boolean> release(Entry entry) {
+    rooms = null;
     return map.compose(entries -> entries.removeIfPresent(ChatMessages.nickKey(entry.nick()), entry.value()));
   }
 
@@ -69,8 +85,20 @@ final class Roster {
     return map.compose(entries -> entries.get(ChatMessages.nickKey(nick))).map(value -> value == null ? null : Entry.parse(value));
   }
 
-  /** Every room with someone in it, with its nicknames, sorted. */
+  /**
+   * Every room with someone in it, with its nicknames, sorted: as of at most half a second ago,
+   * or of this instance's last change.
+   */
   Future<Map<String, List<String>>> rooms() {
+    long now = System.nanoTime();
+    if (rooms == null || (rooms.isComplete() && now - roomsAt > ROOMS_FRESH_NANOS) || rooms.failed()) {
+      roomsAt = now;
+      rooms = readRooms();
+    }
+    return rooms;
+  }
+
+  private Future<Map<String, List<String>>> readRooms() {
     return map.compose(AsyncMap::entries).map(all -> {
       Map<String, TreeSet<String>> rooms = new TreeMap<>();
       for (String value : all.values()) {

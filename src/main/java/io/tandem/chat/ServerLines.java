@@ -56,7 +56,20 @@ final class ServerLines {
     return "[private to " + to + "] " + text;
   }
 
-  static String who(String room, List<String> nicks) {
-    return info(room + ": " + (nicks.isEmpty() ? "nobody" : String.join(", ", nicks)));
+  /** Who is in a room, in at most about {@code maxChars} characters: a room of thousands is one line, not a flood. */
+  static String who(String room, List<String> nicks, int maxChars) {
+    return info(room + ": " + (nicks.isEmpty() ? "nobody" : listed(nicks, maxChars)));
+  }
+
+  /** Items joined with commas while they fit in {@code maxChars}, then how many more there are. */
+  static String listed(List<String> items, int maxChars) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0 && text.length() + items.get(i).length() + 2 > maxChars) {
+        return text.append(", and ").append(items.size() - i).append(" more").toString();
+      }
+      text.append(i == 0 ? "" : ", ").append(items.get(i));
+    }
+    return text.toString();
   }
 }

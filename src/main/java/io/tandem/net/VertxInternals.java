@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,12 +77,17 @@ public final class VertxInternals {
   }
 
   /**
-   * Closes the connection now, dropping what is queued for it. Vert.x's own close waits behind the
-   * writes already queued, which a client that reads nothing never lets through: this one starts
-   * below Vert.x's handler in the pipeline, so Netty closes the channel at once and fails them.
+   * Cuts the connection off now, dropping what is queued for it, Vert.x's and the kernel's: a reset,
+   * not a FIN. Vert.x's own close waits behind the writes already queued, which a client that reads
+   * nothing never lets through; a FIN would wait in the kernel behind the unread bytes too, holding
+   * them as long as the client keeps its window shut. This close starts below Vert.x's handler in
+   * the pipeline, with {@code SO_LINGER} 0, so Netty closes the channel at once and the kernel
+   * frees its buffers.
    */
   public static void abort(NetSocket socket) {
-    raw(socket).channelHandlerContext().close();
+    ChannelHandlerContext vertx = raw(socket).channelHandlerContext();
+    vertx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    vertx.close();
   }
 
   /**

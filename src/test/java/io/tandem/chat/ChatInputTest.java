@@ -13,7 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ChatInputTest {
 
   private final List<String> got = new ArrayList<>();
+  private int admissions = Integer.MAX_VALUE;
   private final ChatInput input = new ChatInput(8, new ChatInput.Lines() {
+    @Override
+    public boolean admit() {
+      return admissions-- > 0;
+    }
+
     @Override
     public void line(String text) {
       got.add(text);
@@ -66,5 +72,14 @@ class ChatInputTest {
     feed(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'}); // an encoded surrogate
     feed("fine\n");
     assertEquals(List.of("é", "<not utf8>", "<not utf8>", "fine"), got);
+  }
+
+  @Test
+  void aLineNotAdmittedIsPassedOverWhateverItHolds() {
+    admissions = 1;
+    feed("first\n123456789\n\nthird\n");
+    admissions = 1;
+    feed("fourth\n");
+    assertEquals(List.of("first", "fourth"), got);
   }
 }

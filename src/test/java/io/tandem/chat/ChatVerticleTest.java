@@ -1,6 +1,7 @@
 package io.tandem.chat;
 
 import io.tandem.bus.Addresses;
+import io.tandem.testing.Sockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -200,15 +201,17 @@ class ChatVerticleTest {
       stalled.getOutputStream().write("/nick stalled\n".getBytes(StandardCharsets.UTF_8));
       reader.await("* stalled joined #general");
       int total = 10_000;
-      CompletableFuture<Void> said = sayNumbered(vertx, "#general", 1, total);
+      // 2 MB through the room: far more than the kernel's buffers could take for it, however they grow
+      String tail = " " + "x".repeat(200);
+      CompletableFuture<Void> said = sayNumbered(vertx, "#general", 1, total, tail);
       for (int n = 1; n <= total; n++) {
-        reader.await("[#general] pump: line " + n);
+        reader.await("[#general] pump: line " + n + tail);
       }
       said.get(30, TimeUnit.SECONDS);
-      // the server closed it: reading what reached its buffers ends, far short of 10,000 lines
+      // the server cut it off: reading ends (a reset, or the end of what reached it), far short of 10,000 lines
       stalled.setSoTimeout(20_000);
-      byte[] all = stalled.getInputStream().readAllBytes();
-      long lines = new String(all, StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("[#general] pump:")).count();
+      String got = Sockets.readUntilCutOff(stalled);
+      long lines = got.lines().filter(line -> line.startsWith("[#general] pump:")).count();
       assertTrue(lines < total / 2, lines + " lines reached the client that never read");
     } finally {
       stalled.close();
@@ -244,10 +247,15 @@ class ChatVerticleTest {
 
   /** Says "line from".."line to" in a room through the bus, as "pump", each once the one before is kept: on a thread of its own. */
   static CompletableFuture<Void> sayNumbered(Vertx vertx, String room, int from, int to) {
+    return sayNumbered(vertx, room, from, to, "");
+  }
+
+  /** The same, each line followed by {@code tail}. */
+  static CompletableFuture<Void> sayNumbered(Vertx vertx, String room, int from, int to, String tail) {
     return CompletableFuture.runAsync(() -> {
       for (int n = from; n <= to; n++) {
         try {
-          vertx.eventBus().request(Addresses.CHAT_SEND, new JsonObject().put("room", room).put("from", "pump").put("text", "line " + n))
+          vertx.eventBus().request(Addresses.CHAT_SEND, new JsonObject().put("room", room).put("from", "pump").put("text", "line " + n + tail))
               .await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
           throw new CompletionException(e);

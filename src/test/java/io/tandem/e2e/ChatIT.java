@@ -2,6 +2,7 @@ package io.tandem.e2e;
 
 import io.tandem.chat.ChatLineClient;
 import io.tandem.testing.Http;
+import io.tandem.testing.Sockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,18 +83,7 @@ class ChatIT {
         }
         // what reached its buffers before the close ends well short of the 10,000 lines
         stalled.setSoTimeout(30_000);
-        java.io.InputStream in = stalled.getInputStream();
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-        byte[] chunk = new byte[65536];
-        try {
-          for (int read; (read = in.read(chunk)) >= 0; ) {
-            all.write(chunk, 0, read);
-          }
-        } catch (java.net.SocketTimeoutException e) {
-          throw new AssertionError("no end after " + all.size() + " bytes; " + http.get("/metrics").body().lines()
-              .filter(line -> line.startsWith("tandem_chat")).toList(), e);
-        }
-        String got = all.toString(StandardCharsets.UTF_8);
+        String got = Sockets.readUntilCutOff(stalled);
         long reached = got.lines().filter(line -> line.startsWith("[#general] talker: ")).count();
         assertTrue(reached < LINES / 2, reached + " lines reached the client that never read");
         assertTrue(got.lines().noneMatch(line -> line.startsWith("* you missed")), "it never caught up");

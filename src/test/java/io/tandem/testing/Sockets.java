@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /** Blocking socket helpers for tests; they run on the JUnit thread, never on an event loop. */
@@ -73,5 +74,21 @@ public final class Sockets {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     socket.getOutputStream().write(bytes);
     return new String(readExactly(socket.getInputStream(), bytes.length), StandardCharsets.UTF_8);
+  }
+
+  /** What a socket reads until the server closes or resets it; fails if neither happens within its timeout. */
+  public static String readUntilCutOff(Socket socket) throws IOException {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] chunk = new byte[65536];
+    try {
+      for (int read; (read = socket.getInputStream().read(chunk)) >= 0; ) {
+        got.write(chunk, 0, read);
+      }
+    } catch (SocketException e) {
+      if (!String.valueOf(e.getMessage()).contains("reset")) {
+        throw e;
+      }
+    }
+    return got.toString(StandardCharsets.UTF_8);
   }
 }
