@@ -68,7 +68,8 @@ final class ChatSession {
   private final String node;
   private final ChatSettings settings;
   private final Roster roster;
-  private final RoomHistory history;
+  /** The rooms of the cluster (this session's own are {@link #rooms}). */
+  private final Rooms allRooms;
   private final Relay relay;
   private final LocalRooms local;
   private final ChatMeters meters;
@@ -103,7 +104,7 @@ final class ChatSession {
   private boolean closed;
 
   ChatSession(Vertx vertx, NetSocket socket, String connection, String node, ChatSettings settings, Roster roster,
-              RoomHistory history, Relay relay, LocalRooms local, ChatMeters meters) {
+              Rooms allRooms, Relay relay, LocalRooms local, ChatMeters meters) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -111,7 +112,7 @@ final class ChatSession {
     this.node = node;
     this.settings = settings;
     this.roster = roster;
-    this.history = history;
+    this.allRooms = allRooms;
     this.relay = relay;
     this.local = local;
     this.meters = meters;
@@ -389,9 +390,16 @@ final class ChatSession {
     List<String> after = new ArrayList<>(rooms);
     after.add(room);
     Roster.Entry next = new Roster.Entry(node, connection, entry.nick(), after);
-    return roster.update(entry, next).compose(updated -> {
-      if (!updated) {
-        return Future.failedFuture("the roster lost this session's entry");
+    return allRooms.enter(room).compose(entered -> {
+      if (!entered) {
+        write(ServerLines.error("too-many-rooms", "the chat has chat.maxRooms rooms; join one of them (/rooms)"));
+        return Future.succeededFuture(false);
+      }
+      return roster.update(entry, next).compose(updated -> updated ? Future.succeededFuture(true)
+          : allRooms.leave(room).transform(left -> Future.failedFuture("the roster lost this session's entry")));
+    }).compose(joined -> {
+      if (!joined) {
+        return Future.succeededFuture();
       }
       entry = next;
       rooms.add(room);
@@ -399,7 +407,7 @@ final class ChatSession {
       joining.put(room, new ArrayList<>());
       local.add(room, this);
       relay.announce(ChatMessages.joined(room, entry.nick()));
-      return history.last(room, settings.replayOnJoin())
+      return allRooms.last(room, settings.replayOnJoin())
           .recover(err -> {
             write(ServerLines.error("unavailable", "the history of " + room + " could not be read"));
             return Future.succeededFuture(List.of());
@@ -451,7 +459,8 @@ final class ChatSession {
         entry = next;
       }
       relay.announce(ChatMessages.left(room, nick));
-      return updated.succeeded() ? Future.succeededFuture() : Future.failedFuture(updated.cause());
+      Future<Void> left = allRooms.leave(room);
+      return updated.succeeded() ? left : Future.failedFuture(updated.cause());
     });
   }
 
@@ -525,7 +534,7 @@ final class ChatSession {
     if (limit < 1 || limit > settings.historyLines()) {
       return answer(ServerLines.error("bad-args", "/history [N], N 1.." + settings.historyLines()));
     }
-    return history.last(current, limit).onSuccess(this::writeHistory);
+    return allRooms.last(current, limit).onSuccess(this::writeHistory);
   }
 
   private Future<?> quit() {
@@ -679,6 +688,7 @@ final class ChatSession {
       }
       for (String room : left) {
         relay.announce(ChatMessages.left(room, nick));
+        allRooms.leave(room).onFailure(err -> log.debug("chat connection {}: {} not left: {}", connection, room, err.toString()));
       }
     });
   }

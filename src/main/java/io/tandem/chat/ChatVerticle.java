@@ -56,7 +56,7 @@ public final class ChatVerticle extends VerticleBase {
   private ConnectionGate gate;
   private EventBus bus;
   private Roster roster;
-  private RoomHistory history;
+  private Rooms rooms;
   private Relay relay;
   private ChatMeters meters;
   private final LocalRooms local = new LocalRooms();
@@ -78,8 +78,9 @@ public final class ChatVerticle extends VerticleBase {
         all.unlimitedClients(), all.descriptorReserve(), false);
     bus = vertx.eventBus();
     roster = new Roster(vertx);
-    history = new RoomHistory(vertx, settings.historyLines());
-    relay = new Relay(bus, roster, history, node.id());
+    RoomHistory history = new RoomHistory(vertx, settings.historyLines());
+    rooms = new Rooms(vertx, settings.maxRooms(), history);
+    relay = new Relay(bus, roster, rooms, history, node.id());
     meters = ChatMeters.of(vertx);
     chores = node.takeChores();
     if (chores) {
@@ -144,7 +145,7 @@ public final class ChatVerticle extends VerticleBase {
     if (settings.tls()) {
       CloseNotify.answer(VertxInternals.channel(socket));
     }
-    ChatSession session = new ChatSession(vertx, socket, connection, node.id(), settings, roster, history, relay, local, meters);
+    ChatSession session = new ChatSession(vertx, socket, connection, node.id(), settings, roster, rooms, relay, local, meters);
     node.register(session);
     socket.exceptionHandler(err -> log.atDebug().addKeyValue("connection", connection).log("chat connection {}: {}", connection, err.toString()));
     session.start(() -> node.release(connection));
@@ -220,7 +221,7 @@ public final class ChatVerticle extends VerticleBase {
       e.failReply(message);
       return;
     }
-    history.last(request.room(), request.limit()).onComplete(read -> {
+    rooms.last(request.room(), request.limit()).onComplete(read -> {
       if (read.succeeded()) {
         message.reply(ChatMessages.history(request.room(), read.result()));
       } else {
@@ -261,6 +262,7 @@ public final class ChatVerticle extends VerticleBase {
           if (freed) {
             for (String room : entry.rooms()) {
               relay.announce(ChatMessages.left(room, entry.nick()));
+              rooms.leave(room);
             }
           }
         });

@@ -25,21 +25,26 @@ final class Relay {
 
   private final EventBus bus;
   private final Roster roster;
+  private final Rooms rooms;
   private final RoomHistory history;
   private final String node;
 
-  Relay(EventBus bus, Roster roster, RoomHistory history, String node) {
+  Relay(EventBus bus, Roster roster, Rooms rooms, RoomHistory history, String node) {
     this.bus = bus;
     this.roster = roster;
+    this.rooms = rooms;
     this.history = history;
     this.node = node;
   }
 
-  /** Says a line in a room; the future holds the message as its members get it. */
+  /** Says a line in a room: numbered, kept, then sent on; the future holds the message as its members get it. */
   Future<JsonObject> say(String room, String from, String text) {
-    return history.append(room, from, text).map(message -> {
-      bus.publish(Addresses.CHAT_DELIVER, message);
-      return message;
+    return rooms.nextSeq(room).compose(seq -> {
+      JsonObject message = ChatMessages.message(room, seq, from, text);
+      return history.keep(message).map(kept -> {
+        bus.publish(Addresses.CHAT_DELIVER, message);
+        return message;
+      });
     });
   }
 

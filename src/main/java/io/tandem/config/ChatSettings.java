@@ -16,6 +16,7 @@ public record ChatSettings(
     int maxLineBytes,
     int maxLinesPerSecond,
     int maxRoomsPerClient,
+    int maxRooms,
     int historyLines,
     int replayOnJoin,
     int maxQueuedBytes,
@@ -33,6 +34,8 @@ public record ChatSettings(
   /** Faster than anyone types, with a burst of this many lines; slower than any flood. */
   public static final int DEFAULT_MAX_LINES_PER_SECOND = 10;
   public static final int DEFAULT_MAX_ROOMS_PER_CLIENT = 20;
+  /** Rooms across the cluster: with their history, what the chat's memory is bounded by. */
+  public static final int DEFAULT_MAX_ROOMS = 1000;
   public static final int DEFAULT_HISTORY_LINES = 200;
   public static final int DEFAULT_REPLAY_ON_JOIN = 20;
   public static final int DEFAULT_MAX_QUEUED_BYTES = 256 * 1024;
@@ -47,6 +50,7 @@ public record ChatSettings(
         reader.integer("maxLineBytes", DEFAULT_MAX_LINE_BYTES, 64, 1024 * 1024),
         reader.integer("maxLinesPerSecond", DEFAULT_MAX_LINES_PER_SECOND, 1, 1_000_000),
         reader.integer("maxRoomsPerClient", DEFAULT_MAX_ROOMS_PER_CLIENT, 1, 1000),
+        reader.integer("maxRooms", DEFAULT_MAX_ROOMS, 1, 1_000_000),
         reader.integer("historyLines", DEFAULT_HISTORY_LINES, 0, 100_000),
         reader.integer("replayOnJoin", DEFAULT_REPLAY_ON_JOIN, 0, 100_000),
         reader.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES, 4096, 1024 * 1024 * 1024),
@@ -70,6 +74,7 @@ public record ChatSettings(
         .put("maxLineBytes", maxLineBytes)
         .put("maxLinesPerSecond", maxLinesPerSecond)
         .put("maxRoomsPerClient", maxRoomsPerClient)
+        .put("maxRooms", maxRooms)
         .put("historyLines", historyLines)
         .put("replayOnJoin", replayOnJoin)
         .put("maxQueuedBytes", maxQueuedBytes)

@@ -126,6 +126,30 @@ class ChatVerticleTest {
   }
 
   @Test
+  void aRoomGoesWithItsHistoryWhenItsLastClientLeavesAndNoMoreThanMaxRoomsExist(Vertx vertx) throws Exception {
+    int port = ChatServer.deploy(vertx, new JsonObject().put("maxRooms", 2)).port();
+    try (ChatLineClient ada = ChatLineClient.as(port, "ada")) {
+      ada.send("/join #a", "said in a");
+      ada.await("[#a] ada: said in a");
+      ada.send("/join #b");
+      ada.await("ERR too-many-rooms the chat has chat.maxRooms rooms; join one of them (/rooms)");
+      ada.send("/part #a", "/join #b");
+      ada.await("* you left #a; you talk in #general");
+      ada.await("* end of history");
+      ada.send("/part #b", "/join #a");
+      ada.await("* you left #b; you talk in #general");
+      assertEquals(List.of(), ada.await("* end of history"), "#a was made anew, without what was said in it before");
+      // the bus may speak where no chat client is; such a room makes way for one a client joins
+      ada.send("/part #a");
+      ada.await("* you left #a; you talk in #general");
+      vertx.eventBus().request(Addresses.CHAT_SEND, new JsonObject().put("room", "#busonly").put("from", "pump").put("text", "x"))
+          .await(10, TimeUnit.SECONDS);
+      ada.send("/join #c");
+      ada.await("* end of history");
+    }
+  }
+
+  @Test
   void wrongLinesAreAnsweredAndTheConnectionGoesOn(Vertx vertx) throws Exception {
     int port = ChatServer.deploy(vertx, new JsonObject().put("maxLineBytes", 64).put("maxLinesPerSecond", 1000)).port();
     try (ChatLineClient client = ChatLineClient.connect(port)) {
