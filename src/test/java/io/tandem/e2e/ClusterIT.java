@@ -153,13 +153,15 @@ class ClusterIT {
       JsonObject seen = new JsonObject(reply.getJsonArray("results").getJsonObject(0).getString("body"));
       assertNull(seen.getJsonObject("headers").getString("traceparent"), "no trace id leaves for the origin: " + seen);
 
+      String toWorker = Addresses.FETCH_URL_NODE + nodeId(cluster.workerB);
+      // each process exports its spans as they end, a parent after its children: wait for the last of each
       List<OtlpReceiver.Span> spans = receiver.await(all -> all.stream().anyMatch(span -> origin.url("/inspect").equals(span.attribute("url.full")))
+          && all.stream().anyMatch(span -> span.kind().equals("SERVER") && toWorker.equals(span.attribute("messaging.destination.name")))
           && all.stream().anyMatch(span -> "/fetch".equals(span.attribute("url.path"))), 30);
       OtlpReceiver.Span server = onlySpan(spans, span -> span.kind().equals("SERVER") && "/fetch".equals(span.attribute("url.path")));
       String trace = server.traceId();
       List<OtlpReceiver.Span> ofTrace = spans.stream().filter(span -> span.traceId().equals(trace)).toList();
       System.out.println("the trace of one clustered /fetch, as the receiver got it:\n" + OtlpReceiver.tree(ofTrace));
-      String toWorker = Addresses.FETCH_URL_NODE + nodeId(cluster.workerB);
       // HTTP server -> bus send -> the coordinator -> the job's send -> the worker node -> the origin
       OtlpReceiver.Span send = onlySpan(ofTrace, span -> span.kind().equals("CLIENT") && Addresses.FETCH.equals(span.attribute("messaging.destination.name")));
       OtlpReceiver.Span coordinate = onlySpan(ofTrace, span -> span.kind().equals("SERVER") && Addresses.FETCH.equals(span.attribute("messaging.destination.name")));
