@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  * held back; then the history is read and written, then {@code * end of history}, then what was
  * held back, less what the history already showed. A message is kept before it is sent on
  * ({@link RoomHistory}), so it is either in what was read or arrives after the session was added
- * (held back, or even after the replay: a live copy of a replayed message is dropped whenever it
- * comes): no line is lost or doubled, however messages race the join.
+ * (held back, or even just after the replay: a live copy of a replayed message is dropped when it
+ * comes, up to seconds after the join): no line is lost or doubled, however messages race the join.
  *
  * <p>Output it has not read: every write is counted until the socket has written it. Past
  * {@code chat.maxQueuedBytes} the room lines it would get are only counted ({@code * you missed N
@@ -58,6 +58,12 @@ final class ChatSession {
   static final long NICK_TIMEOUT_SECONDS = 60;
   /** Stands for the end of the connection in the queue of lines: cleaned up after what came before. */
   private static final Object CLOSED = new Object();
+  /**
+   * How long after a join a live copy of a replayed message is watched for: it was published when
+   * the history was read, so it is on its way between nodes, which takes milliseconds.
+   */
+  private static final long REPLAYED_WATCH_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** Stands for the client's FIN: the answers to what came before are written, then the connection ends. */
   private static final Object END_OF_INPUT = new Object();
 
@@ -86,11 +92,12 @@ final class ChatSession {
   /** Rooms being joined: their live events, held back until the history is written. */
   private final Map<String, List<JsonObject>> joining = new HashMap<>();
   /**
-   * The messages a join replayed whose live copy has not come yet, by room: one published just
-   * before the history was read may still be on its way. Each comes at most once, so the set only
-   * shrinks, from at most {@code chat.replayOnJoin}.
+   * The messages a join replayed whose live copy may still come, by room: one published just before
+   * the history was read may still be on its way. Each comes at most once, and within moments of
+   * the join or never (its copy came before the session was in the room), so a room's set is
+   * dropped once empty or {@link #REPLAYED_WATCH_NANOS} after the join: no cost on every later line.
    */
-  private final Map<String, Set<Long>> replayed = new HashMap<>();
+  private final Map<String, Replayed> replayed = new HashMap<>();
 
   private long queuedBytes;
   private boolean behind;
@@ -415,7 +422,7 @@ final class ChatSession {
           .map(messages -> {
             Set<Long> shown = writeHistory(messages);
             if (!shown.isEmpty()) {
-              replayed.put(room, shown);
+              replayed.put(room, new Replayed(shown, System.nanoTime() + REPLAYED_WATCH_NANOS));
             }
             for (JsonObject held : joining.remove(room)) {
               String text = ServerLines.event(held);
@@ -428,15 +435,23 @@ final class ChatSession {
     });
   }
 
+  /** What a join replayed, watched for live copies until {@code until} ({@link System#nanoTime}). */
+  private record Replayed(Set<Long> seqs, long until) {
+  }
+
   /** Whether a room's live message was replayed by the join (its one copy then dropped). */
   private boolean alreadyShown(JsonObject event) {
     String room = event.getString(ChatMessages.ROOM);
-    Set<Long> shown = replayed.get(room);
+    Replayed shown = replayed.get(room);
     if (shown == null || !ChatMessages.MESSAGE.equals(event.getString(ChatMessages.TYPE))) {
       return false;
     }
-    boolean seen = shown.remove(event.getLong(ChatMessages.SEQ, -1L));
-    if (shown.isEmpty()) {
+    if (System.nanoTime() - shown.until() > 0) {
+      replayed.remove(room);
+      return false;
+    }
+    boolean seen = shown.seqs().remove(event.getLong(ChatMessages.SEQ, -1L));
+    if (shown.seqs().isEmpty()) {
       replayed.remove(room);
     }
     return seen;
@@ -544,8 +559,8 @@ final class ChatSession {
   }
 
   /** A room event for this session: held back while the room's history is being written. */
-  void roomEvent(JsonObject event, Buffer line) {
-    List<JsonObject> held = joining.get(event.getString(ChatMessages.ROOM));
+  void roomEvent(String room, JsonObject event, Buffer line) {
+    List<JsonObject> held = joining.isEmpty() ? null : joining.get(room);
     if (held != null) {
       held.add(event);
     } else if (replayed.isEmpty() || !alreadyShown(event)) {

@@ -30,7 +30,8 @@ final class LocalRooms {
   }
 
   void deliver(JsonObject event) {
-    Set<ChatSession> here = members.get(event.getString(ChatMessages.ROOM));
+    String room = event.getString(ChatMessages.ROOM);
+    Set<ChatSession> here = members.get(room);
     if (here == null) {
       return;
     }
@@ -40,7 +41,7 @@ final class LocalRooms {
     }
     Buffer line = Buffer.buffer(text + "\n");
     for (ChatSession session : here) {
-      session.roomEvent(event, line);
+      session.roomEvent(room, event, line);
     }
   }
 }
