@@ -292,12 +292,23 @@ def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
     Tandem binds them itself and logs them: a port found free here could be taken (by any
     connection's source port) before Tandem binds it."""
     scheme = "https" if (env or {}).get("TANDEM_HTTP_TLS") == "true" else "http"
+    ports = dict(TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0")
+    # two Tandems at once (paired suites, the http suite's access-log variant) would both want
+    # 8081; a build from before the chat has no chat.port and refuses a variable naming no setting
+    if "chat" in shipped_config(cwd):
+        ports["TANDEM_CHAT_PORT"] = "0"
     s = Server(name, ["java", "-jar", jar], lambda server: tandem_ready_url(server, scheme), logs, cwd=cwd,
-               env=dict(env or {}, TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0"))
+               env=dict(env or {}, **ports))
     ports = listening_ports(s)
-    s.tcp, s.http = ports["TCP echo"], ports["HTTP"]
+    s.tcp, s.http, s.chat = ports["TCP echo"], ports["HTTP"], ports.get("Chat")
     s.scheme = scheme
     return s
+
+
+def shipped_config(cwd):
+    """The conf/config.json a Tandem started in cwd reads."""
+    with open(os.path.join(cwd, "conf", "config.json")) as f:
+        return json.load(f)
 
 
 def listening_ports(server):
