@@ -554,10 +554,16 @@ class Bench:
                     raise RuntimeError(f"{' '.join(cmd)} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
                 yield s, r, server_pct
 
+    def warm_up(self, cmd, limit_s, core=LOAD_CORE):
+        """A load run whose result is thrown away, for the JIT; none in a smoke run, whose numbers are
+        thrown away too (a warm-up's status was never checked either)."""
+        if not self.p.smoke:
+            run_load(cmd, limit_s, core)
+
     def measured(self, server, cmd, limit_s, warm=True):
         """A warm-up run (discarded), then the measured runs: yields (LoadResult, server CPU %)."""
-        if warm and not self.p.smoke:
-            run_load(cmd, limit_s)
+        if warm:
+            self.warm_up(cmd, limit_s)
         for _ in range(self.p.runs):
             before, t0 = server.cpu(), time.monotonic()
             r = run_load(cmd, limit_s)
@@ -570,8 +576,8 @@ class Bench:
     def http(self):
         with Contenders(http_servers(self.logs, access_log_variant=True)) as servers:
             for s in servers:
-                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"],
-                         self.p.warmup_s + 30)
+                self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"],
+                             self.p.warmup_s + 30)
             for conns in self.p.http_conns:
                 w = f"HTTP GET /, wrk {conns} connections"
                 rps = {s: self.figure(w, s.name, "req/s", "req/s") for s in servers}
@@ -605,9 +611,9 @@ class Bench:
                 ok = self.figure(w + " (succeeded)", s.name, "succeeded", "requests")
                 limit = self.p.many_cap_s + 60
                 # warm-up: the same workload three times (a cold JVM takes 4 s, a warm one 2 s)
-                if not peer_cap and not self.p.smoke:
+                if not peer_cap:
                     for _ in range(2):
-                        run_load(cmd, limit)
+                        self.warm_up(cmd, limit)
                 for r, server_pct in self.measured(s, cmd, limit, warm=not peer_cap):
                     parsed = parse_h2load(r.out)
                     if r.timed_out or parsed is None:
@@ -622,8 +628,8 @@ class Bench:
     def tcp(self):
         with Contenders(tcp_servers(self.logs)) as servers:
             for s in servers:
-                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
-                         self.p.warmup_s + 60)
+                self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                             self.p.warmup_s + 60)
             for conns in self.p.pingpong_conns:
                 w = f"TCP echo ping-pong, 64 B, {conns:,} connections"
                 rt = {s: self.figure(w, s.name, "round trips/s", "/s") for s in servers}
@@ -669,9 +675,9 @@ class Bench:
     def _paired_start(self, start, new, old):
         """One start: warm both processes up, then every workload's rounds."""
         for s in (new, old):
-            run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
-            run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
-                     self.p.warmup_s + 60)
+            self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+            self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                         self.p.warmup_s + 60)
         for conns in self.p.http_conns:
             if start == 0:
                 self.note_command(f"paired: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per build at once, "
@@ -758,8 +764,8 @@ class Bench:
             with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                 new, old = servers if start % 2 == 0 else servers[::-1]
                 for s in (new, old):
-                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", *headers, f"http://127.0.0.1:{s.http}/"],
-                             self.p.warmup_s + 30)
+                    self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", *headers, f"http://127.0.0.1:{s.http}/"],
+                                 self.p.warmup_s + 30)
                 for conns in self.p.http_conns:
                     if start == 0:
                         self.note_command(f"{suite}: wrk -t1 -c{conns} -d{self.p.run_s}s {shown}http://127.0.0.1:PORT/, one per "
@@ -839,9 +845,9 @@ class Bench:
             def url(s):
                 return f"{s.scheme}://127.0.0.1:{s.http}/"
             for s in servers:
-                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", url(s)], self.p.warmup_s + 30)
-                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s,
-                              "--tls", str(s.scheme == "https").lower()), self.p.warmup_s + 60)
+                self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", url(s)], self.p.warmup_s + 30)
+                self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s,
+                                  "--tls", str(s.scheme == "https").lower()), self.p.warmup_s + 60)
             for conns in self.p.http_conns:
                 self._tls_wrk(servers, f"TLS: HTTP GET / keep-alive, wrk {conns} connections", conns, url, [])
             self._tls_wrk(servers, "TLS: HTTP GET /, a new connection per request, wrk 64 connections", 64, url,
@@ -1075,7 +1081,8 @@ class Bench:
                         held = self.figure(f"RSS with {n:,} idle TCP connections", s.name, "RSS", "MiB",
                                            higher=False)
                     start.add(s.ready_s)
-                    time.sleep(1)  # settle: let start-up garbage be what it is, not mid-allocation
+                    if not self.p.smoke:
+                        time.sleep(1)  # settle: let start-up garbage be what it is, not mid-allocation
                     idle.add(s.rss())
                     hold = subprocess.Popen(pinned(LOAD_CORE, java("hold", "--port", s.tcp, "--conns", n)),
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
