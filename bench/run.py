@@ -132,6 +132,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def machine_busy_seconds():
+    """CPU seconds every core of the machine has spent busy since boot, whoever spent them."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
 def rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -1039,21 +1046,24 @@ class Bench:
         samples = {}
 
         def on_phase(phase):
-            samples[phase] = (time.monotonic(), s.cpu(), s.rss() if phase == "measured" else None)
+            samples[phase] = (time.monotonic(), s.cpu(), s.rss() if phase == "measured" else None, machine_busy_seconds())
 
         limit = self.p.chat_warmup_s + self.p.chat_s + 120  # the setup, the drain (10 s at most)
         r = run_phased_load(cmd, limit, on_phase)
         if r.status != 0 or "measured" not in samples:
             raise RuntimeError(f"{' '.join(map(str, cmd))} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
         line = r.json_lines()[-1]
-        (t0, cpu0, _), (t1, cpu1, rss) = samples["measuring"], samples["measured"]
+        (t0, cpu0, _, busy0), (t1, cpu1, rss, busy1) = samples["measuring"], samples["measured"]
         cores = (cpu1 - cpu0) / (t1 - t0)
         # the generator's CPU over the window, from its own count (wait4's covers its start and setup)
         load_pct = line["loadCpuPct"]
+        # the machine is shared: what else ran during the window, the server and the generator aside
+        others_pct = max(0.0, 100 * (busy1 - busy0) / (t1 - t0) - 100 * cores - load_pct)
         rate, p99, cpu, mem = figures
         rate.add(line["perSecond"], load_pct, 100 * cores)
         p99.add(line["p99us"] / 1000, load_pct, 100 * cores,
-                f"p50 {line['p50us'] / 1000:.2f}, p99.9 {line['p999us'] / 1000:.2f}, max {line['maxus'] / 1000:.1f} ms")
+                f"p50 {line['p50us'] / 1000:.2f}, p99.9 {line['p999us'] / 1000:.2f}, max {line['maxus'] / 1000:.1f} ms; "
+                f"others {others_pct:.0f} %")
         cpu.add(cores, load_pct, 100 * cores)
         mem.add(rss, load_pct, 100 * cores)
         wrong = {k: line[k] for k in ("undelivered", "gaps", "duplicates", "errors", "missed") if line[k]}
@@ -1064,8 +1074,8 @@ class Bench:
                                                                           if "firstError" in line else ""))
         self.log(f"{w}: {s.name} sent {line['sent']:,}, delivered {line['delivered']:,} of {line['expected']:,}, "
                  f"p99 {line['p99us'] / 1000:.2f} ms, max {line['maxus'] / 1000:.1f} ms, {cores:.2f} cores, {rss:.0f} MiB, "
-                 f"generator {load_pct:.0f} % (set up in {line['setupSeconds']:.1f} s, send lag p99 "
-                 f"{line.get('sendLagP99us', 0) / 1000:.2f} ms)")
+                 f"generator {load_pct:.0f} %, other processes {others_pct:.0f} % (set up in {line['setupSeconds']:.1f} s, "
+                 f"send lag p99 {line.get('sendLagP99us', 0) / 1000:.2f} ms)")
 
     # 8. Footprint and start
     def footprint(self):
