@@ -44,6 +44,8 @@ def tell_room(room, line):
 def nick(me, wanted):
     if not NICK.fullmatch(wanted):
         return me.send("ERR bad-nick a nickname is 1..32 of A-Z, a-z, 0-9, _ and -")
+    if wanted == me.nick:
+        return me.send(f"* you are {wanted}")
     holder = nicks.get(wanted.lower())
     if holder is not None and holder is not me:
         return me.send(f"ERR nick-in-use {wanted} is taken")
