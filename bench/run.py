@@ -5,7 +5,7 @@ Started by bench/run.sh (which installs the tools and builds the jars). Each ser
 to core 0, each load generator to core 1. Every figure is the median of several runs and is
 reported as a ratio to its references measured in this same run.
 
-    bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus footprint
+    bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus chat footprint
     BENCH_BASELINE_DIR=<checkout> bench/run.sh paired    Tandem and a baseline build at the same moment
     bench/run.sh auth                     a bearer token's cost on GET /, paired
     bench/run.sh tls                      the same build over TLS and in clear
@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -39,7 +40,7 @@ BENCH_JAR = os.path.join(BENCH, "target", "tandem-bench.jar")
 CLASSPATH = TANDEM_JAR + os.pathsep + BENCH_JAR
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiohttp and python3-uvloop
 SERVER_CORE, LOAD_CORE = "0", "1"
-SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "footprint"]
+SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "chat", "footprint"]
 # not part of a full run: needs BENCH_BASELINE_DIR
 PAIRED = "paired"
 # what a bearer-token check costs GET /: paired like PAIRED, one build with and without the check
@@ -69,6 +70,12 @@ class Profile:
         self.pingpong_conns = [1, 8] if smoke else [1, 64, 1000]
         self.stream_conns = 2 if smoke else 16
         self.bus_window = 128
+        # the chat workload (issue 17): clients spread over rooms, each saying a line a second;
+        # a window long enough for several of the server's young collections, after a warm-up
+        self.chat_clients = 50 if smoke else 1000
+        self.chat_rooms = 2 if smoke else 10
+        self.chat_warmup_s = 0.5 if smoke else 5
+        self.chat_s = 1 if smoke else 20
         # the same build against itself measured 0.980 ± 0.016 in one pair of processes: each JVM's
         # compilation differs, so a pair's rounds alone understate the error; the spread is taken
         # over pairs of processes, each measured a few rounds
@@ -123,6 +130,13 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine_busy_seconds():
+    """CPU seconds every core of the machine has spent busy since boot, whoever spent them."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
 def rss_mib(pid):
@@ -273,6 +287,30 @@ def run_loads(cmds, limit_s, core=LOAD_CORE):
         return results
 
 
+def run_phased_load(cmd, limit_s, on_phase, core=LOAD_CORE):
+    """Runs a load generator that prints {"phase": ...} lines as its window opens and closes,
+    calling on_phase(name) as each is read (to sample the server over exactly the window); its own
+    CPU time comes from wait4, as in run_load."""
+    with tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(pinned(core, cmd), stdout=subprocess.PIPE, stderr=err, cwd=ROOT, text=True)
+        deadline = threading.Timer(limit_s, proc.kill)
+        deadline.start()
+        lines = []
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if line.startswith('{"phase"'):
+                    on_phase(json.loads(line)["phase"])
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            deadline.cancel()
+        wall = time.monotonic() - start
+        err.seek(0)
+        return LoadResult("".join(lines), err.read().decode(errors="replace"), os.waitstatus_to_exitcode(status),
+                          usage.ru_utime + usage.ru_stime, wall, wall >= limit_s)
+
+
 def wrk_operations(result):
     return int(re.search(r"(\d+) requests in", result.out).group(1))
 
@@ -292,12 +330,23 @@ def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
     Tandem binds them itself and logs them: a port found free here could be taken (by any
     connection's source port) before Tandem binds it."""
     scheme = "https" if (env or {}).get("TANDEM_HTTP_TLS") == "true" else "http"
+    ports = dict(TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0")
+    # two Tandems at once (paired suites, the http suite's access-log variant) would both want
+    # 8081; a build from before the chat has no chat.port and refuses a variable naming no setting
+    if "chat" in shipped_config(cwd):
+        ports["TANDEM_CHAT_PORT"] = "0"
     s = Server(name, ["java", "-jar", jar], lambda server: tandem_ready_url(server, scheme), logs, cwd=cwd,
-               env=dict(env or {}, TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0"))
+               env=dict(env or {}, **ports))
     ports = listening_ports(s)
-    s.tcp, s.http = ports["TCP echo"], ports["HTTP"]
+    s.tcp, s.http, s.chat = ports["TCP echo"], ports["HTTP"], ports.get("Chat")
     s.scheme = scheme
     return s
+
+
+def shipped_config(cwd):
+    """The conf/config.json a Tandem started in cwd reads."""
+    with open(os.path.join(cwd, "conf", "config.json")) as f:
+        return json.load(f)
 
 
 def listening_ports(server):
@@ -335,9 +384,9 @@ def peer(logs, script, uvloop, kind):
     def start():
         port = free_port()
         label = {"echo_streams.py": "asyncio streams", "hello_streams.py": "asyncio streams",
-                 "hello_aiohttp.py": "aiohttp"}[script] + (" + uvloop" if uvloop else "")
+                 "hello_aiohttp.py": "aiohttp", "chat_streams.py": "asyncio streams"}[script] + (" + uvloop" if uvloop else "")
         cmd = [PYTHON, os.path.join(BENCH, "peers", script), str(port)] + (["--uvloop"] if uvloop else [])
-        ready = f"tcp:{port}" if kind == "tcp" else f"http://127.0.0.1:{port}/"
+        ready = f"tcp:{port}" if kind in ("tcp", "chat") else f"http://127.0.0.1:{port}/"
         s = Server(label, cmd, ready, logs)
         setattr(s, kind, port)
         return s
@@ -392,6 +441,26 @@ def tcp_servers(logs):
     yield lambda: bare(logs)
     for uv in [False, True]:
         yield lambda uv=uv: peer(logs, "echo_streams.py", uv, "tcp")
+
+
+def chat_servers(logs):
+    yield lambda: tandem(logs)
+    if BASELINE_DIR and "chat" in shipped_config(BASELINE_DIR):
+        yield lambda: baseline(logs)
+    for uv in [False, True]:
+        yield lambda uv=uv: peer(logs, "chat_streams.py", uv, "chat")
+
+
+def settle(server, limit_s=10):
+    """Waits until the server is idle (under 10 % of a core over 200 ms), at most limit_s: what a
+    load generator's departure leaves it to do (1,000 clients leaving their rooms) is not the next
+    contender's or run's to share the core with."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        before = server.cpu()
+        time.sleep(0.2)
+        if server.cpu() - before < 0.02:
+            return
 
 
 # ---------------------------------------------------------------- measurements
@@ -492,10 +561,16 @@ class Bench:
                     raise RuntimeError(f"{' '.join(cmd)} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
                 yield s, r, server_pct
 
+    def warm_up(self, cmd, limit_s, core=LOAD_CORE):
+        """A load run whose result is thrown away, for the JIT; none in a smoke run, whose numbers are
+        thrown away too (a warm-up's status was never checked either)."""
+        if not self.p.smoke:
+            run_load(cmd, limit_s, core)
+
     def measured(self, server, cmd, limit_s, warm=True):
         """A warm-up run (discarded), then the measured runs: yields (LoadResult, server CPU %)."""
-        if warm and not self.p.smoke:
-            run_load(cmd, limit_s)
+        if warm:
+            self.warm_up(cmd, limit_s)
         for _ in range(self.p.runs):
             before, t0 = server.cpu(), time.monotonic()
             r = run_load(cmd, limit_s)
@@ -508,8 +583,8 @@ class Bench:
     def http(self):
         with Contenders(http_servers(self.logs, access_log_variant=True)) as servers:
             for s in servers:
-                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"],
-                         self.p.warmup_s + 30)
+                self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"],
+                             self.p.warmup_s + 30)
             for conns in self.p.http_conns:
                 w = f"HTTP GET /, wrk {conns} connections"
                 rps = {s: self.figure(w, s.name, "req/s", "req/s") for s in servers}
@@ -543,9 +618,9 @@ class Bench:
                 ok = self.figure(w + " (succeeded)", s.name, "succeeded", "requests")
                 limit = self.p.many_cap_s + 60
                 # warm-up: the same workload three times (a cold JVM takes 4 s, a warm one 2 s)
-                if not peer_cap and not self.p.smoke:
+                if not peer_cap:
                     for _ in range(2):
-                        run_load(cmd, limit)
+                        self.warm_up(cmd, limit)
                 for r, server_pct in self.measured(s, cmd, limit, warm=not peer_cap):
                     parsed = parse_h2load(r.out)
                     if r.timed_out or parsed is None:
@@ -560,8 +635,8 @@ class Bench:
     def tcp(self):
         with Contenders(tcp_servers(self.logs)) as servers:
             for s in servers:
-                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
-                         self.p.warmup_s + 60)
+                self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                             self.p.warmup_s + 60)
             for conns in self.p.pingpong_conns:
                 w = f"TCP echo ping-pong, 64 B, {conns:,} connections"
                 rt = {s: self.figure(w, s.name, "round trips/s", "/s") for s in servers}
@@ -607,9 +682,9 @@ class Bench:
     def _paired_start(self, start, new, old):
         """One start: warm both processes up, then every workload's rounds."""
         for s in (new, old):
-            run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
-            run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
-                     self.p.warmup_s + 60)
+            self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", f"http://127.0.0.1:{s.http}/"], self.p.warmup_s + 30)
+            self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s),
+                         self.p.warmup_s + 60)
         for conns in self.p.http_conns:
             if start == 0:
                 self.note_command(f"paired: wrk -t1 -c{conns} -d{self.p.run_s}s http://127.0.0.1:PORT/, one per build at once, "
@@ -696,8 +771,8 @@ class Bench:
             with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                 new, old = servers if start % 2 == 0 else servers[::-1]
                 for s in (new, old):
-                    run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", *headers, f"http://127.0.0.1:{s.http}/"],
-                             self.p.warmup_s + 30)
+                    self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", *headers, f"http://127.0.0.1:{s.http}/"],
+                                 self.p.warmup_s + 30)
                 for conns in self.p.http_conns:
                     if start == 0:
                         self.note_command(f"{suite}: wrk -t1 -c{conns} -d{self.p.run_s}s {shown}http://127.0.0.1:PORT/, one per "
@@ -777,9 +852,9 @@ class Bench:
             def url(s):
                 return f"{s.scheme}://127.0.0.1:{s.http}/"
             for s in servers:
-                run_load(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", url(s)], self.p.warmup_s + 30)
-                run_load(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s,
-                              "--tls", str(s.scheme == "https").lower()), self.p.warmup_s + 60)
+                self.warm_up(["wrk", "-t1", "-c64", f"-d{self.p.warmup_s}s", url(s)], self.p.warmup_s + 30)
+                self.warm_up(java("pingpong", "--port", s.tcp, "--conns", 64, "--warmup", 0, "--seconds", self.p.warmup_s,
+                                  "--tls", str(s.scheme == "https").lower()), self.p.warmup_s + 60)
             for conns in self.p.http_conns:
                 self._tls_wrk(servers, f"TLS: HTTP GET / keep-alive, wrk {conns} connections", conns, url, [])
             self._tls_wrk(servers, "TLS: HTTP GET /, a new connection per request, wrk 64 connections", 64, url,
@@ -936,7 +1011,73 @@ class Bench:
                 p99.add(line["p99us"] / 1000, None, r.cpu_pct)
             self.log(f"{w}: {who} {mps.median:,.0f}/s")
 
-    # 7. Footprint and start
+    # 7. Chat: many clients in rooms, each saying a line a second
+    def chat(self):
+        """The chat workload of issue 17: Bench chat's clients spread over rooms, each saying a line
+        a second; every member of the room, the sender too, times each line's delivery. Per
+        contender and run: the delivery latency (p99, with p50, p99.9 and max as notes), the lines
+        delivered per second, the server's CPU over the window (cores: CPU seconds per second) and
+        its RSS as the window closes, with the clients still connected. A line lost, doubled or
+        refused, and any blocked-thread warning in Tandem's log, is a problem seen."""
+        clients, rooms = self.p.chat_clients, self.p.chat_rooms
+        w = f"Chat, {clients:,} clients in {rooms} rooms, a line a second each"
+        args = ["--clients", clients, "--rooms", rooms, "--warmup", self.p.chat_warmup_s, "--seconds", self.p.chat_s]
+        self.note_command("Bench chat " + " ".join(str(a) for a in args) + " --port PORT")
+        with Contenders(chat_servers(self.logs)) as servers:
+            figures = {s: (self.figure(f"{w}: delivered lines/s", s.name, "lines/s", "/s"),
+                           self.figure(f"{w}: delivery latency (p99)", s.name, "p99", "ms", higher=False),
+                           self.figure(f"{w}: server CPU", s.name, "CPU", "cores", higher=False),
+                           self.figure(f"{w}: server RSS", s.name, "RSS", "MiB", higher=False)) for s in servers}
+            for _ in range(self.p.runs):
+                for s in servers:
+                    settle(s)
+                    self._chat_run(w, s, java("chat", "--port", s.chat, *args), figures[s])
+            for s in servers:
+                rate, p99, cpu, rss = figures[s]
+                self.log(f"{w}: {s.name} {rate.median:,.0f} lines/s, p99 {p99.median:.2f} ms, "
+                         f"{cpu.median:.2f} cores, {rss.median:.0f} MiB")
+                if s.name.startswith("Tandem"):
+                    blocked = [line for line in s.output().splitlines() if "has been blocked" in line]
+                    if blocked:
+                        self.failures.append(f"{w}: {s.name} logged {len(blocked)} blocked-thread warnings, "
+                                             f"the first: {blocked[0].strip()[:300]}")
+
+    def _chat_run(self, w, s, cmd, figures):
+        samples = {}
+
+        def on_phase(phase):
+            samples[phase] = (time.monotonic(), s.cpu(), s.rss() if phase == "measured" else None, machine_busy_seconds())
+
+        limit = self.p.chat_warmup_s + self.p.chat_s + 120  # the setup, the drain (10 s at most)
+        r = run_phased_load(cmd, limit, on_phase)
+        if r.status != 0 or "measured" not in samples:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
+        line = r.json_lines()[-1]
+        (t0, cpu0, _, busy0), (t1, cpu1, rss, busy1) = samples["measuring"], samples["measured"]
+        cores = (cpu1 - cpu0) / (t1 - t0)
+        # the generator's CPU over the window, from its own count (wait4's covers its start and setup)
+        load_pct = line["loadCpuPct"]
+        # the machine is shared: what else ran during the window, the server and the generator aside
+        others_pct = max(0.0, 100 * (busy1 - busy0) / (t1 - t0) - 100 * cores - load_pct)
+        rate, p99, cpu, mem = figures
+        rate.add(line["perSecond"], load_pct, 100 * cores)
+        p99.add(line["p99us"] / 1000, load_pct, 100 * cores,
+                f"p50 {line['p50us'] / 1000:.2f}, p99.9 {line['p999us'] / 1000:.2f}, max {line['maxus'] / 1000:.1f} ms; "
+                f"others {others_pct:.0f} %")
+        cpu.add(cores, load_pct, 100 * cores)
+        mem.add(rss, load_pct, 100 * cores)
+        wrong = {k: line[k] for k in ("undelivered", "gaps", "duplicates", "errors", "missed") if line[k]}
+        if wrong:
+            # undelivered: not read 10 s after the window closed (lost, or that far behind)
+            self.failures.append(f"{w} on {s.name}: " + ", ".join(f"{k} {v:,}" for k, v in wrong.items())
+                                 + f" of {line['expected']:,} deliveries" + (f"; first ERR: {line['firstError']}"
+                                                                          if "firstError" in line else ""))
+        self.log(f"{w}: {s.name} sent {line['sent']:,}, delivered {line['delivered']:,} of {line['expected']:,}, "
+                 f"p99 {line['p99us'] / 1000:.2f} ms, max {line['maxus'] / 1000:.1f} ms, {cores:.2f} cores, {rss:.0f} MiB, "
+                 f"generator {load_pct:.0f} %, other processes {others_pct:.0f} % (set up in {line['setupSeconds']:.1f} s, "
+                 f"send lag p99 {line.get('sendLagP99us', 0) / 1000:.2f} ms)")
+
+    # 8. Footprint and start
     def footprint(self):
         n = self.p.many
         for make in [lambda: tandem(self.logs), lambda: bare(self.logs)]:
@@ -950,7 +1091,8 @@ class Bench:
                         held = self.figure(f"RSS with {n:,} idle TCP connections", s.name, "RSS", "MiB",
                                            higher=False)
                     start.add(s.ready_s)
-                    time.sleep(1)  # settle: let start-up garbage be what it is, not mid-allocation
+                    if not self.p.smoke:
+                        time.sleep(1)  # settle: let start-up garbage be what it is, not mid-allocation
                     idle.add(s.rss())
                     hold = subprocess.Popen(pinned(LOAD_CORE, java("hold", "--port", s.tcp, "--conns", n)),
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -11,7 +11,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench bare|origin|pingpong|stream|hold|bus|fetch-tandem|fetch-bare [--name value]...");
+      System.err.println("usage: Bench bare|origin|pingpong|stream|hold|chat|bus|otlp-sink|fetch-tandem|fetch-bare [--name value]...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
@@ -21,6 +21,7 @@ public final class Bench {
       case "pingpong" -> PingPong.run(args);
       case "stream" -> Stream.run(args);
       case "hold" -> Hold.run(args);
+      case "chat" -> ChatLoad.run(args);
       case "bus" -> BusLoad.run(args);
       case "otlp-sink" -> OtlpSink.run(args);
       case "fetch-tandem" -> FetchTandem.run(args);
