@@ -299,7 +299,14 @@ function show(room, event) {
 }
 
 function line(room, kind, at, who, text) {
-  const log = room.log;
+  return logLine(room.log, MAX_LINES, kind, at, who, text, first => room.seen.delete(first.dataset.key));
+}
+
+/**
+ * Appends a line to a log (its time, who, what, all as text, never HTML), keeps the last `max`
+ * (`dropped` hears of each that goes) and follows the end if the reader was there.
+ */
+export function logLine(log, max, kind, at, who, text, dropped) {
   const stick = log.hidden || log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
   const item = document.createElement('li');
   item.className = kind;
@@ -315,8 +322,10 @@ function line(room, kind, at, who, text) {
   said.textContent = text;
   item.append(time, from, said);
   log.append(item);
-  while (log.childElementCount > MAX_LINES) {
-    room.seen.delete(log.firstElementChild.dataset.key);
+  while (log.childElementCount > max) {
+    if (dropped) {
+      dropped(log.firstElementChild);
+    }
     log.firstElementChild.remove();
   }
   if (stick) {

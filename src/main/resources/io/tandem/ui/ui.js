@@ -1,7 +1,7 @@
 // The page: the chat's rooms (chat.js), a fetch panel and the TCP echo's lines, over the bus.
 // Everything that came from outside is put in the page as text (textContent), never as markup.
 import {BusError, TandemBus, randomId} from './eventbus.js';
-import {isRoomAddress, refusedRoom, startChat} from './chat.js';
+import {isRoomAddress, logLine, refusedRoom, startChat} from './chat.js';
 
 const MAX_ECHO_LINES = 500; // older lines go, so a chatty server cannot grow the page forever
 // the bridge gives up on a request after 30 s; a batch's own deadline comes first
@@ -103,26 +103,7 @@ function wire(bus) {
 // ---- the TCP echo's lines ------------------------------------------------------------------
 
 function echoLine(kind, who, text) {
-  const log = $('echo-log');
-  const stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
-  const line = document.createElement('li');
-  line.className = kind;
-  const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString();
-  const from = document.createElement('span');
-  from.className = 'who';
-  from.textContent = who;
-  const said = document.createElement('span');
-  said.className = 'text';
-  said.textContent = text;
-  line.append(time, from, said);
-  log.append(line);
-  while (log.childElementCount > MAX_ECHO_LINES) {
-    log.firstElementChild.remove();
-  }
-  if (stick) {
-    log.scrollTop = log.scrollHeight;
-  }
+  logLine($('echo-log'), MAX_ECHO_LINES, kind, null, who, text);
 }
 
 $('echo-form').addEventListener('submit', event => {
