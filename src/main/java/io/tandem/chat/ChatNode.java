@@ -73,10 +73,6 @@ final class ChatNode implements Shareable {
     return open.get(connection);
   }
 
-  int openCount() {
-    return admitted.get();
-  }
-
   /** True for the one instance that takes the node's chores, until it {@link #dropChores}. */
   boolean takeChores() {
     return chores.compareAndSet(false, true);

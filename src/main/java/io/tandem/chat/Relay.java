@@ -74,9 +74,4 @@ final class Relay {
               : new BusException(FailureCodes.UNAVAILABLE, to + "'s node did not answer")));
     });
   }
-
-  /** The reader's nickname as they chose to spell it, for the sender's copy. */
-  Future<Roster.Entry> find(String nick) {
-    return roster.find(nick);
-  }
 }
