@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code logging.format} applied to logback as {@code logback.xml} set it up: for {@code json}, the
+ * {@code logging.format} applied to logback as {@link LogSetup} set it up: for {@code json}, the
  * {@value #CONSOLE} appender, which every line goes through (the access log's too, after its
  * queue), writes with logback's own JSON encoder: one object per line with the time, level,
  * thread, logger, the formatted message, the line's key-value pairs ({@code kvpList}: the

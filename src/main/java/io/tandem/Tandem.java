@@ -48,7 +48,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   /** sysexits' EX_CONFIG. */
   public static final int EXIT_CONFIG = 78;
 
-  /** Read by logback.xml: where log lines go (the chat client keeps stdout for the conversation). */
+  /** Read by {@link LogSetup}: where log lines go (the chat client keeps stdout for the conversation). */
   static final String LOG_TARGET_PROPERTY = "tandem.log.target";
   private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 

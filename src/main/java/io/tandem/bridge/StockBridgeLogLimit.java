@@ -9,7 +9,7 @@ import org.slf4j.Marker;
 
 
 /**
- * At most one line a second from Vert.x Web's SockJS bridge (installed in logback.xml). It logs
+ * At most one line a second from Vert.x Web's SockJS bridge (installed by {@code io.tandem.LogSetup}). It logs
  * some bad frames at ERROR every time they come — a frame with an unknown type, a reply address
  * over 36 characters — so any browser could fill the log; its rarer lines (a socket's error, a
  * registration that failed) are worth keeping, so they are limited, not silenced. Its

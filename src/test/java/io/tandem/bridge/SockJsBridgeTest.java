@@ -468,7 +468,7 @@ class SockJsBridgeTest {
         Map.Entry<Integer, byte[]> reply = serverFrame(split.getInputStream());
         assertEquals("\u00e9", new JsonObject(new String(reply.getValue(), StandardCharsets.UTF_8)).getString("body"));
       }
-      // but Vert.x Web's line for a connection closed under its socket, which the service's logback.xml drops (StockBridgeLogLimit)
+      // but Vert.x Web's line for a connection closed under its socket, which the service's logging drops (StockBridgeLogLimit)
       List<String> logged = errors.drainEvents().stream()
           .filter(event -> !(event.getLoggerName().equals(StockBridgeLogLimit.STOCK_BRIDGE_LOGGER) && event.getMessage().equals(StockBridgeLogLimit.SOCKET_EXCEPTION)))
           .filter(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR) || event.getThrowableProxy() != null)

@@ -2,18 +2,11 @@ package io.tandem.bridge;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.spi.FilterReply;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StockBridgeLogLimitTest {
 
@@ -28,18 +21,6 @@ class StockBridgeLogLimitTest {
       assertEquals(FilterReply.DENY, limit.decide(null, STOCK, Level.ERROR, "Invalid type in incoming message: x", null, null));
     }
     assertEquals(FilterReply.DENY, limit.decide(null, STOCK, Level.WARN, "Cannot register handler for address a", null, null));
-  }
-
-  @Test
-  void theShippedLogbackConfigurationInstallsIt() throws Exception {
-    LoggerContext context = new LoggerContext();
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    try (InputStream shipped = Files.newInputStream(Path.of("src/main/resources/logback.xml"))) {
-      configurator.doConfigure(shipped);
-    }
-    assertTrue(context.getTurboFilterList().stream().anyMatch(StockBridgeLogLimit.class::isInstance), context.getTurboFilterList().toString());
-    context.stop();
   }
 
   @Test

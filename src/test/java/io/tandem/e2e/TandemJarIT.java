@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The fat jar as users run it: a real process, real sockets, real signals. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TandemJarIT {
+
+  private static final Pattern TEXT_LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |ERROR) \\[[^]]+] \\S+ - .*");
 
   @TempDir
   Path workDir;
@@ -58,6 +61,8 @@ class TandemJarIT {
       tandem.terminate();
       assertEquals(0, tandem.exitCode());
       assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("Tandem stopped")), tandem.stdout().toString());
+      // the shipped logging (LogSetup), not logback's fallback: its pattern, nothing below INFO
+      assertTrue(tandem.stdout().stream().allMatch(line -> TEXT_LINE.matcher(line).matches()), tandem.stdout().toString());
       tandem.assertNoBlockedEventLoop();
     }
   }
