@@ -16,6 +16,7 @@ import io.tandem.chat.ChatVerticle;
 import io.tandem.echo.TcpEchoVerticle;
 import io.tandem.fetch.FetcherVerticle;
 import io.tandem.http.HttpVerticle;
+import io.tandem.metrics.Metrics;
 import io.tandem.net.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -125,13 +126,14 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /**
-   * Pays the JVM's one-time costs (see {@link Warmup}) on a worker once the service is up: before
-   * it they would lengthen start-up by about a fifth on one core; left to the first request they
-   * would block an event loop.
+   * Pays the JVM's one-time costs (see {@link Warmup}) and binds the JVM's meters (see
+   * {@link Metrics#jvmMeters}) on a worker once the service is up: before it they would lengthen
+   * start-up by about a fifth on one core; left to the first request they would block an event loop.
    */
   private void warmUp() {
     vertx.executeBlocking(Warmup::run, false)
         .onFailure(err -> log.warn("warm-up: {}; the first TLS fetch will pay for it", err.getMessage()));
+    Metrics.jvmMeters(vertx).onFailure(err -> log.warn("the JVM's meters: {}; /metrics goes on without them", err.getMessage()));
   }
 
   /** The port the TCP echo server listens on, or -1 when it is not deployed. */

@@ -110,7 +110,7 @@ final class ApiRoutes {
     documents.mount(router); // open to everyone, like /health: protect() names neither path
     if (metrics.enabled() && Metrics.prometheus(vertx) != null) {
       // a Vert.x built without metrics (one a user embeds this verticle in) has nothing to serve: 404
-      router.get(metrics.path()).handler(new MetricsEndpoint(Metrics.prometheus(vertx)));
+      router.get(metrics.path()).handler(new MetricsEndpoint(vertx));
     }
     if (bridge.sockjsEnabled()) {
       sockJs = SockJsBridge.mount(router, "/eventbus", vertx, bridge, access.principals(), body);

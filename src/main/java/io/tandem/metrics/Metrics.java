@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.config.MetricsSettings;
 import io.tandem.net.VertxInternals;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -47,13 +48,23 @@ public final class Metrics {
     // no pause detector: its bookkeeping on every timer record buys corrections for stop-the-world
     // pauses that a histogram of request times does not need
     registry.config().meterFilter(new BoundedLabels()).pauseDetector(new NoPauseDetector());
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).setLabels(LABELS));
+    // the JVM's meters later, once the service is ready: jvmMeters
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false).setLabels(LABELS));
     return Vertx.builder().with(options).withMetrics(TandemVertxMetrics.factory(registry));
   }
 
   /** The registry of {@code vertx}'s meters; one that keeps nothing when it was built without metrics. */
   public static MeterRegistry registry(Vertx vertx) {
     return VertxInternals.metrics(vertx) instanceof TandemVertxMetrics metrics ? metrics.registry() : NONE;
+  }
+
+  /**
+   * Binds the JVM's meters ({@link JvmMeters}) on a worker, once, the first time it is asked: the
+   * service asks once it is ready, and a scrape waits for them so that it never shows half.
+   * Completes at once for a Vert.x that keeps no metrics.
+   */
+  public static Future<Void> jvmMeters(Vertx vertx) {
+    return VertxInternals.metrics(vertx) instanceof TandemVertxMetrics metrics ? metrics.jvmMeters(vertx) : Future.succeededFuture();
   }
 
   /** The registry {@code GET /metrics} scrapes, or null when {@code vertx} keeps no metrics. */

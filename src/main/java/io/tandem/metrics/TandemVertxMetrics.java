@@ -1,6 +1,7 @@
 package io.tandem.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
@@ -39,6 +40,11 @@ final class TandemVertxMetrics implements VertxMetrics {
   private final HttpServerMeters httpServers;
   /** One for every HTTP client (one per fetcher instance), likewise. */
   private final HttpClientMeters httpClients;
+
+  /** The JVM's meters: asked for once the service is ready (see {@link JvmMeters}). */
+  private Future<Void> jvm;
+  private JvmMeters jvmBound;
+  private boolean closed;
 
   private TandemVertxMetrics(VertxMetrics library, PrometheusMeterRegistry registry) {
     this.library = library;
@@ -108,8 +114,32 @@ final class TandemVertxMetrics implements VertxMetrics {
     return true;
   }
 
+  /** Binds the JVM's meters on a worker the first time it is asked; completes once they are in the registry. */
+  synchronized Future<Void> jvmMeters(Vertx vertx) {
+    if (jvm == null) {
+      jvm = vertx.executeBlocking(() -> {
+        JvmMeters bound = JvmMeters.bind(registry);
+        synchronized (this) {
+          if (closed) {
+            bound.close();
+          } else {
+            jvmBound = bound;
+          }
+        }
+        return null;
+      }, false);
+    }
+    return jvm;
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (jvmBound != null) {
+        jvmBound.close();
+      }
+    }
     library.close();
   }
 }
