@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * {@code java -jar tandem.jar [launcher options]} starts the service through the Vert.x
  * launcher; {@code java -jar tandem.jar chat [--host H] [--port P]} runs the chat client;
- * {@code java -jar tandem.jar token [NAME]} prints a new bearer token and its line for the tokens file.
+ * {@code java -jar tandem.jar token [NAME]} prints a new bearer token and its line for the tokens file;
+ * {@code java -jar tandem.jar train [launcher options]} is a start for a JVM to learn from ({@link Training}).
  *
  * <p>The configuration is read and validated before Vert.x starts: a bad one prints
  * {@code config error: ...} and exits {@value #EXIT_CONFIG} with nothing listening. A failed start
@@ -59,11 +60,15 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
   private final Config hazelcast;
   /** Spans and their export, when {@code tracing.otlpEndpoint} is set; else null. */
   private Tracing tracing;
+  /** {@code train}: serve one client of each kind once ready, then exit ({@link Training}). */
+  private final boolean training;
   /** The service's main verticle, made here so that shutdown can tell it before the servers stop. */
   private volatile MainVerticle main;
 
-  private Tandem(String[] args, ConfigLoader config, Integer instancesOption, ClusterSettings cluster, Config hazelcast) {
+  private Tandem(String[] args, ConfigLoader config, Integer instancesOption, ClusterSettings cluster, Config hazelcast,
+                 boolean training) {
     super(args);
+    this.training = training;
     this.config = config;
     this.instancesOption = instancesOption;
     this.cluster = cluster;
@@ -77,6 +82,11 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     }
     if (args.length > 0 && args[0].equals("token")) {
       System.exit(Tokens.printNew(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
+    boolean training = args.length > 0 && args[0].equals(Training.COMMAND);
+    if (training) {
+      args = Arrays.copyOfRange(args, 1, args.length);
+      Training.prepare();
     }
     // a TLS 1.2 client may not ask for a new handshake on a connection it has: each one costs the
     // server a full handshake's CPU, and no timer of Tandem's sees it (-D...=false on the command line wins)
@@ -118,7 +128,7 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     // the JVM alone exits 143 on SIGTERM; exiting 0 here still runs the launcher's shutdown hook
     Signal.handle(new Signal("TERM"), signal -> System.exit(0));
     Signal.handle(new Signal("INT"), signal -> System.exit(0));
-    new Tandem(args, config, instances, cluster, hazelcast).launch();
+    new Tandem(args, config, instances, cluster, hazelcast, training).launch();
   }
 
   /**
@@ -181,6 +191,9 @@ public final class Tandem extends VertxApplication implements VertxApplicationHo
     // the JVM's own record of its start: ProcessHandle's start instant is only as precise as the boot time (seconds)
     long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     log().info("Tandem ready in {} ms", sinceStart);
+    if (training) {
+      Training.start(context.vertx(), main, config.settings(defaultInstances(instancesOption)));
+    }
   }
 
   @Override

@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <tr><td>{@code mvn … -f examples/… package}</td><td>run, must exit 0</td></tr>
  *   <tr><td>{@code [VAR=…] java -jar target/tandem.jar [options]}</td><td>a server: the block's servers replace the
  *       running ones, each waited on until ready; clustered ones until each sees every clustered node of its block</td></tr>
+ *   <tr><td>{@code java -jar target/tandem.jar train}</td><td>a training run: must exit 0 and say {@code trained:}</td></tr>
  *   <tr><td>{@code java -jar target/tandem.jar chat}</td><td>interactive: a line typed, awaited back (its echo, or said in the chat's room), then {@code quit}, exit 0</td></tr>
  *   <tr><td>{@code nc HOST PORT} with nothing piped in</td><td>interactive: a line typed, its echo awaited, then stopped</td></tr>
  *   <tr><td>{@code java -jar examples/…/target/….jar …}</td><td>started in the background; the block goes on once it
@@ -41,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       must exit 0 within 60 s</td></tr>
  * </table>
  *
- * <p>A line {@code A && B} is each part by its kind. A comment after a command whose output is one
+ * <p>The JVM's options between {@code java} and {@code -jar} ({@code -XX:…}, {@code -Xlog:…}) leave a
+ * line of the kind it has without them. A line {@code A && B} is each part by its kind. A comment after a command whose output is one
  * line is that output: the comment must be the output ({@code ...} standing for anything),
  * possibly followed by a space and a note ({@code # Hello, world! after 1 s}). A command printing
  * several lines or none is held to its exit status only.
@@ -57,6 +59,7 @@ class ReadmeIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Z_][A-Z0-9_]*)=(\\S*)\\s+");
   private static final String TANDEM = "java -jar target/tandem.jar";
+  private static final Pattern JVM_OPTIONS = Pattern.compile("^java( -X\\S+)+ -jar ");
   private static final String TYPED = "typed by ReadmeIT";
 
   private final List<TandemProcess> servers = new ArrayList<>();
@@ -93,6 +96,9 @@ class ReadmeIT {
     assertEquals(Kind.UNKNOWN, kind(Line.parse("rm -rf downloads   # tidy up")));
     assertEquals(Kind.UNKNOWN, kind(Line.parse("docker run tandem")));
     assertEquals(Kind.SERVER, kind(Line.parse("TANDEM_HTTP_PORT=9000 java -jar target/tandem.jar -c   # a node")));
+    assertEquals(Kind.SERVER, kind(Line.parse("java -XX:SharedArchiveFile=target/tandem.jsa -jar target/tandem.jar")));
+    assertEquals(Kind.TRAIN, kind(Line.parse("java -XX:ArchiveClassesAtExit=target/tandem.jsa -Xlog:cds=off -jar target/tandem.jar train   # once")));
+    assertEquals(Kind.UNKNOWN, kind(Line.parse("java -cp target/tandem.jar io.tandem.Tandem")));
     assertEquals(Kind.NC_INTERACTIVE, kind(Line.parse("nc localhost 8080")));
     assertEquals(Kind.ONE_SHOT, kind(Line.parse("printf 'x\\n' | nc -q1 localhost 8080")));
     assertEquals(new Line("curl -s 'a#b'", "Hello, world!"), Line.parse("curl -s 'a#b'   # Hello, world!"));
@@ -152,6 +158,7 @@ class ReadmeIT {
         case SERVER -> { }
         case SKIP_TEST_COMMAND, SKIP_BENCH, SKIP_BUILD -> report.add("skipped (" + kind.why + "): " + line.command);
         case CHAT -> chat(line);
+        case TRAIN -> train(line);
         case NC_INTERACTIVE -> typeInto(line);
         case EXAMPLE -> background.add(startExample(line));
         case ONE_SHOT, EXAMPLE_BUILD -> oneShot(line);
@@ -165,7 +172,7 @@ class ReadmeIT {
   }
 
   private enum Kind {
-    SERVER(null), CHAT(null), NC_INTERACTIVE(null), EXAMPLE(null), EXAMPLE_BUILD(null), ONE_SHOT(null),
+    SERVER(null), CHAT(null), TRAIN(null), NC_INTERACTIVE(null), EXAMPLE(null), EXAMPLE_BUILD(null), ONE_SHOT(null),
     SKIP_TEST_COMMAND("the test command, of which this test is a part"),
     SKIP_BENCH("benchmarks take tens of minutes; e2e/BenchmarkSmokeIT runs bench/run.sh --smoke"),
     SKIP_BUILD("builds target/tandem.jar, the jar under test"),
@@ -179,7 +186,8 @@ class ReadmeIT {
   }
 
   private static Kind kind(Line line) {
-    String command = withoutAssignments(line.command);
+    // the JVM's own options (an archive to write or map) do not change what a line is
+    String command = JVM_OPTIONS.matcher(withoutAssignments(line.command)).replaceFirst("java -jar ");
     if (command.equals("./test") || command.startsWith("./test ") || command.matches("mvn .*\\bverify\\b.*")) {
       return Kind.SKIP_TEST_COMMAND;
     }
@@ -191,6 +199,9 @@ class ReadmeIT {
     }
     if (command.equals(TANDEM + " chat") || command.startsWith(TANDEM + " chat ")) {
       return Kind.CHAT;
+    }
+    if (command.equals(TANDEM + " train") || command.startsWith(TANDEM + " train ")) {
+      return Kind.TRAIN;
     }
     if (command.equals(TANDEM) || command.startsWith(TANDEM + " ")) {
       return Kind.SERVER;
@@ -253,6 +264,15 @@ class ReadmeIT {
       } else {
         report.add("ran, exit 0 (" + output.size() + " lines of output): " + line.command);
       }
+    }
+  }
+
+  /** A training run: its own listeners on free ports, its own clients, exit 0. */
+  private void train(Line line) throws Exception {
+    try (TandemProcess process = start(line)) {
+      assertEquals(0, process.exitCode(), line.command + " failed: " + process.stdout() + " " + process.stderr());
+      report.add("ran, " + process.stdout().stream().filter(text -> text.startsWith("trained: ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no \"trained:\" line: " + process.stdout())) + ": " + line.command);
     }
   }
 

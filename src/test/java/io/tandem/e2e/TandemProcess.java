@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class TandemProcess implements AutoCloseable {
 
-  private static final Path JAR = Path.of(System.getProperty("tandem.jar", "target/tandem.jar"));
-  private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+  static final Path JAR = Path.of(System.getProperty("tandem.jar", "target/tandem.jar"));
+  static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   static final Path HAZELCAST_GUARD = Path.of("src", "test", "resources", "hazelcast-guard.xml");
 
   private final Process process;
