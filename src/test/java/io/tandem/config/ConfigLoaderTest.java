@@ -85,6 +85,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theSmallFootprintConfigIsTheShippedOneWithOneInstanceEachAndLowerCeilings() {
+    TandemSettings small = load(Path.of("conf", "small.json").toString(), Map.of(), NO_PROPERTIES);
+    assertEquals(1, small.tcp().listener().instances());
+    assertEquals(1, small.fetcher().instances());
+    JsonObject expected = new JsonObject(readShipped("config.json"));
+    for (String section : List.of("tcp", "chat", "http", "fetcher", "bridge")) {
+      expected.getJsonObject(section).put("instances", 1);
+    }
+    expected.getJsonObject("tcp").put("maxConnections", 1000);
+    expected.getJsonObject("chat").put("maxConnections", 1000).put("maxRooms", 100).put("historyLines", 50);
+    expected.getJsonObject("http").put("maxConnections", 2000);
+    expected.getJsonObject("fetcher").put("maxConcurrency", 64).put("maxUrls", 1000);
+    assertEquals(expected, new JsonObject(readShipped("small.json")), "otherwise the shipped file, key for key");
+  }
+
+  @Test
   void allowedOriginsAreOriginsOrAStar() {
     assertEquals(List.of("https://app.example", "*"),
         load("{\"bridge\":{\"allowedOrigins\":[\"https://app.example\",\"*\"]}}", Map.of(), NO_PROPERTIES).bridge().allowedOrigins());
