@@ -942,10 +942,11 @@ class Bench:
             return [str(a) for a in tandem_options(options)]
 
         # a baseline build may predate a workload's options: it runs the workloads without any
+        # Tandem's driver is curl (bench/fetch_curl.py): the origin has the load core to itself
         fetchers = [(t.name, t, LOAD_CORE, lambda url, count, conc, size, options, t=t: None
-                     if options and t.name != "Tandem" else java(
-            "fetch-tandem", "--endpoint", f"http://127.0.0.1:{t.http}/fetch", "--url", url,
-            "--count", count, "--concurrency", conc, "--rounds", rounds, "--bytes", size, *tandem_options(options)))
+                     if options and t.name != "Tandem" else [
+            PYTHON, os.path.join(BENCH, "fetch_curl.py"), f"http://127.0.0.1:{t.http}/fetch", url,
+            str(count), str(conc), str(rounds), str(size), *[str(o) for o in tandem_options(options)]])
             for t in servers]
         fetchers.append(("bare Vert.x WebClient", None, SERVER_CORE, lambda url, count, conc, size, options: None if options
                          else java("fetch-bare", "--url", url, "--count", count, "--concurrency", conc, "--rounds", rounds,
