@@ -59,24 +59,30 @@ final class NettyServers {
   /** The answer's headers are constants written here, so nothing needs validating per request. */
   private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-  static void run(Args args) throws InterruptedException {
+  static void run(Args args) {
     String host = args.text("host", "127.0.0.1");
     int echoPort = args.integer("echo-port", 9080);
     int httpPort = args.integer("http-port", 9888);
     int threads = args.integer("event-loops", Runtime.getRuntime().availableProcessors());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-    server(group, new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(SocketChannel channel) {
-        channel.pipeline().addLast(Echo.INSTANCE);
-      }
-    }).bind(host, echoPort).sync();
-    server(group, new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(SocketChannel channel) {
-        channel.pipeline().addLast(new HttpServerCodec(), Hello.INSTANCE);
-      }
-    }).bind(host, httpPort).sync();
+    try {
+      server(group, new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(SocketChannel channel) {
+          channel.pipeline().addLast(Echo.INSTANCE);
+        }
+      }).bind(host, echoPort).sync();
+      server(group, new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(SocketChannel channel) {
+          channel.pipeline().addLast(new HttpServerCodec(), Hello.INSTANCE);
+        }
+      }).bind(host, httpPort).sync();
+    } catch (Exception e) {
+      // the event loops would keep the JVM up: the harness reads "Address already in use" and retries
+      System.err.println("raw Netty: cannot listen: " + e);
+      System.exit(1);
+    }
     System.out.println("raw Netty ready: echo " + echoPort + ", http " + httpPort + " (" + threads
         + " event loop" + (threads == 1 ? "" : "s") + ", NIO, " + ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ")");
   }
