@@ -53,8 +53,8 @@ METRICS = "metrics"
 TRACING = "tracing"
 # the fetch of many small URLs paired like PAIRED: the fetch suite's noisiest figure, to within a few %
 PAIRED_FETCH = "paired-fetch"
-# the echo and hello servers written straight on the Netty under Vert.x (Bench netty): the floor
-# under bare Vert.x, in the http, tcp and stream suites
+# the echo and hello servers written straight on the Netty under Vert.x (Bench netty): the limit
+# above bare Vert.x, in the http, tcp and stream suites
 RAW_NETTY = "raw Netty"
 # Tandem with its line view off, next to the shipped default in the tcp and stream suites (shown, not a target)
 NO_LINE_VIEW = "Tandem, tcp.publishMessages false"

@@ -36,9 +36,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The floor under the ceiling: the same two servers as {@link BareServers}, written straight on
+ * The limit above the ceiling: the same two servers as {@link BareServers}, written straight on
  * the Netty that Vert.x runs on (4.2, from target/tandem.jar), so that the report can say how close
- * Tandem comes to what the machine gives a JVM server at all. Tandem's target is a share of this.
+ * Tandem comes to what this JVM and transport give a server at all. Tandem's target is a share of this.
  *
  * <p>It is written as a Netty user would write a fast server, but with what Vert.x brings along and
  * nothing more, so that the gap it shows is the cost of the layers above Netty, not of a different
