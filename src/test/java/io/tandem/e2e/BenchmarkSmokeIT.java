@@ -43,11 +43,12 @@ class BenchmarkSmokeIT {
     for (String who : List.of("| Tandem | ", "| asyncio streams | ", "| asyncio streams + uvloop | ")) {
       assertTrue(figures.contains(who), "no chat figures for " + who + " in\n" + figures);
     }
-    for (String contender : List.of("| Tandem |", "| Tandem, access log on |", "| bare Vert.x |",
-        "| asyncio streams |", "| asyncio streams + uvloop |", "| aiohttp |", "| aiohttp + uvloop |",
-        "| bare Vert.x WebClient |")) {
+    for (String contender : List.of("| Tandem |", "| Tandem, access log on |", "| Tandem, tcp.publishMessages false |",
+        "| bare Vert.x |", "| raw Netty |", "| asyncio streams |", "| asyncio streams + uvloop |", "| aiohttp |",
+        "| aiohttp + uvloop |", "| bare Vert.x WebClient |")) {
       assertTrue(report.contains(contender), "no figures for " + contender.trim() + " in\n" + report);
     }
+    assertTrue(report.contains("| Tandem ÷ raw Netty |"), "no Tandem ÷ raw Netty in the summary of\n" + report);
   }
 
   /** The A/B suites BENCHMARKS.md gives for a change (paired, paired-fetch), with this checkout as its own baseline, over two starts. */

@@ -11,12 +11,13 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench bare|origin|pingpong|stream|hold|chat|bus|otlp-sink|fetch-tandem|fetch-bare [--name value]...");
+      System.err.println("usage: Bench bare|netty|origin|pingpong|stream|hold|chat|bus|otlp-sink|fetch-tandem|fetch-bare [--name value]...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
     switch (argv[0]) {
       case "bare" -> BareServers.run(args);
+      case "netty" -> NettyServers.run(args);
       case "origin" -> Origin.run(args);
       case "pingpong" -> PingPong.run(args);
       case "stream" -> Stream.run(args);

@@ -4,29 +4,31 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import java.util.Arrays;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * TCP echo streaming: each connection writes chunks as fast as the socket takes them (pausing
  * when its write queue is full) and checks every byte that comes back against what it sent.
- * Reports echoed bytes per second.
+ * A connection's chunk is random bytes, its own (the seed + its number), written again and again:
+ * binary data with a newline now and then, as a real stream has. Reports echoed bytes per second.
  */
 final class Stream {
+
+  /** Connection i's chunk comes from this seed + i: the same in every run, different per connection. */
+  private static final long SEED = 42;
 
   static void run(Args args) {
     String host = args.text("host", "127.0.0.1");
     int port = args.integer("port", 8080);
     int conns = args.integer("conns", 16);
     int chunkBytes = args.integer("chunk", 16384);
-    // binary data with a newline now and then, as a real stream has
-    byte[] pattern = new byte[chunkBytes];
-    new Random(42).nextBytes(pattern);
-    Buffer chunk = Buffer.buffer(pattern);
     LoadRun run = new LoadRun(args);
     run.connect(host, port, conns)
         .onSuccess(sockets -> {
-          for (NetSocket socket : sockets) {
-            new Streamer(run, socket, pattern, chunk).serve();
+          for (int i = 0; i < conns; i++) {
+            byte[] pattern = new byte[chunkBytes];
+            new SplittableRandom(SEED + i).nextBytes(pattern);
+            new Streamer(run, sockets.get(i), pattern).serve();
           }
           run.begin(report -> report.put("conns", conns).put("chunk", chunkBytes)
               .put("mbPerSecond", report.getDouble("perSecond") / 1e6));
@@ -42,11 +44,11 @@ final class Stream {
     private long sent;
     private long received;
 
-    Streamer(LoadRun run, NetSocket socket, byte[] pattern, Buffer chunk) {
+    Streamer(LoadRun run, NetSocket socket, byte[] pattern) {
       this.run = run;
       this.socket = socket;
       this.pattern = pattern;
-      this.chunk = chunk;
+      this.chunk = Buffer.buffer(pattern);
     }
 
     void serve() {
