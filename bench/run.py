@@ -215,11 +215,12 @@ class Server:
     def rss(self):
         return rss_mib(self.proc.pid)
 
-    def stop(self):
+    def stop(self, limit_s=20):
+        """SIGTERM, then SIGKILL after limit_s (a JVM writing its AOT cache at exit needs longer)."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(20)
+                self.proc.wait(limit_s)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -326,23 +327,24 @@ def pingpong_operations(result):
     return result.json_lines()[-1]["operations"]
 
 
-def java(*args, classpath=CLASSPATH):
-    return ["java", "-cp", classpath, "io.tandem.bench.Bench"] + [str(a) for a in args]
+def java(*args, classpath=CLASSPATH, launcher=("java",)):
+    """A Bench command; launcher: the java and its flags."""
+    return [*launcher, "-cp", classpath, "io.tandem.bench.Bench"] + [str(a) for a in args]
 
 
 # ---------------------------------------------------------------- servers under test
 
-def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT):
+def tandem(logs, name="Tandem", env=None, jar=TANDEM_JAR, cwd=ROOT, launcher=("java",)):
     """Tandem as users run it: java -jar, shipped conf/config.json; only the ports are set, to 0.
     Tandem binds them itself and logs them: a port found free here could be taken (by any
-    connection's source port) before Tandem binds it."""
+    connection's source port) before Tandem binds it. launcher: the java and its flags."""
     scheme = "https" if (env or {}).get("TANDEM_HTTP_TLS") == "true" else "http"
     ports = dict(TANDEM_TCP_PORT="0", TANDEM_HTTP_PORT="0", TANDEM_BRIDGE_TCP_PORT="0")
     # two Tandems at once (paired suites, the http suite's access-log variant) would both want
     # 8081; a build from before the chat has no chat.port and refuses a variable naming no setting
     if "chat" in shipped_config(cwd):
         ports["TANDEM_CHAT_PORT"] = "0"
-    s = Server(name, ["java", "-jar", jar], lambda server: tandem_ready_url(server, scheme), logs, cwd=cwd,
+    s = Server(name, [*launcher, "-jar", jar], lambda server: tandem_ready_url(server, scheme), logs, cwd=cwd,
                env=dict(env or {}, **ports))
     ports = listening_ports(s)
     s.tcp, s.http, s.chat = ports["TCP echo"], ports["HTTP"], ports.get("Chat")
@@ -391,19 +393,21 @@ def on_free_ports(start, tries=3):
                 raise
 
 
-def bare(logs):
-    return reference(logs, "bare Vert.x", "bare")
+def bare(logs, name="bare Vert.x", launcher=("java",)):
+    return reference(logs, name, "bare", launcher)
 
 
-def raw_netty(logs):
-    return reference(logs, RAW_NETTY, "netty")
+def raw_netty(logs, name=RAW_NETTY, launcher=("java",)):
+    return reference(logs, name, "netty", launcher)
 
 
-def reference(logs, name, command):
-    """One of Bench's reference servers (Bench bare, Bench netty): an echo and a hello server on the ports given it."""
+def reference(logs, name, command, launcher=("java",)):
+    """One of Bench's reference servers (Bench bare, Bench netty): an echo and a hello server on the ports given it.
+    launcher: the java and its flags."""
     def start():
         tcp, http = free_port(), free_port()
-        s = Server(name, java(command, "--echo-port", tcp, "--http-port", http), f"http://127.0.0.1:{http}/", logs)
+        s = Server(name, java(command, "--echo-port", tcp, "--http-port", http, launcher=launcher), f"http://127.0.0.1:{http}/",
+                   logs)
         s.tcp, s.http = tcp, http
         return s
     return on_free_ports(start)
