@@ -35,6 +35,9 @@ class BenchmarkSmokeIT {
         "Chat, 50 clients in 2 rooms, a line a second each: server CPU")) {
       assertTrue(report.contains("| " + workload), "no " + workload + " row in\n" + report);
     }
+    // issue 18: footprint's JVM rows (a smoke run trains Tandem's AppCDS archive and starts from it)
+    assertTrue(report.lines().anyMatch(row -> row.startsWith("| Start to ready") && row.contains(" + AppCDS | ")),
+        "no start to ready row with AppCDS in\n" + report);
     // the chat's contenders each measured (a chat line not read by every member of its room, doubled
     // or refused, or a blocked thread in Tandem's log, is a problem seen: the run's status 1)
     int chat = report.indexOf("### Chat, 50 clients in 2 rooms, a line a second each: delivered lines/s\n");
