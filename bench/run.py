@@ -5,7 +5,7 @@ Started by bench/run.sh (which installs the tools and builds the jars). Each ser
 to core 0, each load generator to core 1. Every figure is the median of several runs and is
 reported as a ratio to its references measured in this same run.
 
-    bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus chat footprint
+    bench/run.sh [--smoke] [suite ...]     suites: http http10k tcp stream fetch bus chat footprint warmstart
     BENCH_BASELINE_DIR=<checkout> bench/run.sh paired    Tandem and a baseline build at the same moment
     bench/run.sh auth                     a bearer token's cost on GET /, paired
     bench/run.sh tls                      the same build over TLS and in clear
@@ -41,11 +41,11 @@ BASELINE = "Tandem baseline"
 BENCH_JAR = os.path.join(BENCH, "target", "tandem-bench.jar")
 CLASSPATH = TANDEM_JAR + os.pathsep + BENCH_JAR
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiohttp and python3-uvloop
-# the second JDK of the footprint suite (issue 18: the JVM as part of the design);
+# the second JDK of the footprint and warmstart suites (issue 18: the JVM as part of the design);
 # where it is absent, its rows are skipped and the report says so
 JAVA25 = os.environ.get("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
 SERVER_CORE, LOAD_CORE = "0", "1"
-SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "chat", "footprint"]
+SUITES = ["http", "http10k", "tcp", "stream", "fetch", "bus", "chat", "footprint", "warmstart"]
 # not part of a full run: needs BENCH_BASELINE_DIR
 PAIRED = "paired"
 # what a bearer-token check costs GET /: paired like PAIRED, one build with and without the check
@@ -100,6 +100,19 @@ class Profile:
         # issue 18: the JVMs footprint starts each server on; a smoke run, which BenchmarkSmokeIT
         # pays for, goes through the archives' code with one training run: Tandem with AppCDS
         self.jvms = [DEFAULT_JVM, APPCDS_JVM] if smoke else JVMS
+        # warmstart: the window measured the moment a server is ready, and again after a warm-up
+        # (none in a smoke run, as elsewhere); its contenders (server, JVM), one line each (a smoke
+        # run: Tandem from the archive footprint trained, if it ran, which starts in half the time)
+        self.first_s = 1 if smoke else 5
+        self.rewarm_s = 0 if smoke else 10
+        self.warmstart = [("Tandem", APPCDS_JVM)] if smoke else [
+            ("Tandem", DEFAULT_JVM),
+            ("bare Vert.x", DEFAULT_JVM),
+            ("Tandem", APPCDS_JVM),
+            ("Tandem", JAVA25_JVM),
+            ("bare Vert.x", JAVA25_JVM),
+            ("Tandem", JAVA25_AOT_JVM),
+        ]
         self.paired_rounds = 1 if smoke else 3
         # (name, path query, count, concurrency, ideal seconds or None, options): options are
         # "hosts" (that many host:ports of the origin, URL i to the (i mod n)-th), "per_host" (a
@@ -492,7 +505,7 @@ JVMS = [
 
 
 def jvm_servers(logs):
-    """The servers the footprint suite starts on each JVM: name → start(launcher,
+    """The servers the JVM suites (footprint, warmstart) start on each JVM: name → start(launcher,
     name). A further reference is one line; it needs an HTTP GET / on .http and a TCP echo on .tcp."""
     return {
         "Tandem": lambda launcher, name: tandem(logs, name=name, launcher=launcher),
@@ -1312,6 +1325,71 @@ class Bench:
             self.log(f"footprint: {who} ready {ready.median:.2f} s, idle {idle.median:.0f} MiB, held {held.median:.0f} MiB")
         self.note_command(f"hold --conns {n}")
 
+    # 9. Peak speed from the first seconds
+    def warmstart(self):
+        """How near its warm speed a server is the moment it is ready: each run starts each contender
+        (server, JVM) afresh for each load, loads it for first_s as soon as it answers, warms it up
+        for rewarm_s and measures the same window again; the figure is first ÷ warm. GET / and the
+        TCP echo each get their own start, so that neither warms code the other then uses."""
+        servers = jvm_servers(self.logs)
+        first, rewarm = self.p.first_s, self.p.rewarm_s
+        contenders = [(name, jvm) for name, jvm in self.p.warmstart if self.usable(jvm)]
+        loads = [("HTTP GET /, wrk 64 connections", "req/s", self._wrk_first_and_warm),
+                 ("TCP echo ping-pong, 64 B, 64 connections", "/s", self._pingpong_first_and_warm)]
+        self.note_command(f"warmstart: at ready wrk -t1 -c64 -d{first}s http://127.0.0.1:PORT/, "
+                          + (f"wrk -d{rewarm}s (warm-up), " if rewarm else "") + f"wrk -d{first}s again")
+        self.note_command(f"warmstart: at ready Bench pingpong --conns 64 --size 64 --warmup 0 --seconds {first}, "
+                          f"then --warmup {rewarm} --seconds {first}")
+        for _ in range(self.p.runs):
+            for name, jvm in contenders:
+                for w, unit, first_and_warm in loads:
+                    with self.start_on(name, servers[name], jvm) as s:
+                        cold, warm, lag, server_pct = first_and_warm(s)
+                        self.figure(f"First {first:g} s after ready ÷ warm, {w}{jvm.suffix}", s.name, "first ÷ warm",
+                                    "× warm").add(cold / warm, None, server_pct,
+                                                  f"first {fmt(cold, unit)}, warm {fmt(warm, unit)} {unit}; "
+                                                  f"window from {lag:.2f} s after ready")
+        for f in self.figures:
+            if f.workload.startswith("First "):
+                self.log(f"{f.workload}: {f.who} {f.median:.2f}")
+
+    def _wrk_first_and_warm(self, s):
+        """GET / the moment s is ready, then warmed up, then again: (first req/s, warm req/s, how long
+        after ready the first window opened, the server's CPU % over it)."""
+        def window(seconds):
+            before, t0 = s.cpu(), time.monotonic()
+            r = self._warmstart_load(s, ["wrk", "-t1", "-c64", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{s.http}/"])
+            parsed = parse_wrk(r.out)
+            if parsed["errors"]:
+                self.failures.append(f"warmstart GET / on {s.name}: {', '.join(parsed['errors'])}")
+            # wrk's own start and exit take milliseconds
+            return parsed["rps"], r.wall_s - seconds, 100 * (s.cpu() - before) / (time.monotonic() - t0)
+
+        cold, lag, server_pct = window(self.p.first_s)
+        if self.p.rewarm_s:
+            window(self.p.rewarm_s)
+        return cold, window(self.p.first_s)[0], lag, server_pct
+
+    def _pingpong_first_and_warm(self, s):
+        """TCP echo ping-pong the moment s is ready, then in a new generator after its warm-up: as
+        _wrk_first_and_warm. The generator is a JVM: its own start and connects come before its
+        window (the lag), and it warms up alongside the server."""
+        def window(warmup):
+            before, t0 = s.cpu(), time.monotonic()
+            r = self._warmstart_load(s, java("pingpong", "--port", s.tcp, "--conns", 64, "--size", 64, "--warmup", warmup,
+                                             "--seconds", self.p.first_s))
+            line = r.json_lines()[-1]
+            return line["perSecond"], r.wall_s - line["seconds"], 100 * (s.cpu() - before) / (time.monotonic() - t0)
+
+        cold, lag, server_pct = window(0)
+        return cold, window(self.p.rewarm_s)[0], lag, server_pct
+
+    def _warmstart_load(self, s, cmd):
+        r = run_load(cmd, self.p.rewarm_s + self.p.first_s + 60)
+        if r.status != 0 or r.timed_out:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} against {s.name} failed ({r.status}): {r.err.strip()[-500:]}")
+        return r
+
     def jvm_command(self, jvm):
         """How a JVM's servers are started, for the report: its java and flags, with its archive's
         training run."""
@@ -1350,7 +1428,7 @@ def parse_h2load(out):
 
 TARGETS = [
     # (workload prefix, rule, threshold, text): "ratio" against the reference (and raw Netty where
-    # AGAINST_RAW_NETTY says), "ideal" against a wall time
+    # AGAINST_RAW_NETTY says), "ideal" against a wall time, "at least" Tandem's own figure
     ("HTTP GET /, wrk", "ratio", 0.90, "≥ 0.90× bare and raw Netty, faster than every peer"),
     ("HTTP GET /?delay=1000", "ratio", 1.10, "all succeed, wall ≤ 1.1× bare"),
     ("TCP echo", "ratio", 0.90, "≥ 0.90× bare and raw Netty, faster than asyncio + uvloop"),
@@ -1365,6 +1443,7 @@ TARGETS = [
     # issue 18, on every JVM (the bare reference on the same one): 1.5× before it
     ("Start to ready", "ratio", 1.0, "≤ 1.0× bare"),
     ("RSS idle", "ratio", 1.0, "≤ bare"),
+    ("First ", "at least", 0.8, "≥ 0.8× warm"),
 ]
 # workloads whose ratio target holds against raw Netty too (issue 18: how close to the limit)
 AGAINST_RAW_NETTY = ("HTTP GET /, wrk", "TCP echo")
@@ -1410,6 +1489,8 @@ class Report:
                 continue
             if rule == "ideal":
                 return text, tandem.median is not None and tandem.median <= threshold
+            if rule == "at least":
+                return text, tandem.median is not None and tandem.median >= threshold
             if ref is None:
                 return None
             if workload.startswith("HTTP GET /?delay"):

@@ -36,8 +36,12 @@ class BenchmarkSmokeIT {
       assertTrue(report.contains("| " + workload), "no " + workload + " row in\n" + report);
     }
     // issue 18: footprint's JVM rows (a smoke run trains Tandem's AppCDS archive and starts from it)
+    // and warmstart's first second after ready against the warm speed, for HTTP and TCP
     assertTrue(report.lines().anyMatch(row -> row.startsWith("| Start to ready") && row.contains(" + AppCDS | ")),
         "no start to ready row with AppCDS in\n" + report);
+    for (String load : List.of("HTTP GET /, wrk 64 connections", "TCP echo ping-pong, 64 B, 64 connections")) {
+      assertTrue(report.contains("| First 1 s after ready ÷ warm, " + load), "no warmstart row for " + load + " in\n" + report);
+    }
     // the chat's contenders each measured (a chat line not read by every member of its room, doubled
     // or refused, or a blocked thread in Tandem's log, is a problem seen: the run's status 1)
     int chat = report.indexOf("### Chat, 50 clients in 2 rooms, a line a second each: delivered lines/s\n");
