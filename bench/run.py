@@ -185,6 +185,11 @@ def http_ok(url, timeout=1.0):
         return False
 
 
+def log_file(logs, name):
+    """Where the process called name logs, in the log folder."""
+    return os.path.join(logs, re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".log")
+
+
 class PortTaken(RuntimeError):
     pass
 
@@ -194,8 +199,7 @@ class Server:
 
     def __init__(self, name, cmd, ready_url, logs, env=None, cwd=ROOT, core=SERVER_CORE):
         self.name = name
-        log_path = os.path.join(logs, re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".log")
-        self.log = open(log_path, "ab")
+        self.log = open(log_file(logs, name), "ab")
         self.log_offset = self.log.tell()  # a name's log is appended to by each start
         self.started = time.monotonic()
         self.proc = subprocess.Popen(pinned(core, cmd), cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
@@ -506,11 +510,21 @@ JVMS = [
 
 def jvm_servers(logs):
     """The servers the JVM suites (footprint, warmstart) start on each JVM: name → start(launcher,
-    name). A further reference is one line; it needs an HTTP GET / on .http and a TCP echo on .tcp."""
+    name). A further reference is one line; it needs an HTTP GET / on .http and a TCP echo on .tcp,
+    and its training run for an archive is a start, exercise() and SIGTERM unless TRAINING_RUNS
+    names one of its own."""
     return {
         "Tandem": lambda launcher, name: tandem(logs, name=name, launcher=launcher),
         "bare Vert.x": lambda launcher, name: bare(logs, name=name, launcher=launcher),
     }
+
+
+# a server's own training run, where it has one: the command, given the launcher (java and flags)
+TRAINING_RUNS = {
+    # as Tandem's README gives it: the service on loopback and free ports, one client of each kind
+    # (HTTP, a fetch, the scrape, the TCP echo, the chat), then exit 0
+    "Tandem": lambda launcher: [*launcher, "-jar", TANDEM_JAR, "train"],
+}
 
 
 def exercise(server):
@@ -746,22 +760,31 @@ class Bench:
 
     def archive(self, name, start, jvm):
         """The archive a training run of this server on this JVM wrote (made once a run, in the
-        scratch folder), or None for a JVM without one. The training run starts the server with the
-        JVM's flags, waits until it is ready, exercises it and stops it with SIGTERM: the JVM writes
-        the archive as it exits (Java 25 assembles its AOT cache in a child JVM then)."""
+        scratch folder), or None for a JVM without one. The training run is the server's own
+        (TRAINING_RUNS), or the server started with the JVM's flags, exercised once ready and
+        stopped with SIGTERM; the JVM writes the archive as it exits (Java 25 assembles its AOT
+        cache in a child JVM then)."""
         if jvm.archive is None:
             return None
         key = (name, jvm.label)
         if key not in self.archives:
             path = os.path.join(self.scratch(), re.sub(r"[^a-z0-9]+", "-", f"{name} {jvm.label}".lower()) + "." + jvm.archive)
+            who = f"{name}{jvm.suffix}, training run"
             self.log(f"training run: {name} on {jvm.label}")
-            s = start(jvm.launcher(path, training=True), f"{name}{jvm.suffix}, training run")
-            try:
-                exercise(s)
-            finally:
-                s.stop(limit_s=180)
+            if name in TRAINING_RUNS:
+                with open(log_file(self.logs, who), "ab") as log:
+                    r = subprocess.run(pinned(SERVER_CORE, TRAINING_RUNS[name](jvm.launcher(path, training=True))), cwd=ROOT,
+                                       stdout=log, stderr=subprocess.STDOUT, timeout=300)
+                if r.returncode != 0:
+                    raise RuntimeError(f"{who} exited with {r.returncode}; see {log.name}")
+            else:
+                s = start(jvm.launcher(path, training=True), who)
+                try:
+                    exercise(s)
+                finally:
+                    s.stop(limit_s=180)
             if not os.path.exists(path):
-                raise RuntimeError(f"{s.name} wrote no archive (exit {s.proc.returncode}); see {s.log.name}")
+                raise RuntimeError(f"{who} wrote no archive; see {log_file(self.logs, who)}")
             self.archives[key] = path
         return self.archives[key]
 
@@ -1396,8 +1419,8 @@ class Bench:
         if jvm.archive is None:
             return jvm.launcher()
         path = f"<tmp>/<server>.{jvm.archive}"
-        return jvm.launcher(path, training=True) + ["(training run: GET /, GET /health, a TCP echo; SIGTERM), then"] \
-            + jvm.launcher(path)
+        return jvm.launcher(path, training=True) + ["(training run: Tandem's -jar tandem.jar train; another server started, "
+                                                    "GET / and /health, a TCP echo, SIGTERM), then"] + jvm.launcher(path)
 
 
 # ---------------------------------------------------------------- parsing load generators' output
@@ -1518,7 +1541,7 @@ class Report:
             figs = self.by(w)
             tandem = next((f for f in figs if f.who.startswith("Tandem")), None)
             ref = next((f for f in figs if f.who.startswith("bare")), None)
-            netty = next((f for f in figs if f.who == RAW_NETTY), None)
+            netty = next((f for f in figs if f.who.startswith(RAW_NETTY)), None)
             peers = [f for f in figs if not f.who.startswith(("Tandem", "bare", RAW_NETTY))]
             if tandem is None or w.endswith("(succeeded)") or w.startswith("TLS:"):
                 continue
