@@ -1337,10 +1337,14 @@ class Bench:
                     idle.add(s.rss())
                     hold = subprocess.Popen(pinned(LOAD_CORE, java("hold", "--port", s.tcp, "--conns", n)),
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                    line = hold.stdout.readline()
-                    if '"held"' not in line:
+                    # its own log lines may come first (a blocked-thread warning while it connects
+                    # 10,000 sockets on a busy machine)
+                    lines = [hold.stdout.readline()]
+                    while lines[-1] and '"held"' not in lines[-1]:
+                        lines.append(hold.stdout.readline())
+                    if '"held"' not in lines[-1]:
                         hold.kill()
-                        raise RuntimeError(f"hold against {s.name} failed: {line!r}")
+                        raise RuntimeError(f"hold against {s.name} failed: {''.join(lines)[-500:]!r}")
                     held.add(s.rss())
                     hold.stdin.close()
                     hold.wait(30)
