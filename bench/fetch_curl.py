@@ -6,8 +6,10 @@ by URL after its round: during a round the load core runs only curl, sending one
 reading one answer, so the origin has that core to itself (a JVM driver's compiler and collector
 threads shared it before). The round's time is curl's own: from the start of the transfer to the
 last byte of the answer. Prints one JSON line a round, as Bench fetch-bare does.
+With --every-ms, a round starts that long after the one before started (at once if that one took
+longer): a steady rate of batches, as the soak suite wants, rather than one after the other.
 
-    fetch_curl.py ENDPOINT URLS COUNT CONCURRENCY ROUNDS BYTES [--per-host N] [--retry-backoff MS]
+    fetch_curl.py ENDPOINT URLS COUNT CONCURRENCY ROUNDS BYTES [--per-host N] [--retry-backoff MS] [--every-ms MS]
 """
 import argparse
 import json
@@ -15,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def main():
@@ -27,6 +30,7 @@ def main():
     a.add_argument("bytes", type=int)
     a.add_argument("--per-host", type=int, default=0)
     a.add_argument("--retry-backoff", type=int, default=-1)
+    a.add_argument("--every-ms", type=int, default=0)
     args = a.parse_args()
     bases = args.urls.split(",")
     urls = []
@@ -43,7 +47,10 @@ def main():
         request, answer = os.path.join(tmp, "batch.json"), os.path.join(tmp, "answer.json")
         with open(request, "w") as f:
             json.dump(batch, f)
+        started = time.monotonic()
         for round_ in range(args.rounds):
+            if args.every_ms > 0:
+                time.sleep(max(0.0, started + round_ * args.every_ms / 1000 - time.monotonic()))
             done = subprocess.run(["curl", "-sS", "-o", answer, "-w", "%{http_code} %{time_total}",
                                    "-H", "Content-Type: application/json", "--data-binary", "@" + request,
                                    args.endpoint], capture_output=True, text=True)

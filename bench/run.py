@@ -9,6 +9,7 @@ reported as a ratio to its references measured in this same run.
     BENCH_BASELINE_DIR=<checkout> bench/run.sh paired    Tandem and a baseline build at the same moment
     bench/run.sh auth                     a bearer token's cost on GET /, paired
     bench/run.sh tls                      the same build over TLS and in clear
+    bench/run.sh soak                     every workload at once for 20 minutes, the server's footprint sampled
 """
 import argparse
 import datetime
@@ -58,6 +59,9 @@ METRICS = "metrics"
 TRACING = "tracing"
 # the fetch of many small URLs paired like PAIRED: the fetch suite's noisiest figure, to within a few %
 PAIRED_FETCH = "paired-fetch"
+# every kind of work at once on one Tandem for 20 minutes (BENCH_SOAK_MINUTES), its memory, descriptors,
+# threads and CPU sampled: whether they stay flat
+SOAK = "soak"
 # the echo and hello servers written straight on the Netty under Vert.x (Bench netty): the limit
 # above bare Vert.x, in the http, tcp and stream suites
 RAW_NETTY = "raw Netty"
@@ -114,6 +118,31 @@ class Profile:
             ("Tandem", JAVA25_AOT_JVM),
         ]
         self.paired_rounds = 1 if smoke else 3
+        # the soak (not in a full run): every kind of work at once on one Tandem for a long while,
+        # each generator in chunks of soak_chunk_s (a new process each, checked as it ends), the
+        # server sampled every soak_sample_s
+        self.soak_s = 20 if smoke else 60 * float(os.environ.get("BENCH_SOAK_MINUTES", "20"))
+        self.soak_chunk_s = 10 if smoke else 60
+        self.soak_sample_s = 2 if smoke else 10
+        # Each workload at a set rate, a share of its peak alone on this machine (BENCHMARKS.md's
+        # summary) such that all of them together keep Tandem's core about half busy: half of each
+        # one's peak at once would be several cores' work for one. The smoke run's are halved.
+        #   GET /: wrk -c soak_http_conns, each connection pausing soak_http_pause_ms before each
+        #   request (bench/paced.lua), about 4,000 req/s (peak ~70,000)
+        #   TCP echo ping-pong of 64 B on 16 connections, 5,000 round trips/s (peak ~107,000)
+        #   fetch: a batch of 100 URLs x 1 KiB at concurrency 16 every 200 ms, 500 URLs/s (peak ~17,000)
+        #   the bus through the TCP bridge: 8 clients, 2,000 requests/s to tandem.echo
+        #   bridge clients coming and going: 10 a second, each subscribing, asking 5 requests, leaving
+        #   connections opened and closed: 100 a second (an HTTP/1.0 GET /, an echo, a bare connect)
+        #   the chat: 20 clients in 2 rooms, a line a second each (200 deliveries/s)
+        scale = 0.5 if smoke else 1.0
+        self.soak_http_conns, self.soak_http_pause_ms = 16, int(3 / scale)
+        self.soak_pingpong = (16, int(5000 * scale))
+        self.soak_fetch = (100, 16, int(200 / scale))  # URLs a batch, concurrency, a batch every ms
+        self.soak_bus = (8, int(2000 * scale))
+        self.soak_bridge_churn = (int(10 * scale), 5)  # clients a second, requests each
+        self.soak_churn = int(100 * scale)
+        self.soak_chat = (20, 2)
         # (name, path query, count, concurrency, ideal seconds or None, options): options are
         # "hosts" (that many host:ports of the origin, URL i to the (i mod n)-th), "per_host" (a
         # batch's perHost.concurrency; aiohttp's Semaphore per host) and "retry_backoff" (ms: a 503
@@ -158,6 +187,17 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def core_busy(core):
+    """(busy, total) jiffies one core has spent since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{core} "):
+                user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in line.split()[1:9])
+                busy = user + nice + system + irq + softirq + steal
+                return busy, busy + idle + iowait
+    raise RuntimeError(f"no cpu{core} in /proc/stat")
 
 
 def machine_busy_seconds():
@@ -389,17 +429,93 @@ def listening_ports(server):
             for m in re.finditer(r"io\.tandem\.MainVerticle - (.+?) listening on \S+:(\d+) ", server.output())}
 
 
-def tcp_lines_published(server):
-    """A Tandem's count of lines its TCP echo published (tandem_tcp_lines_published_total in its
-    /metrics), or None when it does not say (metrics off, a build without the counter)."""
+def scrape_metrics(server):
+    """A Tandem's /metrics (from loopback, which protected mode lets in), or None when it does not answer."""
     context = ssl._create_unverified_context() if server.scheme == "https" else None
     try:
         with urllib.request.urlopen(f"{server.scheme}://127.0.0.1:{server.http}/metrics", timeout=5, context=context) as r:
-            text = r.read().decode(errors="replace")
+            return r.read().decode(errors="replace")
     except OSError:
         return None
-    m = re.search(r"^tandem_tcp_lines_published_total ([0-9.eE+]+)$", text, re.M)
+
+
+def tcp_lines_published(server):
+    """A Tandem's count of lines its TCP echo published (tandem_tcp_lines_published_total in its
+    /metrics), or None when it does not say (metrics off, a build without the counter)."""
+    text = scrape_metrics(server)
+    m = re.search(r"^tandem_tcp_lines_published_total ([0-9.eE+]+)$", text or "", re.M)
     return float(m.group(1)) if m else None
+
+
+def heap_after_gc_mib(metrics):
+    """The heap as the last collection left it, from a Tandem's /metrics: jvm_memory_used_bytes of
+    every heap pool but the young generation's Eden. A collection empties Eden, and objects reach
+    the survivor and old pools only at a collection (arrays too large for Eden aside, which the
+    collector may put in the old generation directly), so between collections the sum stays what
+    the last one left. None when the meters are not there."""
+    pools = re.findall(r'^jvm_memory_used_bytes\{area="heap",id="([^"]+)"\} ([0-9.eE+]+)$', metrics or "", re.M)
+    if not pools:
+        return None
+    return sum(float(v) for name, v in pools if "Eden" not in name) / (1 << 20)
+
+
+def live_data_mib(metrics):
+    """jvm_gc_live_data_size_bytes: the old generation's size after the last collection of it
+    (the serial collector's full one, G1's mixed or full one), or None."""
+    m = re.search(r"^jvm_gc_live_data_size_bytes ([0-9.eE+]+)$", metrics or "", re.M)
+    return float(m.group(1)) / (1 << 20) if m else None
+
+
+# Tandem's counters of what it refused, dropped, closed or failed: any above 0 after the soak is listed
+TROUBLE_COUNTERS = ("tandem_connections_refused_total", "tandem_connections_closed_idle_total",
+                    "tandem_bridge_refusals_total", "tandem_bridge_dropped_total", "tandem_chat_lines_missed_total",
+                    "tandem_chat_slow_clients_closed_total", "tandem_chat_lines_refused_total",
+                    "tandem_http_server_resets_total", "tandem_bus_reply_failures_total")
+
+
+def trouble_counts(metrics):
+    """(series with its labels, value) for each of TROUBLE_COUNTERS above 0 in a Tandem's /metrics,
+    and each URL fetched other than ok and each HTTP answer of 4xx or 5xx."""
+    out = []
+    for m in re.finditer(r"^(tandem_[a-z_]+)(\{[^}]*\})? ([0-9.eE+]+)$", metrics or "", re.M):
+        name, labels, value = m.group(1), m.group(2) or "", float(m.group(3))
+        if value > 0 and (name in TROUBLE_COUNTERS
+                          or (name == "tandem_fetch_urls_total" and 'outcome="ok"' not in labels)
+                          or (name == "tandem_http_server_requests_seconds_count" and re.search(r'code="[45]', labels))):
+            out.append((name + labels, value))
+    return out
+
+
+def open_connections(metrics):
+    """tandem_connections by listener: the connections a Tandem counts open."""
+    return {m.group(1): int(float(m.group(2)))
+            for m in re.finditer(r'^tandem_connections\{listener="([^"]+)"\} ([0-9.eE+]+)$', metrics or "", re.M)}
+
+
+def full_gc(pid):
+    """A full collection of a JVM (jcmd PID GC.run): whether it ran. Made only while no load runs."""
+    try:
+        return subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def collector(metrics):
+    """The collector a JVM runs, named by its old generation's pool in /metrics, or None."""
+    names = {"Tenured Gen": "serial", "G1 Old Gen": "G1", "PS Old Gen": "parallel", "ZGC": "ZGC", "Shenandoah": "Shenandoah"}
+    for pool in re.findall(r'^jvm_memory_used_bytes\{area="heap",id="([^"]+)"\}', metrics or "", re.M):
+        for prefix, name in names.items():
+            if pool.startswith(prefix):
+                return name
+    return None
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def thread_count(pid):
+    return len(os.listdir(f"/proc/{pid}/task"))
 
 
 def tandem_ready_url(server, scheme="http"):
@@ -675,6 +791,130 @@ class PairedFigure:
                 f"Tandem ÷ baseline {est:.3f} ({low:.3f} – {high:.3f})")
 
 
+class SoakLoad:
+    """One of the soak's generators: command(n) runs a chunk of n seconds; tally(result) gives the
+    operations it counted, what was wrong (or None) and, for some, the turns it fell behind."""
+
+    def __init__(self, name, unit, how, command, tally):
+        self.name, self.unit, self.how, self.command, self.tally = name, unit, how, command, tally
+        self.chunks = self.failed = self.operations = self.behind = 0
+        self.seconds = 0.0
+
+    @property
+    def rate(self):
+        return self.operations / self.seconds if self.seconds else 0.0
+
+
+class SoakSample:
+    """The server at time t (seconds into the load): RSS, heap after GC and live data in MiB, open
+    descriptors, threads, and the CPU % of one core it used since the sample before; and how busy
+    the load core was meanwhile (whoever used it)."""
+
+    def __init__(self, t, rss, heap, live, fds, threads, cpu_pct, load_core_pct):
+        self.t, self.rss, self.heap, self.live = t, rss, heap, live
+        self.fds, self.threads, self.cpu_pct, self.load_core_pct = fds, threads, cpu_pct, load_core_pct
+
+
+class SoakRun:
+    """The soak's samples, before (idle), during and after the load, and the verdict on each series."""
+
+    # (series, attribute, unit, how a quarter is read, tolerance: relative, absolute)
+    SERIES = [
+        ("RSS", "rss", "MiB", "median", 0.05, 0),
+        ("heap after GC", "heap", "MiB", "median", 0.05, 4),
+        ("open descriptors", "fds", "", "median", 0.05, 10),
+        ("threads", "threads", "", "max", 0, 2),
+        ("CPU", "cpu_pct", "%", "median", 0.25, 0),
+    ]
+
+    def __init__(self, duration_s, interval_s):
+        self.duration_s, self.interval_s = duration_s, interval_s
+        self.loads, self.samples, self.warnings, self.trouble = [], [], [], []
+        self.idle = self.after = self.connections_after = self.collector = None
+        self.full_gc = False
+
+    def quarter(self, q):
+        """The samples of the q-th quarter of the run (1-4)."""
+        low, high = (q - 1) * self.duration_s / 4, q * self.duration_s / 4
+        return [x for x in self.samples if low <= x.t < high or (q == 4 and x.t >= low)]
+
+    def verdicts(self):
+        """Per series: (series, second quarter, last quarter, growth, slope over the last three
+        quarters per hour, verdict). Flat when the last quarter is within the tolerance of the
+        second: the first quarter is the JVM's (compilation, the heap finding its size)."""
+        out = []
+        settled = span(self.duration_s / 4)
+        for name, attr, unit, read, relative, absolute in self.SERIES:
+            def values(samples):
+                return [getattr(x, attr) for x in samples if getattr(x, attr) is not None]
+            second, last = values(self.quarter(2)), values(self.quarter(4))
+            if not second or not last:
+                out.append((name, None, None, None, None, "too few samples"))
+                continue
+            pick = statistics.median if read == "median" else max
+            a, b = pick(second), pick(last)
+            allowed = max(relative * a, absolute)
+            tail = [x for x in self.samples if x.t >= self.duration_s / 4 and getattr(x, attr) is not None]
+            slope = slope_per_hour([x.t for x in tail], [getattr(x, attr) for x in tail]) if len(tail) > 2 else None
+            growth = b - a
+            limit = tolerance_text(relative, absolute, unit)
+            if abs(growth) <= allowed:
+                verdict = f"flat after the first {settled} (within {limit})"
+            elif growth < 0:
+                verdict = f"falls after the first {settled}, no growth"
+            else:
+                verdict = f"**grows** past {limit}"
+            if attr == "heap" and len({x.live for x in self.samples}) == 1:
+                verdict += ("; no collection of the old generation ran during the load, so this counts what was "
+                            "promoted and not yet collected too")
+            if attr == "fds" and self.idle and self.after:
+                back = abs(self.after.fds - self.idle.fds) <= absolute
+                verdict += (f"; back to idle ({self.idle.fds}) after the load: {self.after.fds}" if back
+                            else f"; **not back to idle** ({self.idle.fds}) after the load: {self.after.fds}")
+            out.append((name, a, b, growth, slope, verdict))
+        if self.full_gc and self.idle and self.after and self.idle.heap and self.after.heap:
+            a, b = self.idle.heap, self.after.heap
+            relative, absolute = 0.05, 4
+            verdict = (f"back within {tolerance_text(relative, absolute, 'MiB')} of before the load"
+                       if b - a <= max(relative * a, absolute) else f"**grew** past {tolerance_text(relative, absolute, 'MiB')}")
+            out.append(("heap after a full collection, before and after the load", a, b, b - a, None, verdict))
+        if self.connections_after is not None:
+            # the scrape that reads them is an HTTP connection of its own
+            left = {k: v for k, v in self.connections_after.items() if v > (1 if k == "http" else 0)}
+            counted = ", ".join(f"{k} {v}" for k, v in sorted(self.connections_after.items()))
+            out.append(("connections Tandem counts open, after the load", None, None, None, None,
+                        f"back to none ({counted}; http: the scrape's own)" if not left
+                        else f"**not back to none**: {counted}"))
+        return out
+
+
+def tolerance_text(relative, absolute, unit):
+    """"5 % or 4 MiB", "2", "25 %"."""
+    parts = ([f"{relative * 100:g} %"] if relative else []) + ([f"{absolute:g}{' ' + unit if unit else ''}"] if absolute else [])
+    return " or ".join(parts)
+
+
+def slope_per_hour(ts, vs):
+    """Least-squares slope of vs over ts (seconds), per hour."""
+    mt, mv = statistics.mean(ts), statistics.mean(vs)
+    var = sum((t - mt) ** 2 for t in ts)
+    return 3600 * sum((t - mt) * (v - mv) for t, v in zip(ts, vs)) / var if var else 0.0
+
+
+def minutes(seconds):
+    """m:ss, a time into the soak."""
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def span(seconds):
+    """A length of time in words: "5 min", "90 s"."""
+    return f"{seconds / 60:g} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds:.0f} s"
+
+
+def fmt_mib(value):
+    return "—" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
 class Bench:
     def __init__(self, profile, out_dir):
         self.p = profile
@@ -689,6 +929,7 @@ class Bench:
         self.skipped = []
         self.archives = {}
         self._scratch = None
+        self.soak_run = None
 
     def figure(self, workload, who, metric, unit, higher=True):
         """The contender's figure for the workload: new, or the one an earlier start began."""
@@ -1426,6 +1667,202 @@ class Bench:
         return jvm.launcher(path, training=True) + ["(training run: Tandem's -jar tandem.jar train; another server started, "
                                                     "GET / and /health, a TCP echo, SIGTERM), then"] + jvm.launcher(path)
 
+    # 10. Soak: every kind of work at once on one Tandem for a long while (not in a full run)
+    def soak(self):
+        """Twenty minutes (BENCH_SOAK_MINUTES) of every kind of work at once, each at a set rate, on
+        one Tandem as users run it, with the TCP bridge on and the local origin allowed. Every
+        generator runs in chunks (a new process each, its errors checked as it ends; a failed chunk
+        is a problem seen, and the next one starts). Every soak_sample_s the server's RSS, heap
+        after GC (from its /metrics), open descriptors, threads and CPU are sampled; the verdict on
+        each series compares the run's second quarter with its last."""
+        p = self.p
+        origin_port = free_port()
+        origin = Server("origin", java("origin", "--port", origin_port), f"http://127.0.0.1:{origin_port}/", self.logs,
+                        core=LOAD_CORE)
+        try:
+            with tandem(self.logs, env={"TANDEM_FETCHER_ALLOW_HOSTS": "localhost", "TANDEM_BRIDGE_TCP_ENABLED": "true"}) as s:
+                settle(s)
+                run = SoakRun(p.soak_s, p.soak_sample_s)
+                self.soak_run = run
+                # before and after the load (never during it), a full collection: the idle and after
+                # rows' heap is then what is live, and the two compare like with like
+                run.full_gc = full_gc(s.proc.pid)
+                run.idle = self._soak_sample(s, 0.0, None)
+                metrics = scrape_metrics(s)
+                run.collector = collector(metrics)
+                # what start-up counted (the readiness probe's ping of the fetcher fails on purpose) is not the soak's
+                trouble_before = dict(trouble_counts(metrics))
+                loads = self._soak_loads(s, listening_ports(s)["TCP bridge"], origin_port)
+                run.loads = loads
+                stop = threading.Event()
+                start = time.monotonic()
+                deadline = start + p.soak_s
+                # the generators' first chunks are of different lengths, so that their restarts (a new
+                # process each) spread over a chunk's time instead of all pausing at once
+                threads = [threading.Thread(target=self._soak_chunks, daemon=True, args=(
+                    load, start, deadline, stop, int(i * p.soak_chunk_s / len(loads)))) for i, load in enumerate(loads)]
+                for t in threads:
+                    t.start()
+                self.log(f"soak: {len(loads)} generators for {span(p.soak_s)}, sampling every {p.soak_sample_s} s")
+                last = (start, s.cpu(), core_busy(LOAD_CORE))
+                next_at = start + p.soak_sample_s
+                # sampled until the deadline: after it the generators end one by one (their last chunks
+                # began before it and run a process's start longer)
+                while next_at <= deadline + 0.5 and any(t.is_alive() for t in threads):
+                    next(t for t in threads if t.is_alive()).join(max(0.0, next_at - time.monotonic()))
+                    if time.monotonic() < next_at:
+                        continue
+                    if s.proc.poll() is not None:
+                        self.failures.append(f"soak: Tandem exited ({s.proc.returncode}) at "
+                                             f"{minutes(time.monotonic() - start)}; see {s.log.name}")
+                        stop.set()
+                        break
+                    sample = self._soak_sample(s, time.monotonic() - start, last)
+                    last = (time.monotonic(), s.cpu(), core_busy(LOAD_CORE))
+                    run.samples.append(sample)
+                    next_at += p.soak_sample_s
+                    if len(run.samples) % max(1, int(60 / p.soak_sample_s)) == 0:
+                        self.log(f"soak {minutes(sample.t)}: RSS {sample.rss:.0f} MiB, heap after GC "
+                                 f"{fmt_mib(sample.heap)} MiB, {sample.fds} fds, {sample.threads} threads, "
+                                 f"CPU {sample.cpu_pct:.0f} %")
+                for t in threads:
+                    t.join()
+                # what is left once the load is gone: the fetcher's pooled connections end with the origin
+                origin.stop()
+                settle(s)
+                time.sleep(1 if p.smoke else 5)
+                if s.proc.poll() is None:
+                    run.full_gc = run.full_gc and full_gc(s.proc.pid)
+                    run.after = self._soak_sample(s, time.monotonic() - start, None)
+                    metrics = scrape_metrics(s)
+                    run.trouble = [(series, value - trouble_before.get(series, 0)) for series, value in trouble_counts(metrics)
+                                   if value > trouble_before.get(series, 0)]
+                    run.connections_after = open_connections(metrics)
+                blocked = [line for line in s.output().splitlines() if "has been blocked" in line]
+                if blocked:
+                    self.failures.append(f"soak: Tandem logged {len(blocked)} blocked-thread warnings, the first: "
+                                         f"{blocked[0].strip()[:300]}")
+                run.warnings = [line.strip() for line in s.output().splitlines() if re.search(r"\b(WARN|ERROR)\b", line)]
+        finally:
+            origin.stop()
+
+    def _soak_loads(self, s, bridge_port, origin_port):
+        """The soak's generators, each a SoakLoad: its command for a chunk of n seconds and what a
+        chunk's result counts."""
+        p = self.p
+        conns, pause = p.soak_http_conns, p.soak_http_pause_ms
+        pp_conns, pp_rate = p.soak_pingpong
+        count, concurrency, every_ms = p.soak_fetch
+        bus_conns, bus_rate = p.soak_bus
+        churn_clients, churn_requests = p.soak_bridge_churn
+        chat_clients, chat_rooms = p.soak_chat
+
+        def wrk(r):
+            if r.status != 0 or r.timed_out or "Requests/sec" not in r.out:
+                return 0, f"wrk failed ({r.status}): {(r.err or r.out).strip()[-300:]}"
+            errors = parse_wrk(r.out)["errors"]
+            return wrk_operations(r), ", ".join(errors) or None
+
+        def load_run(r):
+            """A LoadRun generator (pingpong, bridge, churn): status 1 and its reason on any wrong byte."""
+            lines = r.json_lines()
+            if r.status != 0 or r.timed_out or not lines:
+                return 0, f"failed ({r.status}{', timed out' if r.timed_out else ''}): {r.err.strip()[-300:]}"
+            line = lines[-1]
+            return line["operations"], None, line.get("behind", 0)
+
+        def fetch(r):
+            urls = sum(line["urls"] for line in r.json_lines())
+            if r.status != 0 or r.timed_out:
+                return urls, f"failed ({r.status}{', timed out' if r.timed_out else ''}): {r.err.strip()[-300:]}"
+            return urls, None
+
+        def chat(r):
+            lines = r.json_lines()
+            if r.status != 0 or r.timed_out or not lines or "delivered" not in lines[-1]:
+                return 0, f"failed ({r.status}{', timed out' if r.timed_out else ''}): {r.err.strip()[-300:]}"
+            line = lines[-1]
+            wrong = {k: line[k] for k in ("undelivered", "gaps", "duplicates", "errors", "missed") if line[k]}
+            return line["delivered"], (", ".join(f"{k} {v:,}" for k, v in wrong.items())
+                                       + (f"; first ERR: {line['firstError']}" if "firstError" in line else "")) or None
+
+        url = f"http://localhost:{origin_port}/?delay=0&bytes=1024"
+        loads = [
+            SoakLoad("HTTP GET / keep-alive", "req/s", f"wrk {conns} connections, each pausing {pause} ms before a request",
+                     lambda n: ["wrk", "-t1", f"-c{conns}", f"-d{n}s", "--latency", "-s", os.path.join(BENCH, "paced.lua"),
+                                f"http://127.0.0.1:{s.http}/", "--", str(pause)], wrk),
+            SoakLoad("TCP echo ping-pong, 64 B", "/s", f"{pp_conns} connections, {pp_rate:,.0f} round trips/s",
+                     lambda n: java("pingpong", "--port", s.tcp, "--conns", pp_conns, "--size", 64, "--rate", pp_rate,
+                                    "--warmup", 0, "--seconds", n), load_run),
+            SoakLoad("Fetch, URLs of 1 KiB", "URLs/s", f"{count} URLs at concurrency {concurrency} every {every_ms} ms "
+                     f"({count * 1000 / every_ms:,.0f} URLs/s), curl", lambda n: [
+                         PYTHON, os.path.join(BENCH, "fetch_curl.py"), f"http://127.0.0.1:{s.http}/fetch", url, str(count),
+                         str(concurrency), str(max(1, n * 1000 // every_ms)), "1024", "--every-ms", str(every_ms)], fetch),
+            SoakLoad("Event bus request/reply through the TCP bridge", "/s",
+                     f"{bus_conns} clients, {bus_rate:,.0f} requests/s to tandem.echo",
+                     lambda n: java("bridge", "--port", bridge_port, "--conns", bus_conns, "--rate", bus_rate,
+                                    "--warmup", 0, "--seconds", n), load_run),
+            SoakLoad("TCP bridge clients coming and going", "requests/s",
+                     f"{churn_clients:g} clients a second, each subscribing, asking {churn_requests} requests, leaving",
+                     lambda n: java("bridge", "--port", bridge_port, "--conns", 0, "--churn", churn_clients,
+                                    "--churn-requests", churn_requests, "--warmup", 0, "--seconds", n), load_run),
+            SoakLoad("Connections opened and closed", "/s",
+                     f"{p.soak_churn:g} a second: an HTTP/1.0 GET /, a TCP echo, a connect closed at once, in turn",
+                     lambda n: java("churn", "--http-port", s.http, "--tcp-port", s.tcp, "--rate", p.soak_churn,
+                                    "--warmup", 0, "--seconds", n), load_run),
+            SoakLoad("Chat", "lines delivered/s", f"{chat_clients} clients in {chat_rooms} rooms, a line a second each",
+                     lambda n: java("chat", "--port", s.chat, "--clients", chat_clients, "--rooms", chat_rooms,
+                                    "--warmup", 1, "--seconds", max(1, n - 1), "--drain", 5), chat),
+        ]
+        names = {s.http: "HTTP_PORT", s.tcp: "TCP_PORT", s.chat: "CHAT_PORT", bridge_port: "BRIDGE_PORT",
+                 origin_port: "ORIGIN_PORT"}
+        for load in loads:
+            shown = " ".join(str(a) for a in load.command(p.soak_chunk_s))
+            shown = shown.replace(" ".join(java()), "Bench").replace(PYTHON + " ", "").replace(ROOT + os.sep, "")
+            for port, name in names.items():
+                shown = re.sub(rf"(?<!\d){port}(?!\d)", name, shown)
+            self.note_command(f"soak: {shown}")
+        return loads
+
+    def _soak_chunks(self, load, start, deadline, stop, shorter_first):
+        """One generator's chunks until the deadline: each a process of soak_chunk_s seconds (the
+        first shorter_first less), the last what is left."""
+        while not stop.is_set():
+            left = int(deadline - time.monotonic())
+            if left < 2:
+                return
+            n = min(self.p.soak_chunk_s - (shorter_first if load.chunks == 0 else 0), left)
+            at = time.monotonic() - start
+            r = run_load(load.command(n), n + 90)
+            try:
+                operations, problem, *behind = load.tally(r)
+            except (ValueError, KeyError, AttributeError) as e:  # output not as expected: the chunk failed
+                operations, problem, behind = 0, f"{e!r} reading ({r.status}) {(r.out + r.err).strip()[-300:]}", []
+            load.chunks += 1
+            load.operations += operations
+            load.seconds += n
+            load.behind += behind[0] if behind else 0
+            if problem:
+                load.failed += 1
+                self.failures.append(f"soak: {load.name}, chunk {load.chunks} ({minutes(at)} – "
+                                     f"{minutes(time.monotonic() - start)}): {problem}")
+                self.log(self.failures[-1])
+                time.sleep(1)  # a server that refuses everything is not hammered in a tight loop
+
+    def _soak_sample(self, s, t, last):
+        """The server now: RSS, heap after GC and live data (its /metrics), descriptors, threads, and
+        its CPU and the load core's since last (time, the server's CPU seconds, core_busy of the
+        load core), or None."""
+        pid = s.proc.pid
+        metrics = scrape_metrics(s)
+        cpu_pct = load_pct = None
+        if last:
+            cpu_pct = 100 * (s.cpu() - last[1]) / (time.monotonic() - last[0])
+            busy, total = core_busy(LOAD_CORE)
+            load_pct = 100 * (busy - last[2][0]) / max(1, total - last[2][1])
+        return SoakSample(t, s.rss(), heap_after_gc_mib(metrics), live_data_mib(metrics), open_fds(pid),
+                          thread_count(pid), cpu_pct, load_pct)
+
 
 # ---------------------------------------------------------------- parsing load generators' output
 
@@ -1620,6 +2057,75 @@ class Report:
                          f"{f'{r:.2f}×' if r else '—'} | {ms('Tandem in clear')} | {ms('Tandem over TLS')} |")
         return "\n".join(lines)
 
+    def soak(self):
+        """The soak suite's section, or None when it did not run."""
+        run = self.b.soak_run
+        if run is None:
+            return None
+        c = self.p.soak_chunk_s
+        lines = [f"{span(run.duration_s)} of every workload below at once on one Tandem (`java -jar target/tandem.jar`, "
+                 "its shipped `conf/config.json`, with `TANDEM_BRIDGE_TCP_ENABLED=true` and "
+                 "`TANDEM_FETCHER_ALLOW_HOSTS=localhost`), pinned to core 0, the generators and the origin to core 1. "
+                 f"Each generator runs in chunks of {c} s, a new process each, checked as it ends (a failed chunk is "
+                 "listed under Problems seen). The rates are set, not as fast as can be: about half of Tandem's core "
+                 "for all of them together (the CPU column).", "",
+                 "| Workload | load | chunks | failed | counted | per second | behind |", "|---|---|---:|---:|---:|---:|---:|"]
+        for load in run.loads:
+            lines.append(f"| {load.name} | {load.how} | {load.chunks} | {load.failed} | {load.operations:,} | "
+                         f"{load.rate:,.0f} {load.unit} | {load.behind:,} |")
+        lines += ["", "\"behind\": turns of a generator's rate it did not take because its requests in flight were at their "
+                  "bound (the server slower than the rate). Counted: requests answered, round trips, URLs fetched, "
+                  "connections done, chat lines delivered.", "",
+                  f"Every {run.interval_s} s: RSS (`/proc/PID/status`), heap after GC, open descriptors (`/proc/PID/fd`), "
+                  "threads (`/proc/PID/task`) and CPU (% of one core since the sample before); and how busy the load "
+                  "core was (`/proc/stat`, whoever used it: near 100 % the generators could not hold their rates). "
+                  "**Heap after GC** is "
+                  "`jvm_memory_used_bytes{area=\"heap\"}` from Tandem's own `/metrics` summed over every pool but Eden: "
+                  "a collection empties Eden and objects reach the other pools only at a collection, so the sum is what "
+                  "the last one left, read without making one (`jcmd GC.run` would collect the old generation in the "
+                  "middle of the load, and its pause would be the soak's). **Live** is `jvm_gc_live_data_size_bytes`: "
+                  "the old generation as the last collection of it left it (stale until one runs)."
+                  + (f" The JVM chose the {run.collector} collector (it sees one core)." if run.collector == "serial"
+                     else f" The JVM runs the {run.collector} collector." if run.collector else ""), "",
+                  "| time | RSS MiB | heap after GC MiB | live MiB | fds | threads | CPU % | load core % |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        rows = ([("idle", run.idle)] if run.idle else []) + [(minutes(x.t), x) for x in run.samples] + \
+            ([("after", run.after)] if run.after else [])
+        for label, x in rows:
+            lines.append(f"| {label} | {x.rss:.0f} | {fmt_mib(x.heap)} | {fmt_mib(x.live)} | {x.fds} | {x.threads} | "
+                         f"{'—' if x.cpu_pct is None else f'{x.cpu_pct:.0f}'} | "
+                         f"{'—' if x.load_core_pct is None else f'{x.load_core_pct:.0f}'} |")
+        lines += ["", "\"idle\": before the load; \"after\": once it ended, the origin stopped and the server settled"
+                  + (", each right after a full collection (`jcmd PID GC.run`, made only then, with no load running): "
+                     "their heap is what was live." if run.full_gc else "."), "",
+                  f"Each series: the median (threads: the most) of the run's second quarter against its last; the "
+                  "first quarter is the JVM's own (compilation, the heap finding its size). The slope is a least-squares "
+                  "fit over the last three quarters, per hour.", "",
+                  "| Series | second quarter (or before) | last quarter (or after) | change | slope over the last 3/4 | verdict |",
+                  "|---|---:|---:|---:|---:|---|"]
+        for name, a, b, growth, slope, verdict in run.verdicts():
+            if a is None:
+                lines.append(f"| {name} | — | — | — | — | {verdict} |")
+                continue
+            unit = next((u for n, _, u, *_ in SoakRun.SERIES if n == name), "MiB")
+            digits = 1 if unit else 0  # MiB and % to a tenth, descriptors and threads whole
+            pct = f" ({100 * growth / a:+.1f} %)" if a else ""
+            after = f" {unit}" if unit else ""
+            lines.append(f"| {name} | {a:,.{digits}f}{after} | {b:,.{digits}f}{after} | {growth:+,.{digits}f}{pct} | "
+                         f"{'—' if slope is None else f'{slope:+,.1f}{after}/h'} | {verdict} |")
+        lines += ["", "What Tandem counted refused, dropped, closed or failed during the load (its `/metrics`, after less before): "
+                  + ("; ".join(f"`{series}` {value:,.0f}" for series, value in run.trouble) if run.trouble else "nothing") + "."]
+        # the same line again and again is counted once: what was said, not when
+        said = {}
+        for w in run.warnings:
+            text = re.sub(r"^\S+ ", "", w)[:300]
+            said[text] = said.get(text, 0) + 1
+        lines += ["", f"Tandem logged {len(run.warnings):,} WARN or ERROR lines" + (", by what they say:" if said else ".")]
+        lines += [f"- {n:,} × `{text}`" for text, n in sorted(said.items(), key=lambda kv: -kv[1])[:10]]
+        if len(said) > 10:
+            lines.append(f"- and {len(said) - 10} other lines")
+        return "\n".join(lines)
+
     def details(self):
         parts = []
         for w in self.workloads():
@@ -1697,6 +2203,7 @@ class Report:
             *(["## Over TLS and in clear", "", "The same build twice, loaded in turn: `http.tls` and `tcp.tls` with a "
                "throwaway ECDSA P-256 certificate (the JDK's TLS engine, as shipped), and in clear. No target: the cost "
                "of encryption, stated.", "", self.tls(), ""] if self.tls() else []),
+            *(["## Soak", "", self.soak(), ""] if self.soak() else []),
             *(["## Details", self.details(), ""] if self.b.figures else []),
             "## Commands", "", "\n".join(f"- `{c}`" for c in self.b.commands), "",
             "## Problems seen", "", "\n".join(f"- {x}" for x in self.b.failures) or "none", "",
@@ -1725,9 +2232,10 @@ def main():
                         + TLS + " (the same build over TLS and in clear; not in the default); "
                         + METRICS + " (what the meters cost GET / and the bus; not in the default); "
                         + TRACING + " (what tracing at 1.0 costs GET /, paired; not in the default); "
-                        + PAIRED_FETCH + " (10,000 URLs x 1 KiB, paired; with BENCH_BASELINE_DIR, not in the default)")
+                        + PAIRED_FETCH + " (10,000 URLs x 1 KiB, paired; with BENCH_BASELINE_DIR, not in the default); "
+                        + SOAK + " (20 minutes of every workload at once, BENCH_SOAK_MINUTES; not in the default)")
     args = parser.parse_args()
-    extra = [PAIRED, AUTH, TLS, PAIRED_FETCH, METRICS, TRACING]
+    extra = [PAIRED, AUTH, TLS, PAIRED_FETCH, METRICS, TRACING, SOAK]
     unknown = [s for s in args.suites if s not in SUITES + extra]
     if unknown:
         parser.error(f"unknown suite {', '.join(unknown)}; suites: {' '.join(SUITES + extra)}")
@@ -1762,6 +2270,8 @@ def main():
         print("\n" + report.paired())
     if report.tls():
         print("\n" + report.tls())
+    if bench.soak_run:
+        print("\n" + "\n".join(f"soak: {v[0]}: {v[-1]}" for v in bench.soak_run.verdicts()))
     print(f"\nreport: {os.path.join(out_dir, result_name)}")
     if not args.smoke and full:
         update_benchmarks_md(report, result_name)

@@ -11,7 +11,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench bare|netty|origin|pingpong|stream|hold|chat|bus|otlp-sink|fetch-tandem|fetch-bare [--name value]...");
+      System.err.println("usage: Bench bare|netty|origin|pingpong|stream|hold|chat|bus|bridge|churn|otlp-sink|fetch-tandem|fetch-bare [--name value]...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
@@ -24,6 +24,8 @@ public final class Bench {
       case "hold" -> Hold.run(args);
       case "chat" -> ChatLoad.run(args);
       case "bus" -> BusLoad.run(args);
+      case "bridge" -> BridgeLoad.run(args);
+      case "churn" -> ConnectionChurn.run(args);
       case "otlp-sink" -> OtlpSink.run(args);
       case "fetch-tandem" -> FetchTandem.run(args);
       case "fetch-bare" -> FetchBare.run(args);

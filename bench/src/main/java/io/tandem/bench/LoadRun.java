@@ -24,6 +24,12 @@ final class LoadRun {
   private final double seconds;
   /** {@code --tls true}: connect with TLS, trusting the server's certificate whatever it is (loopback, a benchmark). */
   private final boolean tls;
+  /**
+   * The clients {@link #connect} made. Vert.x 5 closes a {@code NetClient} that is no longer
+   * reachable, its connections with it (a Cleaner), so a client held only by a local variable
+   * lost every connection at some collection tens of seconds into a run.
+   */
+  private final List<NetClient> clients = new ArrayList<>();
   private volatile boolean measuring;
   private volatile boolean over;
   private long startNanos;
@@ -74,6 +80,7 @@ final class LoadRun {
       options.setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("");
     }
     NetClient client = vertx.createNetClient(options);
+    clients.add(client);
     List<Future<NetSocket>> connecting = new ArrayList<>();
     for (int i = 0; i < conns; i++) {
       connecting.add(client.connect(port, host));
