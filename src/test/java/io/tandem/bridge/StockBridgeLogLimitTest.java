@@ -24,6 +24,19 @@ class StockBridgeLogLimitTest {
   }
 
   @Test
+  void vertxsWarningOfAMessageForAnUnregisteredConsumerIsOneLineASecond() {
+    Logger consumer = (Logger) LoggerFactory.getLogger(StockBridgeLogLimit.CONSUMER_LOGGER);
+    StockBridgeLogLimit limit = new StockBridgeLogLimit();
+    String line = "Discarding message since the consumer is not registered, address: __vertx.reply.1";
+    assertEquals(FilterReply.NEUTRAL, limit.decide(null, consumer, Level.WARN, line, null, null));
+    for (int i = 0; i < 100; i++) {
+      assertEquals(FilterReply.DENY, limit.decide(null, consumer, Level.WARN, line, null, null));
+    }
+    // its own limit: the bridge's first line of the second still gets through
+    assertEquals(FilterReply.NEUTRAL, limit.decide(null, STOCK, Level.ERROR, "Invalid type in incoming message: x", null, null));
+  }
+
+  @Test
   void leavesEveryOtherLoggerAndLevelAndLevelChecksAlone() {
     StockBridgeLogLimit limit = new StockBridgeLogLimit();
     limit.decide(null, STOCK, Level.ERROR, "first", null, null);
