@@ -83,7 +83,7 @@ class Profile:
         self.h2_requests = 1280 if smoke else 600_000
         self.many = 200 if smoke else 10_000          # http10k connections, footprint's idle connections
         self.many_cap_s = 30                          # a peer may take minutes on 10,000 connections
-        self.pingpong_conns = [1, 8] if smoke else [1, 64, 1000]
+        self.pingpong_conns = [8] if smoke else [1, 64, 1000]
         self.stream_conns = 2 if smoke else 16
         self.bus_window = 128
         # the chat workload (issue 17): clients spread over rooms, each saying a line a second;
@@ -97,6 +97,11 @@ class Profile:
         # over pairs of processes, each measured a few rounds
         # (BENCH_PAIRED_STARTS: more starts for a narrower range)
         self.paired_starts = 2 if smoke else int(os.environ.get("BENCH_PAIRED_STARTS", "4"))
+        # the suites pairing this build with itself, one setting changed (auth, metrics, tracing),
+        # and every paired fetch: as many starts, but one in a smoke run (the paired suite's HTTP
+        # and TCP go through the alternation of which process starts first; the test suite's time
+        # is not spent on it again)
+        self.setting_starts = 1 if smoke else self.paired_starts
         # a fetch workload is one process of each driver against one server process, and each
         # process's JIT decides a lot (one build's 10,000 x 1 KiB ranged 0.20-0.38 s over single
         # runs): every fetcher is started this many times, its figure the median over all starts
@@ -1197,14 +1202,15 @@ class Bench:
         count, rounds = (200, 2) if self.p.smoke else (10_000, 8)
         url = f"http://localhost:{origin_port}/?delay=0&bytes=1024"
         allow = {"TANDEM_FETCHER_ALLOW_HOSTS": "localhost"}
+        starts = self.p.setting_starts
         try:
-            for start in range(self.p.paired_starts):
+            for start in range(starts):
                 makers = [lambda: new_side(allow), lambda: old_side(allow)]
                 with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
                     new, old = servers if start % 2 == 0 else servers[::-1]
                     if start == 0:
                         self.note_command(f"{suite}: Bench fetch-tandem --count {count} --concurrency 256 --rounds {rounds} "
-                                          f"--bytes 1024, one per process at once, {self.p.paired_starts} starts")
+                                          f"--bytes 1024, one per process at once, {starts} starts")
                     self._paired(start, f"Fetch {count:,} URLs x 1 KiB, concurrency 256{shown}", new, old, lambda s: java(
                         "fetch-tandem", "--endpoint", f"http://127.0.0.1:{s.http}/fetch", "--url", url, "--count", count,
                         "--concurrency", 256, "--rounds", rounds, "--bytes", 1024), lambda r: count * rounds)
@@ -1232,7 +1238,7 @@ class Bench:
         """This build twice, each side (name, environment) its own process, on GET / keep-alive at
         the same moment, paired as paired() pairs two builds; each start a new pair of processes,
         which is launched first alternating."""
-        for start in range(self.p.paired_starts):
+        for start in range(self.p.setting_starts):
             makers = [lambda: tandem(self.logs, name=tandem_side[0], env=tandem_side[1]),
                       lambda: tandem(self.logs, name=baseline_side[0], env=baseline_side[1])]
             with Contenders(makers if start % 2 == 0 else makers[::-1]) as servers:
@@ -1243,7 +1249,7 @@ class Bench:
                 for conns in self.p.http_conns:
                     if start == 0:
                         self.note_command(f"{suite}: wrk -t1 -c{conns} -d{self.p.run_s}s {shown}http://127.0.0.1:PORT/, one per "
-                                          f"process at once, {self.p.paired_starts} starts")
+                                          f"process at once, {self.p.setting_starts} starts")
                     self._paired(start, workload(conns), new, old, lambda s, conns=conns: [
                         "wrk", "-t1", f"-c{conns}", f"-d{self.p.run_s}s", "--latency", *headers, f"http://127.0.0.1:{s.http}/"],
                         wrk_operations)
