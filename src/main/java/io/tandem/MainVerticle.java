@@ -45,6 +45,8 @@ public final class MainVerticle extends VerticleBase {
   private volatile int bridgePort = -1;
   /** Set on this verticle's event loop once everything is deployed; read by /ready on HTTP's loops. */
   private volatile boolean started;
+  /** The warm-up's work on the workers, which a stop waits for. */
+  private Future<?> warmedUp = Future.succeededFuture();
   /** Set by the launcher's shutdown hook, on its own thread. */
   private volatile boolean stopping;
 
@@ -131,9 +133,21 @@ public final class MainVerticle extends VerticleBase {
    * start-up by about a fifth on one core; left to the first request they would block an event loop.
    */
   private void warmUp() {
-    vertx.executeBlocking(Warmup::run, false)
+    Future<?> warmup = vertx.executeBlocking(Warmup::run, false)
         .onFailure(err -> log.warn("warm-up: {}; the first TLS fetch will pay for it", err.getMessage()));
-    Metrics.jvmMeters(vertx).onFailure(err -> log.warn("the JVM's meters: {}; /metrics goes on without them", err.getMessage()));
+    Future<?> meters = Metrics.jvmMeters(vertx)
+        .onFailure(err -> log.warn("the JVM's meters: {}; /metrics goes on without them", err.getMessage()));
+    warmedUp = Future.join(warmup, meters);
+  }
+
+  /**
+   * Waits for the warm-up's work on the workers: a stop just after ready (a training run, a
+   * SIGTERM'd start) would otherwise close Vert.x under it, and its completion would land on an
+   * event loop already shut down (a RejectedExecutionException in the log).
+   */
+  @Override
+  public Future<?> stop() {
+    return warmedUp.otherwiseEmpty();
   }
 
   /** The port the TCP echo server listens on, or -1 when it is not deployed. */

@@ -152,6 +152,26 @@ class ShutdownIT {
     }
   }
 
+  @Test
+  void aStopTheMomentItIsReadyWaitsForTheWarmUpAndLeavesACleanLog() throws Exception {
+    // the warm-up and the JVM's meters are still on the workers when SIGTERM comes: closing Vert.x
+    // under them would land their completions on event loops already shut down
+    try (TandemProcess tandem = TandemProcess.start(workDir, Map.of(), "-conf", new JsonObject()
+        .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("chat", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .encode())) {
+      tandem.awaitStdout(line -> line.contains("Tandem ready in "));
+      tandem.terminate();
+      assertEquals(0, tandem.exitCode(), tandem.stderr().toString());
+      assertTrue(tandem.stdout().stream().anyMatch(line -> line.contains("Tandem stopped")), tandem.stdout().toString());
+      List<String> trouble = tandem.stdout().stream()
+          .filter(line -> line.contains(" ERROR ") || line.contains(" WARN ") || line.contains("Exception")).toList();
+      assertTrue(trouble.isEmpty(), trouble.toString());
+      assertTrue(tandem.stderr().isEmpty(), tandem.stderr().toString());
+    }
+  }
+
   /** A raw SockJS WebSocket client of {@code /eventbus}, recording the close it is sent. */
   private static final class Goodbye implements WebSocket.Listener {
     final boolean answersClose;
